@@ -1,0 +1,52 @@
+# Two commands do everything: `make run` (pipeline end to end) and `make test` (whole test suite).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+DBT_DIR := dbt
+
+export SI_DATA_DIR ?= $(CURDIR)/data
+export SI_DUCKDB_PATH ?= $(SI_DATA_DIR)/warehouse.duckdb
+export DAGSTER_HOME ?= $(SI_DATA_DIR)/dagster_home
+export GX_ANALYTICS_ENABLED := false
+export DO_NOT_TRACK := 1
+
+.PHONY: install manifest run test dev lint bench docs clean
+
+$(BIN)/.installed: pyproject.toml requirements.lock
+	@echo "==> creating $(VENV) and installing pinned dependencies (first run only)"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+install: $(BIN)/.installed
+
+$(DAGSTER_HOME)/dagster.yaml: dagster.yaml
+	@mkdir -p $(DAGSTER_HOME)
+	cp dagster.yaml $@
+
+# dbt's manifest.json is what Dagster builds its dbt assets from.
+manifest: install
+	@cd $(DBT_DIR) && SI_DUCKDB_PATH=$(SI_DUCKDB_PATH) ../$(BIN)/dbt parse --quiet --profiles-dir .
+
+run: manifest $(DAGSTER_HOME)/dagster.yaml
+	$(BIN)/python -m dagster_project run
+
+test: manifest
+	$(BIN)/python -m pytest
+
+dev: manifest $(DAGSTER_HOME)/dagster.yaml
+	$(BIN)/dagster dev -h 127.0.0.1 -p 3000 -m dagster_project.definitions
+
+lint: install
+	$(BIN)/ruff check dagster_project tests bench
+
+docs: manifest
+	cd $(DBT_DIR) && ../$(BIN)/dbt docs generate --profiles-dir . && echo "open $(CURDIR)/$(DBT_DIR)/target/index.html or run: cd dbt && ../$(BIN)/dbt docs serve --profiles-dir . --host 127.0.0.1"
+
+bench: install
+	$(BIN)/python bench/refresh.py
+
+clean:
+	rm -rf $(DBT_DIR)/target $(DBT_DIR)/logs

@@ -1,0 +1,96 @@
+"""Full refresh at national scale (≈22k schools): wall time and peak memory, next to a bare DuckDB read.
+
+    .venv/bin/python bench/refresh.py [--scale national|la] [--keep DIR]
+
+Prints one line per phase. The bare `read_csv` figure is the floor: DuckDB reading the same CSV files
+with no archiving, parsing of special values, checks, dbt or reports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+
+
+def peak_rss_mib() -> tuple[float, float]:
+    """Peak resident memory of this process and of its largest finished child (dbt), in MiB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own, children
+
+
+def bare_read_seconds(sources: Path) -> float:
+    import duckdb
+
+    files = sorted(p for p in sources.rglob("*.csv"))
+    started = time.perf_counter()
+    with duckdb.connect() as conn:
+        for path in files:
+            encoding = "utf-8"
+            try:
+                path.read_bytes().decode("utf-8")
+            except UnicodeDecodeError:
+                encoding = "latin-1"
+            conn.sql(f"select count(*) from read_csv('{path}', all_varchar=true, encoding='{encoding}')").fetchone()
+    return time.perf_counter() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", default="national", choices=["national", "la"])
+    parser.add_argument("--keep", type=Path, help="use (and keep) this data folder instead of a temporary one")
+    args = parser.parse_args()
+
+    data_dir = args.keep or Path(tempfile.mkdtemp(prefix="si_bench_"))
+    os.environ["SI_DATA_DIR"] = str(data_dir)
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+    from dagster_project.resources import Settings
+    from dagster_project.synthetic import ensure_generated
+
+    settings = Settings.from_env()
+    started = time.perf_counter()
+    ensure_generated(settings.sources_dir, scale=args.scale)
+    generate_s = time.perf_counter() - started
+    size_mib = sum(p.stat().st_size for p in settings.sources_dir.rglob("*") if p.is_file()) / 2**20
+    print(f"generate ({args.scale}):      {generate_s:7.1f} s   {size_mib:.0f} MiB of source files")
+
+    read_s = bare_read_seconds(settings.sources_dir)
+    print(f"bare duckdb read_csv:      {read_s:7.1f} s")
+
+    subprocess.run(
+        [str(Path(sys.executable).with_name("dbt")), "parse", "--quiet", "--profiles-dir", "."],
+        cwd=REPO_ROOT / "dbt",
+        env={**os.environ, "SI_DUCKDB_PATH": str(settings.duckdb_path)},
+        check=True,
+    )
+    import dagster as dg
+
+    from dagster_project.definitions import build_definitions
+
+    started = time.perf_counter()
+    result = (
+        build_definitions(settings)
+        .resolve_job_def("refresh_all")
+        .execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+    )
+    refresh_s = time.perf_counter() - started
+    own, child = peak_rss_mib()
+    status = "succeeded" if result.success else "FAILED"
+    print(f"full refresh ({status}):  {refresh_s:7.1f} s   peak RSS {own:.0f} MiB (largest child {child:.0f} MiB)")
+    print(f"refresh / bare read:       {refresh_s / read_s:7.1f} x")
+    print(f"data folder: {data_dir}")
+    return 0 if result.success else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""School-improvement data warehouse for an English local authority."""

@@ -1,0 +1,71 @@
+"""`python -m dagster_project run`: the end-to-end refresh behind `make run`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+import dagster as dg
+
+from dagster_project.resources import Settings
+
+
+def _ensure_sources(settings: Settings) -> None:
+    """Generate the bundled synthetic LA unless the sources folder already holds real data."""
+    from dagster_project.synthetic import ensure_generated
+
+    marker = settings.sources_dir / ".generated.json"
+    has_real_data = settings.sources_dir.exists() and any(settings.sources_dir.iterdir()) and not marker.exists()
+    if has_real_data:
+        print(f"==> using the data already in {settings.sources_dir} (no synthetic data generated)")
+        return
+    print(f"==> bundled synthetic LA (Kingsmere) in {settings.sources_dir}")
+    ensure_generated(settings.sources_dir)
+
+
+def _list_outputs(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def run(settings: Settings) -> int:
+    from dagster_project.definitions import build_definitions
+
+    _ensure_sources(settings)
+    started = time.monotonic()
+    print(f"==> refreshing the warehouse {settings.duckdb_path}")
+    job = build_definitions(settings).resolve_job_def("refresh_all")
+    # With DAGSTER_HOME set (as `make run` does) the run is recorded and shows in `make dev`'s UI.
+    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+    result = job.execute_in_process(
+        instance=instance,
+        raise_on_error=False,
+        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+    )
+    elapsed = time.monotonic() - started
+    if not result.success:
+        failed = [event.step_key for event in result.all_events if event.is_step_failure]
+        print(f"!! refresh failed after {elapsed:.0f}s in: {', '.join(failed) or 'the run'}", file=sys.stderr)
+        print("   open the run in the Dagster UI (`make dev`) for the full logs", file=sys.stderr)
+        return 1
+    print(f"==> refresh finished in {elapsed:.0f}s")
+    print(f"warehouse:  {settings.duckdb_path}")
+    for label, root in (("published", settings.published_dir), ("restricted", settings.restricted_dir)):
+        outputs = _list_outputs(root)
+        print(f"{label}:  {root} ({len(outputs)} files)")
+        for path in outputs:
+            print(f"  {path.relative_to(root)}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m dagster_project", description=__doc__)
+    parser.add_argument("command", choices=["run"], help="run: generate data if needed, refresh, publish")
+    parser.parse_args(argv)
+    return run(Settings.from_env())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,33 @@
+"""Report assets: each renders its Quarto document from the rpt_ models it reads."""
+
+from pathlib import Path
+
+import dagster as dg
+
+from dagster_project.lib.committee_report import RPT_TABLES, build_committee_report
+from dagster_project.resources import WarehouseResource
+
+
+@dg.asset(
+    group_name="reports",
+    deps=[dg.AssetKey(table) for table in RPT_TABLES],
+    kinds={"quarto", "html", "pdf"},
+    description="Termly committee report (published): LA headlines against national, inspections this term, "
+    "support categories and visits, narrowing-the-gap headline, count of schools causing concern.",
+)
+def committee_report(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    report = build_committee_report(
+        Path(warehouse.duckdb_path), Path(warehouse.published_dir), quarto_path=warehouse.quarto_path
+    )
+    context.log.info(f"published {report.html} and {report.pdf} with {report.engine}")
+    return dg.MaterializeResult(
+        metadata={
+            "report_term": report.report_term,
+            "html": dg.MetadataValue.path(str(report.html)),
+            "pdf": dg.MetadataValue.path(str(report.pdf)),
+            "engine": report.engine,
+        }
+    )
+
+
+report_assets = [committee_report]

@@ -1,0 +1,1 @@
+"""Reusable, Dagster-free logic: source parsing, archiving and warehouse loading."""

@@ -1,0 +1,304 @@
+"""Load parsed source files into the DuckDB raw_* tables, keeping a manifest of every file received.
+
+For each file: hash it, skip it if that exact content is already loaded, archive it unchanged, parse it, then
+replace its slice of the raw table (same academic_year and data_version) inside one transaction. A file that
+fails to parse or validate is quarantined with its reason and the table keeps its last good rows.
+
+Slices: KS2/KS4/census keep one slice per (academic_year, data_version), so a year's provisional, revised and
+final releases sit side by side and dbt chooses the latest; GIAS and Ofsted keep one slice per extract date.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from dagster_project.lib.archive import archive_file, file_sha256, quarantine_file
+from dagster_project.lib.dfe_csv import detect_encoding
+from dagster_project.lib.source_files import SourceFile, files_for
+from dagster_project.lib.sources import SOURCES, SourceSpec
+from dagster_project.lib.sources._fields import LOADED_AT
+
+MANIFEST_TABLE = "ingest_file_manifest"
+MANIFEST_SCHEMA: tuple[tuple[str, str], ...] = (
+    ("sha256", "VARCHAR PRIMARY KEY"),
+    ("source", "VARCHAR NOT NULL"),
+    ("original_path", "VARCHAR"),
+    ("archived_path", "VARCHAR"),
+    ("received_at", "TIMESTAMP"),
+    ("academic_year", "VARCHAR"),
+    ("data_version", "VARCHAR"),
+    ("row_count", "INTEGER"),
+    ("status", "VARCHAR"),  # 'loaded' | 'quarantined'
+    ("reason", "VARCHAR"),
+)
+
+Log = Callable[[str], None] | logging.Logger | None
+Validator = Callable[[pd.DataFrame, SourceFile], None]
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    file: SourceFile
+    sha256: str
+    status: str  # 'loaded' | 'unchanged' | 'quarantined'
+    row_count: int | None = None
+    reason: str | None = None
+    archived_path: Path | None = None
+    quarantined_path: Path | None = None
+    encoding: str | None = None  # 'utf-8-sig' | 'utf-8' | 'cp1252', as detected before parsing
+
+
+@dataclass
+class IngestReport:
+    source: str
+    table: str
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    table_row_count: int = 0
+
+    @property
+    def loaded(self) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.status == "loaded"]
+
+    @property
+    def unchanged(self) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.status == "unchanged"]
+
+    @property
+    def quarantined(self) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.status == "quarantined"]
+
+    @property
+    def row_counts(self) -> dict[str, int]:
+        """Rows loaded per file (by original path) in this run."""
+        return {str(o.file.path): o.row_count or 0 for o in self.loaded}
+
+    def summary(self) -> str:
+        return (
+            f"{self.table}: {len(self.loaded)} loaded, {len(self.unchanged)} unchanged, "
+            f"{len(self.quarantined)} quarantined; {self.table_row_count} rows in table"
+        )
+
+
+def create_raw_table(conn: duckdb.DuckDBPyConnection, spec: SourceSpec) -> None:
+    """Create the raw table with the contract's explicit types if it does not exist yet."""
+    columns = ", ".join(f"{name} {sql_type}" for name, sql_type in (*spec.schema, LOADED_AT))
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {spec.table} ({columns})")
+
+
+def create_manifest(conn: duckdb.DuckDBPyConnection) -> None:
+    columns = ", ".join(f"{name} {sql_type}" for name, sql_type in MANIFEST_SCHEMA)
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {MANIFEST_TABLE} ({columns})")
+
+
+def replace_slice(
+    conn: duckdb.DuckDBPyConnection,
+    spec: SourceSpec,
+    frame: pd.DataFrame,
+    *,
+    academic_year: str | None,
+    data_version: str | None,
+    loaded_at: datetime,
+) -> int:
+    """Replace the (academic_year, data_version) slice with `frame`. The caller owns the transaction."""
+    expected = spec.columns
+    if list(frame.columns) != expected:
+        raise ValueError(f"{spec.table}: parsed columns {list(frame.columns)} differ from the schema {expected}")
+    conn.execute(
+        f"DELETE FROM {spec.table} WHERE academic_year IS NOT DISTINCT FROM ? AND data_version IS NOT DISTINCT FROM ?",
+        [academic_year, data_version],
+    )
+    casts = ", ".join(f"CAST({name} AS {sql_type}) AS {name}" for name, sql_type in spec.schema)
+    view = f"_incoming_{spec.table}"
+    conn.register(view, frame)
+    try:
+        conn.execute(
+            f"INSERT INTO {spec.table} ({', '.join(expected)}, loaded_at) SELECT {casts}, ? FROM {view}",
+            [loaded_at],
+        )
+    finally:
+        conn.unregister(view)
+    return len(frame)
+
+
+def ingest_source(
+    conn: duckdb.DuckDBPyConnection,
+    source: str,
+    files: Iterable[SourceFile],
+    *,
+    archive_dir: Path,
+    quarantine_dir: Path,
+    log: Log = None,
+    validate: Validator | None = None,
+) -> IngestReport:
+    """Ingest every file of one source (others in `files` are ignored) into its raw table.
+
+    `validate(frame, source_file)` may raise to reject a parsed file (e.g. a failed expectation suite);
+    the file is then quarantined like a parse failure.
+    """
+    spec = SOURCES[source]
+    info, warn = _loggers(log)
+    create_raw_table(conn, spec)
+    create_manifest(conn)
+    report = IngestReport(source=source, table=spec.table)
+    for source_file in files_for(source, files):
+        outcome = _ingest_file(conn, spec, source_file, Path(archive_dir), Path(quarantine_dir), validate)
+        report.outcomes.append(outcome)
+        if outcome.status == "quarantined":
+            warn(f"{spec.table}: quarantined {source_file.path}: {outcome.reason}")
+        else:
+            rows = f" ({outcome.row_count} rows)" if outcome.row_count is not None else ""
+            info(f"{spec.table}: {outcome.status} {source_file.path}{rows}")
+    report.table_row_count = _scalar(conn, f"SELECT count(*) FROM {spec.table}")
+    info(report.summary())
+    return report
+
+
+def _ingest_file(
+    conn: duckdb.DuckDBPyConnection,
+    spec: SourceSpec,
+    source_file: SourceFile,
+    archive_dir: Path,
+    quarantine_dir: Path,
+    validate: Validator | None,
+) -> FileOutcome:
+    sha256 = file_sha256(source_file.path)
+    if _already_loaded(conn, spec, sha256):
+        return FileOutcome(source_file, sha256, "unchanged")
+
+    received_at = datetime.now(UTC).replace(tzinfo=None)
+    encoding = detect_encoding(source_file.path.read_bytes())
+    archived = archive_file(
+        source_file.path,
+        archive_dir,
+        source=spec.name,
+        received_at=received_at,
+        sha256=sha256,
+        metadata={
+            "academic_year": source_file.academic_year,
+            "data_version": source_file.data_version,
+            "encoding": encoding,
+        },
+    )
+    manifest_row = {
+        "sha256": sha256,
+        "source": spec.name,
+        "original_path": str(source_file.path),
+        "archived_path": str(archived.archived_path),
+        "received_at": received_at,
+        "academic_year": source_file.academic_year,
+        "data_version": source_file.data_version,
+    }
+    try:
+        frame = spec.parse(
+            source_file.path, academic_year=source_file.academic_year, data_version=source_file.data_version
+        )
+        if validate is not None:
+            validate(frame, source_file)
+    except Exception as error:  # any rejection keeps the last good data and quarantines the file
+        quarantined = quarantine_file(
+            source_file.path,
+            quarantine_dir,
+            source=spec.name,
+            sha256=sha256,
+            error=error,
+            received_at=received_at,
+        )
+        _write_manifest(conn, {**manifest_row, "row_count": None, "status": "quarantined", "reason": str(error)})
+        return FileOutcome(
+            source_file,
+            sha256,
+            "quarantined",
+            reason=str(error),
+            archived_path=archived.archived_path,
+            quarantined_path=quarantined,
+            encoding=encoding,
+        )
+
+    conn.begin()
+    try:
+        rows = replace_slice(
+            conn,
+            spec,
+            frame,
+            academic_year=source_file.academic_year,
+            data_version=source_file.data_version,
+            loaded_at=received_at,
+        )
+        _write_manifest(conn, {**manifest_row, "row_count": rows, "status": "loaded", "reason": None})
+        conn.commit()
+    except Exception:
+        conn.rollback()
+        raise
+    return FileOutcome(
+        source_file,
+        sha256,
+        "loaded",
+        row_count=rows,
+        archived_path=archived.archived_path,
+        encoding=encoding,
+    )
+
+
+def _already_loaded(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, sha256: str) -> bool:
+    """True if this exact content is recorded as loaded for this source and its rows are still in the table.
+
+    Checking the rows too means a file whose slice was later replaced (or a dropped table) is loaded again.
+    """
+    rows = conn.execute(
+        f"SELECT row_count FROM {MANIFEST_TABLE} WHERE sha256 = ? AND source = ? AND status = 'loaded'",
+        [sha256, spec.name],
+    ).fetchall()
+    if not rows:
+        return False
+    present = _scalar(conn, f"SELECT count(*) FROM {spec.table} WHERE source_sha256 = ?", [sha256])
+    return present == rows[0][0]
+
+
+def _scalar(conn: duckdb.DuckDBPyConnection, sql: str, parameters: list[object] | None = None) -> object:
+    # fetchall, not fetchone: DuckDB 2 refuses further work on a connection with an unfinished result.
+    return conn.execute(sql, parameters or []).fetchall()[0][0]
+
+
+def _write_manifest(conn: duckdb.DuckDBPyConnection, row: dict[str, object]) -> None:
+    names = [name for name, _ in MANIFEST_SCHEMA]
+    placeholders = ", ".join("?" * len(names))
+    conn.execute(
+        f"INSERT OR REPLACE INTO {MANIFEST_TABLE} ({', '.join(names)}) VALUES ({placeholders})",
+        [row[name] for name in names],
+    )
+
+
+def _loggers(log: Log) -> tuple[Callable[[str], None], Callable[[str], None]]:
+    """Accept a plain callable, a logging.Logger or anything logger-like (e.g. Dagster's context.log)."""
+    if log is None:
+        return (lambda message: None), (lambda message: None)
+    if hasattr(log, "info") and hasattr(log, "warning"):
+        return log.info, log.warning
+    return log, log
+
+
+def raw_table_for(source: str) -> str:
+    return SOURCES[source].table
+
+
+def ingest_sources(
+    conn: duckdb.DuckDBPyConnection,
+    files: Sequence[SourceFile],
+    *,
+    archive_dir: Path,
+    quarantine_dir: Path,
+    log: Log = None,
+) -> dict[str, IngestReport]:
+    """Convenience for scripts and tests: ingest every source found in `files`, one report per source."""
+    return {
+        source: ingest_source(conn, source, files, archive_dir=archive_dir, quarantine_dir=quarantine_dir, log=log)
+        for source in SOURCES
+        if any(f.source == source for f in files)
+    }

@@ -1,0 +1,96 @@
+"""Where everything lives, from environment variables with defaults under ``data/``.
+
+Read when resources are built (``Settings.from_env()``), never at import, so tests can point the
+whole pipeline at a temporary folder by setting environment variables first.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_LA_CODE = 991  # Kingsmere, the bundled synthetic LA
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Paths and options for one deployment of the warehouse."""
+
+    data_dir: Path
+    sources_dir: Path
+    duckdb_path: Path
+    archive_dir: Path
+    quarantine_dir: Path
+    published_dir: Path
+    restricted_dir: Path
+    la_code: int
+    quarto_path: str | None
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if env is None else env)
+        data_dir = Path(env.get("SI_DATA_DIR", REPO_ROOT / "data")).resolve()
+
+        def path(var: str, default: Path) -> Path:
+            return Path(env[var]).resolve() if env.get(var) else default
+
+        return cls(
+            data_dir=data_dir,
+            sources_dir=path("SI_SOURCES_DIR", data_dir / "sources"),
+            duckdb_path=path("SI_DUCKDB_PATH", data_dir / "warehouse.duckdb"),
+            archive_dir=path("SI_ARCHIVE_DIR", data_dir / "archive"),
+            quarantine_dir=path("SI_QUARANTINE_DIR", data_dir / "quarantine"),
+            published_dir=path("SI_PUBLISHED_DIR", data_dir / "published"),
+            restricted_dir=path("SI_RESTRICTED_DIR", data_dir / "restricted"),
+            la_code=int(env.get("SI_LA_CODE", DEFAULT_LA_CODE)),
+            quarto_path=env.get("QUARTO_PATH") or None,
+        )
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """The deployment's folders and LA, as a Dagster resource (values resolved from ``Settings``)."""
+
+    data_dir: str
+    sources_dir: str
+    duckdb_path: str
+    archive_dir: str
+    quarantine_dir: str
+    published_dir: str
+    restricted_dir: str
+    la_code: int
+    quarto_path: str | None = None
+
+    def dbt_env(self) -> dict[str, str]:
+        """Variables dbt's profiles.yml reads, so dbt and Dagster open the same DuckDB file."""
+        return {"SI_DUCKDB_PATH": self.duckdb_path, "SI_LA_CODE": str(self.la_code)}
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> WarehouseResource:
+        return cls(
+            data_dir=str(settings.data_dir),
+            sources_dir=str(settings.sources_dir),
+            duckdb_path=str(settings.duckdb_path),
+            archive_dir=str(settings.archive_dir),
+            quarantine_dir=str(settings.quarantine_dir),
+            published_dir=str(settings.published_dir),
+            restricted_dir=str(settings.restricted_dir),
+            la_code=settings.la_code,
+            quarto_path=settings.quarto_path,
+        )
+
+
+def build_resources(settings: Settings) -> dict[str, object]:
+    """All resources, bound once; keys are the parameter names assets ask for."""
+    from dagster_project.defs.dbt.project import dbt_cli_resource
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return {
+        "duckdb": DuckDBResource(database=str(settings.duckdb_path)),
+        "warehouse": WarehouseResource.from_settings(settings),
+        "dbt": dbt_cli_resource(),
+    }

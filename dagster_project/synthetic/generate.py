@@ -1,0 +1,104 @@
+"""Write every source file in the contract's folder layout, and the .generated.json marker."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from . import census, gias, ks2, ks4, ofsted
+from .outcomes import simulate
+from .world import ACADEMIC_YEARS, DEFAULT_SEED, GENERATOR_VERSION, GIAS_EXTRACT_DATE, build_world
+from .writers import write_csv, write_links_csv
+
+MARKER = ".generated.json"
+DATA_VERSIONS = {"2021-22": "final", "2022-23": "final", "2023-24": "revised"}
+CP1252_YEARS = {("ks2", "2023-24")}  # DfE published this one in Windows-1252, the others UTF-8 with BOM
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _marker(seed: int, scale: str) -> dict[str, object]:
+    return {"generator_version": GENERATOR_VERSION, "seed": seed, "scale": scale}
+
+
+def up_to_date(out: Path, seed: int, scale: str) -> bool:
+    """True when `out` already holds this generator version's files for (seed, scale), unchanged."""
+    marker = out / MARKER
+    if not marker.exists():
+        return False
+    try:
+        recorded = json.loads(marker.read_text(encoding="utf-8"))
+    except json.JSONDecodeError:
+        return False
+    if any(recorded.get(k) != v for k, v in _marker(seed, scale).items()):
+        return False
+    files = recorded.get("files", {})
+    return bool(files) and all(
+        (out / name).exists() and _sha256(out / name) == meta["sha256"] for name, meta in files.items()
+    )
+
+
+def generate(out: Path, seed: int, scale: str, log: Callable[[str], None] = print) -> dict[str, int]:
+    """Write all files under `out`; returns {relative path: data rows}."""
+    world = build_world(seed, scale)
+    results = simulate(world)
+    extract = GIAS_EXTRACT_DATE.strftime("%Y%m%d")
+    jobs: list[tuple[str, Callable[[Path], int]]] = [
+        (
+            f"gias/edubasealldata{extract}.csv",
+            lambda p: write_csv(p, gias.HEADER, gias.establishments(world), encoding="cp1252", quoting=csv.QUOTE_ALL),
+        ),
+        (
+            f"gias/links_edubasealldata{extract}.csv",
+            lambda p: write_links_csv(p, gias.LINKS_HEADER, gias.links(world)),
+        ),
+        (
+            f"ofsted/{ofsted.FILE_NAME}",
+            lambda p: write_csv(p, ofsted.HEADER, ofsted.rows(world), encoding="cp1252"),
+        ),
+    ]
+    for year in ACADEMIC_YEARS:
+        version = DATA_VERSIONS[year]
+        for stage, module in (("ks2", ks2), ("ks4", ks4)):
+            encoding = "cp1252" if (stage, year) in CP1252_YEARS else "utf-8-sig"
+            jobs.append(
+                (
+                    f"{stage}/{year}/england_{stage}{version}.csv",
+                    lambda p, m=module, y=year, e=encoding: write_csv(
+                        p, m.header(y), m.rows(world, results, y), encoding=e
+                    ),
+                )
+            )
+        jobs.append(
+            (
+                f"census/{year}/england_census.csv",
+                lambda p, y=year: write_csv(p, census.HEADER, census.rows(world, y), encoding="utf-8-sig"),
+            )
+        )
+    written: dict[str, int] = {}
+    files: dict[str, dict[str, object]] = {}
+    for relative, job in jobs:
+        path = out / relative
+        count = job(path)
+        written[relative] = count
+        files[relative] = {"rows": count, "sha256": _sha256(path)}
+        log(f"wrote {relative} ({count} rows)")
+    marker = {**_marker(seed, scale), "files": files}
+    (out / MARKER).write_text(json.dumps(marker, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return written
+
+
+def ensure_generated(
+    out: Path, seed: int = DEFAULT_SEED, scale: str = "la", log: Callable[[str], None] = print
+) -> bool:
+    """Generate unless `out` already holds this generator's output for `seed` and `scale`; True if written."""
+    if up_to_date(out, seed, scale):
+        log(f"{out} already holds generator {GENERATOR_VERSION} output for seed {seed}, scale {scale}: skipped")
+        return False
+    generate(out, seed, scale, log)
+    return True

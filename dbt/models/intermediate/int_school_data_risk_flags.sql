@@ -1,0 +1,360 @@
+with
+
+flag_rules as (
+
+    select * from {{ ref('data_risk_flags') }}
+
+),
+
+chain as (
+
+    select * from {{ ref('int_school_predecessor_chain') }}
+
+),
+
+ks2_results as (
+
+    select * from {{ ref('stg_ks2__school_results') }}
+    where is_state_funded
+
+),
+
+ks4_results as (
+
+    select * from {{ ref('stg_ks4__school_results') }}
+    where is_state_funded
+
+),
+
+ks2_national as (
+
+    select * from {{ ref('int_ks2_national_comparators') }}
+
+),
+
+ks4_national as (
+
+    select * from {{ ref('int_ks4_national_comparators') }}
+
+),
+
+-- Each flag is judged on the latest year in which its measure is published at all (e.g. KS2 progress was not
+-- published for 2023-24, so the KS2 progress flag looks at 2022-23).
+evaluation_years as (
+
+    select 'KS2_PROGRESS_SIG_BELOW' as flag_code, max(academic_year) as academic_year
+    from ks2_results
+    where coalesce(reading_progress_upper_score, writing_progress_upper_score, maths_progress_upper_score) is not null
+    union all
+    select 'KS2_RWM_EXP_BELOW_NATIONAL', max(academic_year)
+    from ks2_results
+    where rwm_expected_pct is not null
+    union all
+    select 'KS2_RWM_EXP_DECLINING', max(academic_year)
+    from ks2_results
+    where rwm_expected_pct is not null
+    union all
+    select 'KS2_DISADVANTAGED_GAP_WIDENING', max(academic_year)
+    from ks2_results
+    where rwm_expected_disadvantaged_pct is not null
+    union all
+    select 'KS4_P8_SIG_BELOW', max(academic_year)
+    from ks4_results
+    where progress8_upper_score is not null
+    union all
+    select 'KS4_ATT8_BELOW_NATIONAL', max(academic_year)
+    from ks4_results
+    where attainment8_score is not null
+
+),
+
+-- A school's own results, or those of its nearest predecessor when it has none that year.
+ks2_chain_results as (
+
+    select
+        chain.urn,
+        ks2_results.urn as results_urn,
+        ks2_results.*
+            exclude (urn)
+    from chain
+    inner join ks2_results
+        on ks2_results.urn = chain.predecessor_urn
+    qualify row_number() over (
+        partition by chain.urn, ks2_results.academic_year order by chain.generations_back
+    ) = 1
+
+),
+
+ks4_chain_results as (
+
+    select
+        chain.urn,
+        ks4_results.urn as results_urn,
+        ks4_results.*
+            exclude (urn)
+    from chain
+    inner join ks4_results
+        on ks4_results.urn = chain.predecessor_urn
+    qualify row_number() over (
+        partition by chain.urn, ks4_results.academic_year order by chain.generations_back
+    ) = 1
+
+),
+
+ks2_progress as (
+
+    select
+        results.urn,
+        'KS2_PROGRESS_SIG_BELOW' as flag_code,
+        results.academic_year,
+        results.results_urn,
+        results.cohort_pupils,
+        least(
+            results.reading_progress_upper_score,
+            results.writing_progress_upper_score,
+            results.maths_progress_upper_score
+        ) as measure_value,
+        cast(null as double) as comparator_value,
+        concat_ws(
+            ', ',
+            case when results.reading_progress_upper_score < flag_rules.threshold_value
+                then printf('reading %.2f (upper limit %.2f)', results.reading_progress_score, results.reading_progress_upper_score) end,
+            case when results.writing_progress_upper_score < flag_rules.threshold_value
+                then printf('writing %.2f (upper limit %.2f)', results.writing_progress_score, results.writing_progress_upper_score) end,
+            case when results.maths_progress_upper_score < flag_rules.threshold_value
+                then printf('maths %.2f (upper limit %.2f)', results.maths_progress_score, results.maths_progress_upper_score) end
+        ) as breach_detail
+    from ks2_chain_results as results
+    inner join evaluation_years
+        on evaluation_years.flag_code = 'KS2_PROGRESS_SIG_BELOW'
+        and evaluation_years.academic_year = results.academic_year
+    inner join flag_rules
+        on flag_rules.flag_code = 'KS2_PROGRESS_SIG_BELOW'
+
+),
+
+ks2_attainment as (
+
+    select
+        results.urn,
+        'KS2_RWM_EXP_BELOW_NATIONAL' as flag_code,
+        results.academic_year,
+        results.results_urn,
+        results.cohort_pupils,
+        results.rwm_expected_pct - ks2_national.rwm_expected_pct as measure_value,
+        ks2_national.rwm_expected_pct as comparator_value,
+        printf(
+            'RWM expected standard %.0f%% vs national %.0f%% (%+.0f points)',
+            results.rwm_expected_pct, ks2_national.rwm_expected_pct,
+            results.rwm_expected_pct - ks2_national.rwm_expected_pct
+        ) as breach_detail
+    from ks2_chain_results as results
+    inner join evaluation_years
+        on evaluation_years.flag_code = 'KS2_RWM_EXP_BELOW_NATIONAL'
+        and evaluation_years.academic_year = results.academic_year
+    left join ks2_national
+        on ks2_national.academic_year = results.academic_year
+
+),
+
+-- Trends look at the evaluation year and the two years before it (three consecutive years of results).
+ks2_trend_years as (
+
+    select
+        evaluation_years.flag_code,
+        evaluation_years.academic_year,
+        {{ previous_academic_year('evaluation_years.academic_year') }} as middle_year,
+        {{ previous_academic_year(previous_academic_year('evaluation_years.academic_year')) }} as first_year
+    from evaluation_years
+    where evaluation_years.flag_code in ('KS2_RWM_EXP_DECLINING', 'KS2_DISADVANTAGED_GAP_WIDENING')
+
+),
+
+ks2_gaps as (
+
+    select
+        results.urn,
+        results.academic_year,
+        results.disadvantaged_pupils,
+        results.rwm_expected_disadvantaged_pct - ks2_national.rwm_expected_other_pct as disadvantaged_gap
+    from ks2_chain_results as results
+    left join ks2_national
+        on ks2_national.academic_year = results.academic_year
+
+),
+
+ks2_declining as (
+
+    select
+        latest.urn,
+        'KS2_RWM_EXP_DECLINING' as flag_code,
+        latest.academic_year,
+        latest.results_urn,
+        latest.cohort_pupils,
+        -- The smaller of the two year-on-year falls: both must reach the threshold for a declining trend.
+        greatest(latest.rwm_expected_pct - middle.rwm_expected_pct, middle.rwm_expected_pct - earliest.rwm_expected_pct)
+            as measure_value,
+        earliest.rwm_expected_pct as comparator_value,
+        printf(
+            'RWM expected standard %.0f%% in %s, %.0f%% in %s, %.0f%% in %s (%+.0f points)',
+            earliest.rwm_expected_pct, earliest.academic_year, middle.rwm_expected_pct, middle.academic_year,
+            latest.rwm_expected_pct, latest.academic_year, latest.rwm_expected_pct - earliest.rwm_expected_pct
+        ) as breach_detail
+    from ks2_chain_results as latest
+    inner join ks2_trend_years
+        on ks2_trend_years.flag_code = 'KS2_RWM_EXP_DECLINING'
+        and ks2_trend_years.academic_year = latest.academic_year
+    left join ks2_chain_results as middle
+        on middle.urn = latest.urn
+        and middle.academic_year = ks2_trend_years.middle_year
+    left join ks2_chain_results as earliest
+        on earliest.urn = latest.urn
+        and earliest.academic_year = ks2_trend_years.first_year
+
+),
+
+ks2_gap_widening as (
+
+    select
+        latest.urn,
+        'KS2_DISADVANTAGED_GAP_WIDENING' as flag_code,
+        latest.academic_year,
+        results.results_urn,
+        latest.disadvantaged_pupils as cohort_pupils,
+        greatest(latest.disadvantaged_gap - middle.disadvantaged_gap, middle.disadvantaged_gap - earliest.disadvantaged_gap)
+            as measure_value,
+        earliest.disadvantaged_gap as comparator_value,
+        printf(
+            'gap to national other pupils %+.0f points in %s, %+.0f in %s, %+.0f in %s (%+.0f points)',
+            earliest.disadvantaged_gap, earliest.academic_year, middle.disadvantaged_gap, middle.academic_year,
+            latest.disadvantaged_gap, latest.academic_year, latest.disadvantaged_gap - earliest.disadvantaged_gap
+        ) as breach_detail
+    from ks2_gaps as latest
+    inner join ks2_chain_results as results
+        on results.urn = latest.urn
+        and results.academic_year = latest.academic_year
+    inner join ks2_trend_years
+        on ks2_trend_years.flag_code = 'KS2_DISADVANTAGED_GAP_WIDENING'
+        and ks2_trend_years.academic_year = latest.academic_year
+    left join ks2_gaps as middle
+        on middle.urn = latest.urn
+        and middle.academic_year = ks2_trend_years.middle_year
+    left join ks2_gaps as earliest
+        on earliest.urn = latest.urn
+        and earliest.academic_year = ks2_trend_years.first_year
+
+),
+
+ks4_progress as (
+
+    select
+        results.urn,
+        'KS4_P8_SIG_BELOW' as flag_code,
+        results.academic_year,
+        results.results_urn,
+        results.cohort_pupils,
+        results.progress8_upper_score as measure_value,
+        cast(null as double) as comparator_value,
+        printf('Progress 8 %.2f (upper limit %.2f)', results.progress8_score, results.progress8_upper_score) as breach_detail
+    from ks4_chain_results as results
+    inner join evaluation_years
+        on evaluation_years.flag_code = 'KS4_P8_SIG_BELOW'
+        and evaluation_years.academic_year = results.academic_year
+
+),
+
+ks4_attainment as (
+
+    select
+        results.urn,
+        'KS4_ATT8_BELOW_NATIONAL' as flag_code,
+        results.academic_year,
+        results.results_urn,
+        results.cohort_pupils,
+        results.attainment8_score - ks4_national.attainment8_score as measure_value,
+        ks4_national.attainment8_score as comparator_value,
+        printf(
+            'Attainment 8 %.1f vs national %.1f (%+.1f points)',
+            results.attainment8_score, ks4_national.attainment8_score,
+            results.attainment8_score - ks4_national.attainment8_score
+        ) as breach_detail
+    from ks4_chain_results as results
+    inner join evaluation_years
+        on evaluation_years.flag_code = 'KS4_ATT8_BELOW_NATIONAL'
+        and evaluation_years.academic_year = results.academic_year
+    left join ks4_national
+        on ks4_national.academic_year = results.academic_year
+
+),
+
+evaluations as (
+
+    select * from ks2_progress
+    union all
+    select * from ks2_attainment
+    union all
+    select * from ks2_declining
+    union all
+    select * from ks2_gap_widening
+    union all
+    select * from ks4_progress
+    union all
+    select * from ks4_attainment
+
+),
+
+judged as (
+
+    select
+        evaluations.*,
+        flag_rules.description,
+        flag_rules.key_stage,
+        flag_rules.threshold_value,
+        flag_rules.min_cohort_pupils,
+        case
+            when evaluations.measure_value is null then 'not evaluated'
+            when coalesce(evaluations.cohort_pupils, 0) < flag_rules.min_cohort_pupils then 'not evaluated'
+            when flag_rules.comparison = 'upper_confidence_limit_below'
+                and evaluations.measure_value < flag_rules.threshold_value then 'raised'
+            when flag_rules.comparison in ('school_minus_national_at_most', 'each_year_change_at_most')
+                and evaluations.measure_value <= flag_rules.threshold_value then 'raised'
+            else 'not raised'
+        end as flag_status
+    from evaluations
+    inner join flag_rules
+        on flag_rules.flag_code = evaluations.flag_code
+
+),
+
+final as (
+
+    select
+        cast(urn as integer) as urn,
+        flag_code,
+        key_stage,
+        academic_year,
+        cast(results_urn as integer) as results_urn,
+        results_urn <> urn as is_from_predecessor,
+        flag_status,
+        flag_status = 'raised' as is_raised,
+        measure_value,
+        comparator_value,
+        threshold_value,
+        cast(cohort_pupils as integer) as cohort_pupils,
+        case flag_status
+            when 'raised' then
+                description || ' in ' || academic_year || ': ' || breach_detail
+                || case when results_urn <> urn then ' (results of predecessor URN ' || results_urn || ')' else '' end
+            when 'not raised' then description || ': not raised in ' || academic_year
+            else
+                description || ': not evaluated in ' || academic_year || ' ('
+                || case
+                    when measure_value is null then 'measure not available for every year needed'
+                    else 'cohort of ' || coalesce(cast(cohort_pupils as integer), 0) || ' pupils is below ' || min_cohort_pupils
+                end || ')'
+        end as flag_explanation
+    from judged
+
+)
+
+select * from final

@@ -1,0 +1,94 @@
+with
+
+links as (
+
+    select * from {{ ref('stg_gias__links') }}
+
+),
+
+establishments as (
+
+    select * from {{ ref('stg_gias__establishments') }}
+
+),
+
+-- One edge per (later URN, earlier URN). GIAS publishes each link from both ends, so a predecessor-type row on the
+-- new URN and a successor-type row on the old URN describe the same edge; either one is enough.
+succession_edges as (
+
+    select distinct later_urn, earlier_urn
+    from (
+        select urn as later_urn, link_urn as earlier_urn
+        from links
+        where link_direction = 'predecessor'
+        union all
+        select link_urn as later_urn, urn as earlier_urn
+        from links
+        where link_direction = 'successor'
+    ) as edges
+    where later_urn <> earlier_urn
+
+),
+
+school_urns as (
+
+    select urn from establishments
+    union
+    select later_urn as urn from succession_edges
+
+),
+
+-- Walk back through predecessors of predecessors; the path guards against cycles in the links file.
+walked as (
+
+    select *
+    from (
+        with recursive walk (urn, predecessor_urn, generations_back, urn_path) as (
+            select
+                urn,
+                urn,
+                0,
+                [urn]
+            from school_urns
+            union all
+            select
+                walk.urn,
+                edge.earlier_urn,
+                walk.generations_back + 1,
+                list_append(walk.urn_path, edge.earlier_urn)
+            from walk
+            inner join succession_edges as edge
+                on edge.later_urn = walk.predecessor_urn
+            where not list_contains(walk.urn_path, edge.earlier_urn)
+        )
+        select * from walk
+    ) as recursion
+
+),
+
+-- A predecessor reachable by two routes (e.g. after a merger) keeps its nearest generation.
+nearest as (
+
+    select
+        urn,
+        predecessor_urn,
+        min(generations_back) as generations_back,
+        arg_min(array_to_string(urn_path, ' <- '), generations_back) as succession_path
+    from walked
+    group by urn, predecessor_urn
+
+),
+
+final as (
+
+    select
+        cast(urn as integer) as urn,
+        cast(predecessor_urn as integer) as predecessor_urn,
+        cast(generations_back as integer) as generations_back,
+        generations_back = 0 as is_self,
+        succession_path
+    from nearest
+
+)
+
+select * from final

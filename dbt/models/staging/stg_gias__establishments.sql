@@ -1,0 +1,52 @@
+with
+
+source as (
+
+    select * from {{ source('raw', 'raw_gias_establishments') }}
+
+),
+
+renamed as (
+
+    select
+        urn,
+        laestab,
+        la_code,
+        la_name,
+        establishment_number,
+        establishment_name as school_name,
+        type_of_establishment_code,
+        type_of_establishment,
+        establishment_type_group_code,
+        establishment_type_group,
+        establishment_status,
+        establishment_status ilike 'open%' as is_open,
+        open_date,
+        close_date,
+        reason_establishment_opened,
+        reason_establishment_closed,
+        phase_of_education_code,
+        phase_of_education,
+        statutory_low_age,
+        statutory_high_age,
+        number_of_pupils,
+        percentage_fsm as fsm_pct,
+        trust_name,
+        gor_name as region_name,
+        religious_character,
+        -- GIAS data_version is the extract date 'YYYY-MM-DD' taken from the file name.
+        try_cast(data_version as date) as gias_extract_date,
+        source_file,
+        source_row_number,
+        loaded_at
+    from source
+
+),
+
+final as (
+
+    select * from renamed
+
+)
+
+select * from final

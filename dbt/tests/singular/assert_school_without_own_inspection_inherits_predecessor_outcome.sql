@@ -1,0 +1,22 @@
+-- When a school has no graded inspection of its own but a predecessor does, the latest outcome comes from the chain.
+with
+
+latest as (
+
+    select * from {{ ref('fct_school_latest_ofsted') }}
+
+),
+
+chain_graded as (
+
+    select distinct history.urn
+    from {{ ref('int_school_inspection_history') }} as history
+    where history.is_graded
+
+)
+
+select latest.urn
+from latest
+inner join chain_graded
+    on chain_graded.urn = latest.urn
+where latest.ofsted_outcome_state in ('not_inspected', 'no_grade')

@@ -1,0 +1,73 @@
+"""Shared fixtures: a fresh data folder with the synthetic LA, and the pipeline materialised once."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from dagster_project.resources import REPO_ROOT, Settings
+
+REFERENCE_DIR = Path(os.environ.get("SI_REFERENCE_DIR", REPO_ROOT.parent / "shared" / "reference"))
+
+
+@pytest.fixture(scope="session")
+def reference_dir() -> Path:
+    """The real DfE files in ../shared/reference, read in place (never copied into the repo)."""
+    if not REFERENCE_DIR.exists():
+        pytest.skip(f"real reference files not present at {REFERENCE_DIR}")
+    return REFERENCE_DIR / "dfe"
+
+
+@pytest.fixture(scope="session")
+def dbt_manifest(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Parse the dbt project so Dagster can build its dbt assets from a current manifest."""
+    from dagster_project.defs.dbt.project import DBT_PROJECT_DIR, dbt_project
+
+    env = {**os.environ, "SI_DUCKDB_PATH": str(tmp_path_factory.mktemp("parse") / "parse.duckdb")}
+    dbt = Path(sys.executable).with_name("dbt")
+    subprocess.run(
+        [str(dbt), "parse", "--quiet", "--profiles-dir", str(DBT_PROJECT_DIR)],
+        cwd=DBT_PROJECT_DIR,
+        env=env,
+        check=True,
+    )
+    return dbt_project.manifest_path
+
+
+def settings_for(data_dir: Path) -> Settings:
+    return Settings.from_env({"SI_DATA_DIR": str(data_dir)})
+
+
+@pytest.fixture(scope="session")
+def pipeline_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """A data folder holding freshly generated synthetic sources for the bundled LA."""
+    from dagster_project.synthetic import ensure_generated
+
+    settings = settings_for(tmp_path_factory.mktemp("data"))
+    ensure_generated(settings.sources_dir)
+    return settings
+
+
+def materialize_everything(settings: Settings) -> dg.ExecuteInProcessResult:
+    from dagster_project.definitions import build_definitions
+
+    definitions = build_definitions(settings)
+    return dg.materialize(
+        assets=[*definitions.assets, *definitions.asset_checks],
+        resources=definitions.resources,
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def materialized(pipeline_settings: Settings, dbt_manifest: Path) -> dg.ExecuteInProcessResult:
+    result = materialize_everything(pipeline_settings)
+    failures = [e.step_key for e in result.all_events if e.is_step_failure]
+    assert result.success, f"materialising every asset failed in {failures}"
+    return result

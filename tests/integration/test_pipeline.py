@@ -1,0 +1,181 @@
+"""The whole pipeline on the bundled synthetic LA: every asset materialises and the figures are right.
+
+Expectations come from what the generator planted (`build_world`) and from the source rows themselves,
+never from hard-coded outputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dagster_project.synthetic import DEFAULT_SEED, KINGSMERE_CODE, build_world
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def world():
+    return build_world(DEFAULT_SEED, "la")
+
+
+@pytest.fixture(scope="module")
+def warehouse(materialized, pipeline_settings):
+    with duckdb.connect(str(pipeline_settings.duckdb_path), read_only=True) as conn:
+        yield conn
+
+
+def _one(conn: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
+    rows = conn.execute(sql, params or []).fetchall()
+    assert len(rows) == 1, f"expected one row from {sql!r}, got {rows}"
+    return rows[0]
+
+
+def test_every_asset_check_passes(materialized):
+    evaluations = materialized.get_asset_check_evaluations()
+    assert evaluations, "no asset checks ran"
+    failed = [e.check_name for e in evaluations if not e.passed]
+    assert not failed
+    assert "raw_ks2_expectations" in {e.check_name for e in evaluations}
+
+
+def test_every_received_file_is_archived_unchanged_with_its_checksum(warehouse, pipeline_settings):
+    manifest = warehouse.execute(
+        "select sha256, original_path, archived_path, status from ingest_file_manifest"
+    ).fetchall()
+    sources = sorted(p for p in pipeline_settings.sources_dir.rglob("*.csv"))
+    assert len(manifest) == len(sources)
+    for sha256, original, archived, status in manifest:
+        assert status == "loaded"
+        archived_bytes = Path(archived).read_bytes()
+        assert archived_bytes == Path(original).read_bytes()
+        assert hashlib.sha256(archived_bytes).hexdigest() == sha256
+
+
+@pytest.mark.parametrize("academic_year", ["2021-22", "2022-23", "2023-24"])
+def test_la_ks2_rwm_recomputed_from_school_rows_matches_the_published_la_row(warehouse, academic_year):
+    recomputed, la_row = _one(
+        warehouse,
+        """
+        with schools as (
+            select sum(ptrwm_exp * telig) / sum(telig) as recomputed
+            from raw_ks2
+            where lea = ? and academic_year = ? and rectype in (1, 2) and ptrwm_exp is not null
+        )
+        select schools.recomputed, la.ptrwm_exp
+        from schools, raw_ks2 as la
+        where la.rectype = 3 and la.lea = ? and la.academic_year = ?
+        """,
+        [KINGSMERE_CODE, academic_year, KINGSMERE_CODE, academic_year],
+    )
+    # School percentages are published rounded (and a few suppressed), so agreement is to rounding.
+    assert abs(recomputed - la_row) <= 1.0
+
+
+def test_ks2_headline_in_the_marts_is_the_published_la_figure(warehouse):
+    la_value, national_value = _one(
+        warehouse,
+        """select la_value, national_value from rpt_committee__la_headlines
+           where key_stage = 'KS2' and measure_code = 'ks2_rwm_expected_pct' and academic_year = '2023-24'""",
+    )
+    (published_la,) = _one(
+        warehouse,
+        "select ptrwm_exp from raw_ks2 where rectype = 3 and lea = ? and academic_year = '2023-24'",
+        [KINGSMERE_CODE],
+    )
+    (published_national,) = _one(
+        warehouse, "select ptrwm_exp from raw_ks2 where rectype = 5 and academic_year = '2023-24'"
+    )
+    assert (la_value, national_value) == (published_la, published_national)
+
+
+def test_special_measures_school_is_categorised_with_its_reason(warehouse, world):
+    school = world.with_role("special_measures")
+    category, reasons = _one(
+        warehouse,
+        "select support_category, reasons from fct_school_support_category where urn = ?",
+        [school.urn],
+    )
+    assert category == "SM_SWK"
+    assert "special measures" in reasons.lower()
+
+
+def test_good_school_with_progress_significantly_below_average_is_good_but_of_concern(warehouse, world):
+    (school,) = [s for s in world.with_risk("ks2_progress_below") if s.is_maintained]
+    assert school.latest_graded_inspection.overall_effectiveness == 2
+    category, flags, reasons = _one(
+        warehouse,
+        "select support_category, risk_flags, reasons from fct_school_support_category where urn = ?",
+        [school.urn],
+    )
+    assert category == "GOOD_OF_CONCERN"
+    assert "progress" in str(flags).lower()
+    assert "risk flag" in reasons.lower()
+
+
+def test_school_requiring_improvement_without_a_capacity_judgement_is_treated_as_not_secure(warehouse, world):
+    school = world.with_role("ri_twice")
+    category, reasons = _one(
+        warehouse,
+        "select support_category, reasons from fct_school_support_category where urn = ?",
+        [school.urn],
+    )
+    assert category == "RI_CAPACITY_NOT_SECURE"
+    assert "capacity" in reasons.lower()
+
+
+def test_schools_in_an_ofsted_category_match_the_planted_inspections(warehouse, world):
+    expected = sorted(
+        s.urn
+        for s in world.kingsmere
+        if s.is_maintained
+        and s.is_open_on(world_as_at(warehouse))
+        and (inspection := s.latest_graded_inspection) is not None
+        and inspection.overall_effectiveness == 4
+    )
+    actual = sorted(
+        urn
+        for (urn,) in warehouse.execute(
+            "select urn from fct_school_support_category where support_category = 'SM_SWK'"
+        ).fetchall()
+    )
+    assert actual == expected
+
+
+def world_as_at(warehouse):
+    (as_at,) = _one(warehouse, "select max(categorised_as_at) from fct_school_support_category")
+    return as_at
+
+
+def test_converted_academy_keeps_its_predecessor_in_dim_school(warehouse, world):
+    for predecessor, successor in world.conversions:
+        if successor.la_code != KINGSMERE_CODE:
+            continue
+        chain = _one(warehouse, "select predecessor_urns from dim_school where urn = ?", [successor.urn])[0]
+        assert str(predecessor.urn) in chain.split(",")
+
+
+def test_committee_report_shows_the_la_and_figures_from_the_marts(warehouse, pipeline_settings):
+    (html,) = sorted((pipeline_settings.published_dir / "committee_report").glob("*.html"))
+    (pdf,) = sorted((pipeline_settings.published_dir / "committee_report").glob("*.pdf"))
+    text = html.read_text(encoding="utf-8")
+    la_name, causing_concern = _one(
+        warehouse, "select la_name, schools_causing_concern_count from rpt_committee__report_context"
+    )
+    (la_value,) = _one(
+        warehouse,
+        """select la_value from rpt_committee__la_headlines
+           where key_stage = 'KS2' and measure_code = 'ks2_rwm_expected_pct' and academic_year = '2023-24'""",
+    )
+    (sm_swk_count,) = _one(
+        warehouse,
+        "select school_count from rpt_committee__category_distribution where support_category = 'SM_SWK'",
+    )
+    assert la_name == "Kingsmere" and la_name in text
+    assert f"{la_value:.0f}%" in text
+    assert f"| {sm_swk_count} |" in text or f"<td>{sm_swk_count}</td>" in text or f'">{sm_swk_count}</td>' in text
+    assert str(causing_concern) in text
+    assert pdf.read_bytes().startswith(b"%PDF")

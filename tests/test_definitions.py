@@ -1,0 +1,45 @@
+"""The Dagster definitions load, with every source linked to the dbt models that read it."""
+
+import dagster as dg
+
+from dagster_project.definitions import build_definitions
+
+RAW_TABLES = [
+    "raw_gias_establishments",
+    "raw_gias_links",
+    "raw_ks2",
+    "raw_ks4",
+    "raw_ofsted_inspections",
+    "raw_census",
+]
+
+
+def test_definitions_load_with_every_area(dbt_manifest, tmp_path):
+    from tests.conftest import settings_for
+
+    definitions = build_definitions(settings_for(tmp_path))
+    graph = definitions.resolve_asset_graph()
+    keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
+
+    assert set(RAW_TABLES) <= keys
+    assert {"dim_school", "fct_school_support_category", "rpt_committee__la_headlines"} <= keys
+    assert "committee_report" in keys
+    assert definitions.resolve_job_def("refresh_all") is not None
+
+
+def test_dbt_sources_depend_on_the_ingest_assets(dbt_manifest, tmp_path):
+    from tests.conftest import settings_for
+
+    graph = build_definitions(settings_for(tmp_path)).resolve_asset_graph()
+    staging_parents = graph.get(dg.AssetKey("stg_ks2__school_results")).parent_keys
+    assert dg.AssetKey("raw_ks2") in staging_parents
+
+
+def test_raw_ks2_is_guarded_by_a_blocking_expectations_check(dbt_manifest, tmp_path):
+    from tests.conftest import settings_for
+
+    definitions = build_definitions(settings_for(tmp_path))
+    check_keys = {key for checks in definitions.asset_checks for key in checks.check_keys}
+    assert dg.AssetCheckKey(dg.AssetKey("raw_ks2"), "raw_ks2_expectations") in check_keys
+    (check_def,) = [c for c in definitions.asset_checks if any(k.name == "raw_ks2_expectations" for k in c.check_keys)]
+    assert all(spec.blocking for spec in check_def.check_specs)

@@ -1,0 +1,387 @@
+"""The termly committee report: figures from the rpt_committee__* tables reach the HTML and the PDF, formatted
+and escaped, with no school named outside the inspections table, and the same data gives the same bytes."""
+
+from __future__ import annotations
+
+import re
+import zlib
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from dagster_project.lib import committee_report as cr
+from dagster_project.lib.rendering import qmd_to_typst
+
+HOSTILE_SCHOOL = "<script>alert(1)</script> Primary"
+PIPE_SCHOOL = "Hill | Vale Academy"
+CONCERN_SCHOOL = "Quietbrook Junior"  # a school causing concern: must never be named in the published report
+
+
+def _committee_tables() -> dict[str, pd.DataFrame]:
+    """Small rpt_committee__* tables with the contract's columns (plus one optional *_reason column)."""
+    headline_columns = [
+        "academic_year",
+        "key_stage",
+        "measure_code",
+        "measure_name",
+        "unit",
+        "la_value",
+        "national_value",
+        "la_minus_national",
+        "la_value_previous_year",
+        "trend",
+        "data_version",
+        "la_value_reason",
+    ]
+    headlines = pd.DataFrame(
+        [
+            (
+                "2023-24",
+                "KS2",
+                "ptrwm_exp",
+                "Reading, writing and maths: expected standard",
+                "percent",
+                61.4,
+                59.6,
+                1.8,
+                58.2,
+                "up",
+                "revised",
+                None,
+            ),
+            (
+                "2023-24",
+                "KS2",
+                "readprog",
+                "Reading progress",
+                "progress_score",
+                -0.344,
+                0.0,
+                -0.344,
+                None,
+                None,
+                "revised",
+                None,
+            ),
+            (
+                "2022-23",
+                "KS2",
+                "ptrwm_exp",
+                "Reading, writing and maths: expected standard",
+                "percent",
+                58.2,
+                59.4,
+                -1.2,
+                55.0,
+                "up",
+                "final",
+                None,
+            ),
+            (
+                "2023-24",
+                "KS4",
+                "att8scr",
+                "Attainment 8 average score",
+                "score",
+                46.14,
+                45.9,
+                0.24,
+                47.03,
+                "down",
+                "revised",
+                None,
+            ),
+            (
+                "2023-24",
+                "KS4",
+                "p8mea",
+                "Progress 8 score",
+                "progress_score",
+                None,
+                -0.03,
+                None,
+                -0.11,
+                None,
+                "revised",
+                "SUPP",
+            ),
+        ],
+        columns=headline_columns,
+    )
+    gap = pd.DataFrame(
+        [
+            ("2023-24", "KS2", "Reading, writing and maths: expected standard", 45.2, 67.8, -22.6, -21.4),
+            ("2023-24", "KS4", "Attainment 8 average score", 35.36, 50.1, -14.74, -15.9),
+        ],
+        columns=[
+            "academic_year",
+            "key_stage",
+            "measure_name",
+            "la_disadvantaged_value",
+            "national_other_value",
+            "la_gap",
+            "national_gap",
+        ],
+    )
+    inspections = pd.DataFrame(
+        [
+            (909001, HOSTILE_SCHOOL, date(2024, 5, 9), "Good", "Requires improvement", "improved"),
+            (909002, PIPE_SCHOOL, date(2024, 6, 20), "Requires improvement", "Good", "declined"),
+            (909003, "Brookside Infant", date(2024, 7, 2), None, "Outstanding", None),
+        ],
+        columns=[
+            "urn",
+            "school_name",
+            "publication_date",
+            "overall_effectiveness_label",
+            "previous_effectiveness_label",
+            "movement",
+        ],
+    )
+    categories = pd.DataFrame(
+        [
+            ("A", "Universal support", 1, 71, 1, 24),
+            ("B", "Light touch support", 2, 29, 3, 29),
+            ("C", "Targeted support", 3, 13, 6, 26),
+            ("D", "Intensive support", 4, 4, 9, 12),
+        ],
+        columns=[
+            "support_category",
+            "category_name",
+            "category_rank",
+            "school_count",
+            "min_contacts_per_year",
+            "planned_contacts_per_term_total",
+        ],
+    )
+    context = pd.DataFrame(
+        [
+            (
+                991,
+                "Kingsmere",
+                "Summer 2024",
+                date(2024, 4, 15),
+                date(2024, 8, 31),
+                "2023-24",
+                "KS2 performance tables 2023-24, revised, published 2024-12-12\n"
+                "Ofsted management information, as_at 2024-08-31",
+                4,
+            )
+        ],
+        columns=[
+            "la_code",
+            "la_name",
+            "report_term",
+            "term_start",
+            "term_end",
+            "latest_academic_year",
+            "sources",
+            "schools_causing_concern_count",
+        ],
+    )
+    return {
+        "rpt_committee__la_headlines": headlines,
+        "rpt_committee__gap_headline": gap,
+        "rpt_committee__inspections_this_term": inspections,
+        "rpt_committee__category_distribution": categories,
+        "rpt_committee__report_context": context,
+        # a restricted-style table in the same warehouse, to show the report does not pick names from it
+        "restricted_causing_concern": pd.DataFrame({"school_name": [CONCERN_SCHOOL]}),
+    }
+
+
+def _write_warehouse(path: Path, tables: dict[str, pd.DataFrame] | None = None) -> Path:
+    with duckdb.connect(str(path)) as connection:
+        for name, frame in (tables or _committee_tables()).items():
+            connection.register("frame", frame)
+            connection.execute(f"create table {name} as select * from frame")
+            connection.unregister("frame")
+    return path
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _write_warehouse(tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb")
+
+
+@pytest.fixture(scope="module")
+def report(warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> cr.CommitteeReport:
+    return cr.build_committee_report(warehouse, tmp_path_factory.mktemp("published"), engine="pandoc")
+
+
+EXPECTED_FIGURES = [
+    "Kingsmere",
+    "Termly school improvement report — Kingsmere, Summer 2024",
+    "61%",
+    "60%",
+    "+2",
+    "58%",
+    "Up",  # KS2 RWM: LA, national, difference, previous year, trend in words
+    "−0.34",
+    "no comparison",  # KS2 reading progress, 2 dp with a real minus; no previous year
+    "46.1",
+    "45.9",
+    "+0.2",
+    "47.0",
+    "Down",  # KS4 Attainment 8, 1 dp
+    "suppressed",  # Progress 8 la_value NULL with reason SUPP
+    "45%",
+    "68%",
+    "−23",
+    "−21",  # KS2 gap
+    "35.4",
+    "50.1",
+    "−14.7",
+    "−15.9",  # KS4 gap
+    "4 schools causing concern",
+    "117 schools are placed in 4 support categories",
+    "Intensive support",
+    "91",  # total planned contacts this term: 24 + 29 + 26 + 12
+    "Ofsted management information, as_at 2024-08-31",
+    "31 August 2024",
+]
+
+
+def _visible_text(html: str) -> str:
+    body = html.split("<body>", 1)[1]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)).replace("&amp;", "&")
+
+
+def test_report_is_written_to_the_published_committee_report_folder_named_by_term(report: cr.CommitteeReport):
+    assert report.html.name == "committee_report_summer-2024.html"
+    assert report.pdf.name == "committee_report_summer-2024.pdf"
+    assert report.html.parent.name == "committee_report"
+    assert report.report_term == "Summer 2024"
+
+
+def test_html_states_la_name_and_figures_from_the_rpt_tables(report: cr.CommitteeReport):
+    text = _visible_text(report.html.read_text(encoding="utf-8"))
+    missing = [figure for figure in EXPECTED_FIGURES if figure not in text]
+    assert not missing, f"not in the HTML: {missing}"
+
+
+def test_headlines_show_only_each_key_stages_latest_year(report: cr.CommitteeReport):
+    text = _visible_text(report.html.read_text(encoding="utf-8"))
+    assert "−1" not in text.replace("−14", "").replace("−15", "")  # the 2022-23 difference of −1.2 is not shown
+    assert "2022-23" not in text
+
+
+def test_every_table_has_a_header_row(report: cr.CommitteeReport):
+    html = report.html.read_text(encoding="utf-8")
+    assert html.count("<table") == html.count("<thead>") >= 5  # KS2, KS4, gap, inspections, categories
+
+
+def test_hostile_school_name_is_printed_as_text_not_markup(report: cr.CommitteeReport):
+    html = report.html.read_text(encoding="utf-8")
+    assert "<script" not in html
+    assert ">&lt;script&gt;alert(1)&lt;/script&gt; Primary</td>" in html
+
+
+def test_a_pipe_in_a_school_name_stays_inside_its_table_cell(report: cr.CommitteeReport):
+    assert ">Hill | Vale Academy</td>" in report.html.read_text(encoding="utf-8")
+
+
+def test_schools_causing_concern_are_counted_not_named(report: cr.CommitteeReport):
+    assert CONCERN_SCHOOL not in report.html.read_text(encoding="utf-8")
+
+
+def test_html_declares_language_and_title(report: cr.CommitteeReport):
+    html = report.html.read_text(encoding="utf-8")
+    assert 'lang="en-GB"' in html
+    assert "<title>Termly school improvement report — Kingsmere, Summer 2024</title>" in html
+
+
+def test_pdf_is_a_pdf_with_the_report_title_and_text(report: cr.CommitteeReport):
+    pdf = report.pdf.read_bytes()
+    assert pdf.startswith(b"%PDF")
+    assert "Termly school improvement report — Kingsmere, Summer 2024".encode() in pdf  # XMP metadata title
+    streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, flags=re.S)
+    page_text_operators = [s for s in (_inflate(s) for s in streams) if b"TJ" in s or b"Tj" in s]
+    assert page_text_operators, "the PDF has no text-showing content stream"
+
+
+def _inflate(stream: bytes) -> bytes:
+    try:
+        return zlib.decompress(stream)
+    except zlib.error:
+        return b""
+
+
+def test_pdf_source_states_the_same_figures(warehouse: Path, tmp_path: Path):
+    # pypdf is not installed, so check the typst markup that the PDF is compiled from.
+    qmd = tmp_path / "committee_report.qmd"
+    qmd.write_text(cr.render_committee_qmd(cr.load_committee_tables(warehouse)), encoding="utf-8")
+    typst_source = qmd_to_typst(qmd)
+    text = typst_source.replace("\\", "").replace("---", "—")
+    missing = [figure for figure in EXPECTED_FIGURES if figure not in text]
+    assert not missing, f"not in the typst source: {missing}"
+
+
+def test_same_data_gives_byte_identical_html_and_pdf(warehouse: Path, report: cr.CommitteeReport, tmp_path: Path):
+    again = cr.build_committee_report(warehouse, tmp_path, engine="pandoc")
+    assert again.html.read_bytes() == report.html.read_bytes()
+    assert again.pdf.read_bytes() == report.pdf.read_bytes()
+    assert b"D:20240831" in again.pdf.read_bytes()  # creation date is the data date (term end), not the clock
+
+
+def test_report_reads_the_warehouse_through_a_read_only_connection(warehouse: Path, tmp_path: Path):
+    # DuckDB refuses a second connection to one file with a different configuration in the same process,
+    # so this only succeeds if the report also connects read-only.
+    with duckdb.connect(str(warehouse), read_only=True):
+        built = cr.build_committee_report(warehouse, tmp_path, engine="pandoc")
+    assert built.html.is_file()
+
+
+def test_missing_rpt_column_is_reported_with_table_and_column(tmp_path: Path):
+    tables = _committee_tables()
+    tables["rpt_committee__gap_headline"] = tables["rpt_committee__gap_headline"].drop(columns="national_gap")
+    warehouse = _write_warehouse(tmp_path / "broken.duckdb", tables)
+    with pytest.raises(cr.ReportDataError, match=r"rpt_committee__gap_headline.*national_gap"):
+        cr.load_committee_tables(warehouse)
+
+
+def test_empty_term_says_no_inspections_and_still_renders(tmp_path: Path):
+    tables = _committee_tables()
+    tables["rpt_committee__inspections_this_term"] = tables["rpt_committee__inspections_this_term"].iloc[0:0]
+    warehouse = _write_warehouse(tmp_path / "quiet.duckdb", tables)
+    built = cr.build_committee_report(warehouse, tmp_path / "published", engine="pandoc")
+    assert "No inspection reports were published this term." in built.html.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "reason", "expected"),
+    [
+        (61.4, "percent", None, "61%"),
+        (61.5, "pct", None, "62%"),
+        (46.14, "score", None, "46.1"),
+        (-0.344, "progress_score", None, "−0.34"),
+        (None, "percent", "SUPP", "suppressed"),
+        (None, "score", "NP", "not published"),
+        (None, "score", None, "no data"),
+        (float("nan"), "score", None, "no data"),
+    ],
+)
+def test_measures_are_formatted_by_unit_and_nulls_show_the_reason(value, unit, reason, expected):
+    assert cr.format_measure(value, unit, reason) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "expected"),
+    [
+        (2.4, "percent", "+2"),
+        (-3.2, "percent", "−3"),
+        (-0.2, "percent", "0"),
+        (0.24, "score", "+0.2"),
+        (None, "percent", "no data"),
+    ],
+)
+def test_differences_are_signed_and_never_minus_zero(value, unit, expected):
+    assert cr.format_difference(value, unit) == expected
+
+
+def test_term_slug_is_lower_case_with_hyphens():
+    assert cr.term_slug("Summer 2024") == "summer-2024"
+    assert cr.term_slug("Autumn  2024/25") == "autumn-2024-25"

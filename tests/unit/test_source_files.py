@@ -1,0 +1,101 @@
+"""Discovering source files: academic year from the folder, version / extract date from the file name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dagster_project.lib.errors import SourceLayoutError
+from dagster_project.lib.source_files import (
+    SourceFile,
+    discover_source_files,
+    files_for,
+    gias_extract_date,
+    ofsted_as_at_version,
+    validate_academic_year,
+)
+
+OFSTED_NAME = "Management_information_-_state-funded_schools_-_all_inspections_as_at_31_Aug_2024.csv"
+
+
+def _touch(root: Path, relative: str) -> Path:
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("x\n", encoding="utf-8")
+    return path
+
+
+def _layout(root: Path) -> None:
+    for relative in (
+        "gias/edubasealldata20240906.csv",
+        "gias/links_edubasealldata20240906.csv",
+        "ks2/2021-22/england_ks2final.csv",
+        "ks2/2023-24/england_ks2revised.csv",
+        "ks2/2023-24/england_ks2provisional.csv",
+        "ks4/2022-23/england_ks4final.csv",
+        f"ofsted/{OFSTED_NAME}",
+        "census/2022-23/england_census.csv",
+    ):
+        _touch(root, relative)
+
+
+def test_every_file_in_the_agreed_layout_is_found_with_year_and_version(tmp_path: Path) -> None:
+    _layout(tmp_path)
+    found = {(f.source, f.academic_year, f.data_version, f.name) for f in discover_source_files(tmp_path)}
+    assert found == {
+        ("gias_establishments", None, "2024-09-06", "edubasealldata20240906.csv"),
+        ("gias_links", None, "2024-09-06", "links_edubasealldata20240906.csv"),
+        ("ks2", "2021-22", "final", "england_ks2final.csv"),
+        ("ks2", "2023-24", "revised", "england_ks2revised.csv"),
+        ("ks2", "2023-24", "provisional", "england_ks2provisional.csv"),
+        ("ks4", "2022-23", "final", "england_ks4final.csv"),
+        ("ofsted_inspections", None, "as_at 2024-08-31", OFSTED_NAME),
+        ("census", "2022-23", "final", "england_census.csv"),
+    }
+
+
+def test_files_of_one_year_load_provisional_then_revised_then_final(tmp_path: Path) -> None:
+    _layout(tmp_path)
+    _touch(tmp_path, "ks2/2023-24/england_ks2final.csv")
+    versions = [
+        f.data_version for f in files_for("ks2", discover_source_files(tmp_path)) if f.academic_year == "2023-24"
+    ]
+    assert versions == ["provisional", "revised", "final"]
+
+
+@pytest.mark.parametrize("folder", ["2023-25", "2023", "23-24", "2023_24"])
+def test_a_malformed_academic_year_folder_is_an_error(tmp_path: Path, folder: str) -> None:
+    _touch(tmp_path, f"ks2/{folder}/england_ks2final.csv")
+    with pytest.raises(SourceLayoutError, match=folder):
+        discover_source_files(tmp_path)
+
+
+def test_unrecognised_files_are_reported_not_silently_dropped(tmp_path: Path) -> None:
+    _layout(tmp_path)
+    _touch(tmp_path, "ks2/2023-24/england_ks2-mats-performance.csv")
+    _touch(tmp_path, "ks4/2022-23/england_ks2final.csv")  # a KS2 file in the KS4 folder
+    messages: list[str] = []
+    found = discover_source_files(tmp_path, log=messages.append)
+    assert all("mats" not in f.name for f in found)
+    assert not any(f.source == "ks4" and f.name == "england_ks2final.csv" for f in found)
+    assert len(messages) == 2 and any("england_ks2-mats-performance.csv" in m for m in messages)
+
+
+def test_a_missing_source_folder_yields_no_files(tmp_path: Path) -> None:
+    assert discover_source_files(tmp_path / "nothing-here") == []
+
+
+def test_name_parsers_validate_dates() -> None:
+    assert gias_extract_date("edubasealldata20240229.csv") == "2024-02-29"
+    with pytest.raises(SourceLayoutError):
+        gias_extract_date("edubasealldata20230229.csv")
+    assert ofsted_as_at_version("x_all_inspections_as_at_1_September_2024.csv") == "as_at 2024-09-01"
+    with pytest.raises(SourceLayoutError):
+        ofsted_as_at_version("x_all_inspections_as_at_31_Jun_2024.csv")
+    assert validate_academic_year("1999-00") == "1999-00"
+
+
+def test_source_file_is_a_plain_value(tmp_path: Path) -> None:
+    one = SourceFile("ks2", tmp_path / "a.csv", "2023-24", "final")
+    assert one == SourceFile("ks2", tmp_path / "a.csv", "2023-24", "final") and one.name == "a.csv"

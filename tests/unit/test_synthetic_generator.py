@@ -1,0 +1,377 @@
+"""The synthetic source generator: layout, encodings, DfE conventions and the planted truth.
+
+Assertions compare the written files with `build_world` (what was planted) and with the pupil-level
+results, never with hard-coded output numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from dagster_project.synthetic import ACADEMIC_YEARS, KINGSMERE_CODE, build_world
+from dagster_project.synthetic.__main__ import main
+from dagster_project.synthetic.generate import MARKER, generate
+from dagster_project.synthetic.outcomes import simulate
+from dagster_project.synthetic.writers import pct_int
+
+SEED = 20240901
+KS2_FILES = {
+    "2021-22": "ks2/2021-22/england_ks2final.csv",
+    "2022-23": "ks2/2022-23/england_ks2final.csv",
+    "2023-24": "ks2/2023-24/england_ks2revised.csv",
+}
+KS4_FILES = {
+    "2021-22": "ks4/2021-22/england_ks4final.csv",
+    "2022-23": "ks4/2022-23/england_ks4final.csv",
+    "2023-24": "ks4/2023-24/england_ks4revised.csv",
+}
+GIAS = "gias/edubasealldata20240906.csv"
+LINKS = "gias/links_edubasealldata20240906.csv"
+OFSTED = "ofsted/Management_information_-_state-funded_schools_-_all_inspections_as_at_31_Aug_2024.csv"
+CP1252 = {KS2_FILES["2023-24"], GIAS, LINKS, OFSTED}
+EXPECTED_FILES = {
+    *KS2_FILES.values(),
+    *KS4_FILES.values(),
+    GIAS,
+    LINKS,
+    OFSTED,
+    *(f"census/{y}/england_census.csv" for y in ACADEMIC_YEARS),
+}
+NON_STATE = {"IND", "INDSPEC", "NMSS"}
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("sources")
+    generate(folder, SEED, "la", log=lambda _: None)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def world():
+    return build_world(SEED, "la")
+
+
+@pytest.fixture(scope="module")
+def results(world):
+    return simulate(world)
+
+
+def read(out: Path, relative: str) -> list[dict[str, str]]:
+    encoding = "cp1252" if relative in CP1252 else "utf-8-sig"
+    text = (out / relative).read_bytes().decode(encoding)
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def num(value: str) -> float | None:
+    try:
+        return float(value.rstrip("%"))
+    except ValueError:
+        return None
+
+
+def files_under(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+# --- determinism, layout, encodings -------------------------------------------------------------
+
+
+def test_same_seed_and_scale_give_byte_identical_files(out, tmp_path):
+    again = tmp_path / "again"
+    generate(again, SEED, "la", log=lambda _: None)
+    assert files_under(again) == files_under(out)
+
+
+def test_another_seed_gives_different_data(out, tmp_path):
+    other = tmp_path / "other"
+    generate(other, SEED + 1, "la", log=lambda _: None)
+    assert files_under(other)[KS2_FILES["2022-23"]] != files_under(out)[KS2_FILES["2022-23"]]
+
+
+def test_folder_layout_is_the_contract_layout(out):
+    assert set(files_under(out)) == EXPECTED_FILES | {MARKER}
+
+
+def test_cp1252_files_are_not_utf8_and_carry_the_curly_name(out, world):
+    raw = (out / KS2_FILES["2023-24"]).read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+    assert not raw.startswith(b"\xef\xbb\xbf")
+    curly = world.with_role("curly_name")
+    assert "’" in curly.name and "é" in curly.name
+    assert curly.name in raw.decode("cp1252")
+    for relative in (GIAS, OFSTED):
+        assert curly.name in (out / relative).read_bytes().decode("cp1252")
+
+
+def test_utf8_files_have_a_bom_and_every_file_uses_crlf(out):
+    for relative in EXPECTED_FILES:
+        raw = (out / relative).read_bytes()
+        if relative not in CP1252:
+            assert raw.startswith(b"\xef\xbb\xbf"), relative
+            raw.decode("utf-8-sig")
+        assert raw.count(b"\n") == raw.count(b"\r\n") > 1, relative
+
+
+def test_gias_quotes_every_value_and_uses_dd_mm_yyyy(out):
+    text = (out / GIAS).read_bytes().decode("cp1252")
+    lines = [line for line in text.split("\r\n") if line]
+    columns = len(lines[0].split('","'))
+    # every value quoted, empty ones included ("" between commas, never a bare field)
+    assert all(line.startswith('"') and line.endswith('"') and line.count('","') == columns - 1 for line in lines)
+    dates = [r["OpenDate"] for r in read(out, GIAS) if r["OpenDate"]]
+    assert dates and all(len(d) == 10 and d[2] == "-" and d[5] == "-" for d in dates)
+
+
+def test_ks2_case_drift_between_years(out):
+    older = read(out, KS2_FILES["2021-22"])[0].keys()
+    newer = read(out, KS2_FILES["2022-23"])[0].keys()
+    assert "TNotFSM6CLA1A" in older and "TNOTFSM6CLA1A" not in older
+    assert "TNOTFSM6CLA1A" in newer and "TNotFSM6CLA1A" not in newer
+    assert "PTRWM_EXP_NotFSM6CLA1A" in older and "PTRWM_EXP_NotFSM6CLA1A" in newer
+
+
+# --- record types and LA / national rows -------------------------------------------------------
+
+
+def test_record_types_and_an_la_row_for_every_la(out, world):
+    for year in ACADEMIC_YEARS:
+        ks2 = read(out, KS2_FILES[year])
+        assert {r["RECTYPE"] for r in ks2} == {"1", "2", "3", "4", "5"}
+        assert {r["LEA"] for r in ks2 if r["RECTYPE"] == "3"} == {str(la.code) for la in world.las}
+        assert all(r["LEA"] == " " and r["URN"] == " " for r in ks2 if r["RECTYPE"] in ("4", "5"))
+        ks4 = read(out, KS4_FILES[year])
+        assert {r["RECTYPE"] for r in ks4} == {"1", "2", "4", "5", "7"}
+        assert str(KINGSMERE_CODE) in {r["LEA"] for r in ks4 if r["RECTYPE"] == "4"}
+        assert {r["NFTYPE"] for r in ks4} >= NON_STATE
+
+
+def test_ks2_la_rwm_is_pupil_weighted(out, results):
+    for year in ACADEMIC_YEARS:
+        rows = read(out, KS2_FILES[year])
+        for la_row in (r for r in rows if r["RECTYPE"] == "3"):
+            schools = [r for r in rows if r["RECTYPE"] in ("1", "2") and r["LEA"] == la_row["LEA"]]
+            published = [(num(r["PTRWM_EXP"]), int(r["TELIG"])) for r in schools if num(r["PTRWM_EXP"]) is not None]
+            recomputed = sum(p * n for p, n in published) / sum(n for _, n in published)
+            assert abs(num(la_row["PTRWM_EXP"]) - recomputed) <= 1.0, (year, la_row["LEA"])
+            assert int(la_row["TELIG"]) == sum(int(r["TELIG"]) for r in schools if r["TELIG"])
+            # exactly DfE's rule on the underlying integer counts (suppressed schools included)
+            urns = {int(r["URN"]) for r in schools if r["TOTPUPS"] != "NEW"}
+            truth = [results.ks2[(year, u)] for u in urns]
+            assert num(la_row["PTRWM_EXP"]) == pct_int(sum(t.exp for t in truth), sum(t.telig for t in truth))
+
+
+def test_ks4_la_att8_is_pupil_weighted_over_state_funded_schools_only(out):
+    for year in ACADEMIC_YEARS:
+        rows = read(out, KS4_FILES[year])
+        for la_row in (r for r in rows if r["RECTYPE"] == "4"):
+            schools = [r for r in rows if r["RECTYPE"] in ("1", "2") and r["LEA"] == la_row["LEA"]]
+            state = [r for r in schools if r["NFTYPE"] not in NON_STATE]
+            assert int(la_row["TPUP"]) == sum(int(r["TPUP"]) for r in state)
+            pairs = [(num(r["ATT8SCR"]), int(r["TPUP"])) for r in state]
+            assert all(a is not None for a, _ in pairs)
+            recomputed = sum(a * n for a, n in pairs) / sum(n for _, n in pairs)
+            assert abs(num(la_row["ATT8SCR"]) - recomputed) <= 0.1, (year, la_row["LEA"])
+        national_state = next(r for r in rows if r["RECTYPE"] == "7")
+        national_all = next(r for r in rows if r["RECTYPE"] == "5")
+        state_pupils = sum(int(r["TPUP"]) for r in rows if r["RECTYPE"] in ("1", "2") and r["NFTYPE"] not in NON_STATE)
+        assert int(national_state["TPUP"]) == state_pupils
+        assert int(national_all["TPUP"]) == sum(int(r["TPUP"]) for r in rows if r["RECTYPE"] in ("1", "2"))
+
+
+def test_national_figures_are_realistic(out):
+    for year in ACADEMIC_YEARS:
+        nat = next(r for r in read(out, KS2_FILES[year]) if r["RECTYPE"] == "5")
+        assert 56 <= num(nat["PTRWM_EXP"]) <= 64
+        gap = num(nat["PTRWM_EXP_NotFSM6CLA1A"]) - num(nat["PTRWM_EXP_FSM6CLA1A"])
+        assert 17 <= gap <= 26
+        ks4 = next(r for r in read(out, KS4_FILES[year]) if r["RECTYPE"] == "7")
+        assert 43 <= num(ks4["ATT8SCR"]) <= 51
+        assert 12 <= num(ks4["ATT8SCR_NFSM6CLA1A"]) - num(ks4["ATT8SCR_FSM6CLA1A"]) <= 18
+
+
+def test_confidence_intervals_narrow_with_cohort_size(out):
+    rows = [r for r in read(out, KS4_FILES["2022-23"]) if r["RECTYPE"] == "1" and num(r["P8CILOW"]) is not None]
+    widths = sorted((int(r["P8PUP"]), num(r["P8CIUPP"]) - num(r["P8CILOW"])) for r in rows)
+    small, large = widths[: len(widths) // 4], widths[-len(widths) // 4 :]
+    assert sum(w for _, w in small) / len(small) > sum(w for _, w in large) / len(large)
+
+
+# --- special values ----------------------------------------------------------------------------
+
+
+def test_each_special_value_appears(out, world):
+    ks2_values = {v for y in ACADEMIC_YEARS for r in read(out, KS2_FILES[y]) for v in r.values()}
+    ks4_values = {v for y in ACADEMIC_YEARS for r in read(out, KS4_FILES[y]) for v in r.values()}
+    assert {"SUPP", "NA", "NEW", "LOWCOV", " ", ""} <= ks2_values
+    assert {"SUPP", "NP", "NE", "NA", " "} <= ks4_values
+    ofsted = read(out, OFSTED)
+    assert {r["Category of concern"] for r in ofsted} >= {"SM", "SWK", "NULL"}
+
+
+def test_new_school_is_new_with_everything_else_blank(out, world):
+    new = world.with_role("new_school")
+    assert new.new_school and new.open_date == date(2023, 9, 1)
+    row = next(r for r in read(out, KS2_FILES["2023-24"]) if r["URN"] == str(new.urn))
+    assert row["TOTPUPS"] == "NEW"
+    assert all(row[c] == "" for c in ("TELIG", "PTRWM_EXP", "READPROG", "PTRWM_EXP_FSM6CLA1A"))
+    assert not any(r["URN"] == str(new.urn) for r in read(out, KS2_FILES["2022-23"]))
+
+
+def test_small_cohorts_are_suppressed(out, world):
+    rows = [r for y in ACADEMIC_YEARS for r in read(out, KS2_FILES[y]) if r["RECTYPE"] in ("1", "2")]
+    tiny = [r for r in rows if r["TELIG"] not in ("", "SUPP") and int(r["TELIG"]) <= 5]
+    assert tiny and all(r["PTRWM_EXP"] == "SUPP" and r["TFSM6CLA1A"] == "SUPP" for r in tiny)
+    split = [r for r in rows if r["TFSM6CLA1A"] not in ("", "SUPP") and 1 <= int(r["TFSM6CLA1A"]) <= 5]
+    assert split and all(r["PTRWM_EXP_FSM6CLA1A"] == "SUPP" == r["PTRWM_EXP_NotFSM6CLA1A"] for r in split)
+    assert any(s.small_cohort for s in world.kingsmere)
+
+
+def test_progress_is_na_without_a_ks1_baseline_and_lowcov_where_planted(out, world):
+    rows = read(out, KS2_FILES["2023-24"])
+    assert all(num(r["READPROG"]) is None for r in rows)
+    with_cohort = [r for r in rows if r["RECTYPE"] in ("1", "2", "3") and r["TOTPUPS"] != "NEW"]
+    assert {r["READPROG"] for r in with_cohort} == {"NA"} == {r["MATPROG_UPPER"] for r in with_cohort}
+    lowcov = world.with_risk("lowcov")[0]
+    row = next(r for r in read(out, KS2_FILES["2022-23"]) if r["URN"] == str(lowcov.urn))
+    assert row["READPROG"] == "LOWCOV" and num(row["READCOV"]) < 50
+
+
+def test_independent_schools_have_np_and_no_entries_school_has_ne(out, world):
+    rows = read(out, KS4_FILES["2023-24"])
+    independent = [r for r in rows if r["NFTYPE"] in ("IND", "INDSPEC")]
+    assert independent and all(r["P8MEA"] == "NP" and r["PTFSM6CLA1A"] == "NP" for r in independent)
+    nmss = [r for r in rows if r["NFTYPE"] == "NMSS"]
+    assert nmss and all(r["ATT8SCR_FSM6CLA1A"] == "NP" for r in nmss)
+    ne_school = world.with_risk("no_entries")[0]
+    row = next(r for r in rows if r["URN"] == str(ne_school.urn))
+    assert row["EBACCAPS"] == "NE" and row["PTL2BASICS_95"] == "NE"
+
+
+# --- conversions, closures, inspections --------------------------------------------------------
+
+
+def test_conversions_are_linked_both_ways_and_follow_the_urn(out, world):
+    links = {(int(r["URN"]), int(r["LinkURN"]), r["LinkType"], r["LinkEstablishedDate"]) for r in read(out, LINKS)}
+    gias = {int(r["URN"]): r for r in read(out, GIAS)}
+    kingsmere_pairs = [(p, s) for p, s in world.conversions if p.la_code == KINGSMERE_CODE]
+    recent = [(p, s) for p, s in kingsmere_pairs if s.open_date >= date(2022, 9, 1)]
+    assert len(recent) >= 2 and all(s.type_code == 34 for _, s in recent)
+    for predecessor, successor in kingsmere_pairs:
+        day = successor.open_date.strftime("%d-%m-%Y")
+        assert (predecessor.urn, successor.urn, "Successor", day) in links
+        assert (successor.urn, predecessor.urn, "Predecessor", day) in links
+        reason = "Academy Sponsor Led" if successor.type_code in (28, 33) else "Academy Converter"
+        assert gias[predecessor.urn]["ReasonEstablishmentClosed (name)"] == reason
+        assert gias[predecessor.urn]["EstablishmentStatus (name)"] == "Closed"
+        assert gias[predecessor.urn]["CloseDate"] == (successor.open_date - timedelta(days=1)).strftime("%d-%m-%Y")
+        assert gias[successor.urn]["ReasonEstablishmentOpened (name)"] == reason
+        assert gias[successor.urn]["OpenDate"] == day
+    for predecessor, successor in recent:
+        files = KS2_FILES if successor.ks2_cohort else KS4_FILES
+        for year in ACADEMIC_YEARS:
+            urns = {r["URN"] for r in read(out, files[year])}
+            converted = successor.open_date <= date(int(year[:4]) + 1, 5, 1)
+            assert (str(successor.urn) in urns) == converted, (successor.name, year)
+            assert (str(predecessor.urn) in urns) == (not converted), (predecessor.name, year)
+        ofsted_urns = {r["URN"] for r in read(out, OFSTED)}
+        assert str(predecessor.urn) in ofsted_urns  # history before conversion stays with the predecessor
+
+
+def test_closed_school_only_in_earlier_tables(out, world):
+    closed = world.with_role("closed_school")
+    assert closed.closed and closed.close_date == date(2022, 8, 31)
+    present = [y for y in ACADEMIC_YEARS if any(r["URN"] == str(closed.urn) for r in read(out, KS2_FILES[y]))]
+    assert present == ["2021-22"]
+
+
+def test_inspection_history_holds_the_planted_patterns(out, world):
+    rows = read(out, OFSTED)
+    assert all(
+        date(int(r["Publication date"][6:]), int(r["Publication date"][3:5]), int(r["Publication date"][:2]))
+        <= date(2024, 8, 31)
+        for r in rows
+    )
+    graded = {}
+    for r in rows:
+        if r["Overall effectiveness"] != "NULL":
+            graded.setdefault(int(r["URN"]), []).append(r)
+    sm = world.with_role("special_measures")
+    swk = world.with_role("serious_weaknesses")
+    assert (graded[sm.urn][-1]["Overall effectiveness"], graded[sm.urn][-1]["Category of concern"]) == (
+        "4",
+        "SM",
+    )
+    assert (graded[swk.urn][-1]["Overall effectiveness"], graded[swk.urn][-1]["Category of concern"]) == (
+        "4",
+        "SWK",
+    )
+    twice = [r["Overall effectiveness"] for r in graded[world.with_role("ri_twice").urn]]
+    assert twice[-2:] == ["3", "3"] and twice[-3] != "3"
+    persistent = [r["Overall effectiveness"] for r in graded[world.with_role("ri_persistent").urn]]
+    assert len(persistent) >= 4 and set(persistent) == {"3"}
+    new = world.with_role("new_school")
+    assert [r["Overall effectiveness"] for r in graded[new.urn]] == ["3"]
+    current = {
+        s.latest_graded_inspection.overall_effectiveness
+        for s in world.kingsmere
+        if s.latest_graded_inspection and s.successor_urn is None and not s.closed
+    }
+    assert current == {1, 2, 3, 4}
+
+
+def test_planted_data_risks_show_in_the_tables(out, world):
+    risk = world.with_risk("ks2_progress_below")[0]
+    assert risk.latest_graded_inspection.overall_effectiveness == 2
+    below = 0
+    for year in ACADEMIC_YEARS:
+        rows = read(out, KS2_FILES[year])
+        school = next(r for r in rows if r["URN"] == str(risk.urn))
+        national = next(r for r in rows if r["RECTYPE"] == "5")
+        if year != "2023-24":
+            assert num(school["READPROG_UPPER"]) < 0 and num(school["MATPROG_UPPER"]) < 0
+        below += num(school["PTRWM_EXP"]) <= num(national["PTRWM_EXP"]) - 10
+    assert below >= 2
+    p8 = world.with_risk("p8_below")[0]
+    uppers = [
+        num(next(r for r in read(out, KS4_FILES[y]) if r["URN"] == str(p8.urn))["P8CIUPP"]) for y in ACADEMIC_YEARS
+    ]
+    assert sum(u < 0 for u in uppers) >= 2
+
+
+def test_kingsmere_is_shaped_like_the_service_specification(world):
+    open_state = [s for s in world.kingsmere if s.is_state_funded and s.is_open_on(date(2024, 9, 1))]
+    assert 110 <= len(open_state) <= 130
+    assert 20 <= sum(s.is_academy for s in open_state) <= 30
+    assert sum(s.phase == "Secondary" for s in open_state) >= 6
+    assert sum(s.phase == "All-through" for s in open_state) == 1
+    assert sum(s.type_code == 14 for s in open_state) == 1
+    assert all(s.urn >= 900000 for s in world.schools)
+
+
+# --- CLI ---------------------------------------------------------------------------------------
+
+
+def test_cli_skips_when_up_to_date_and_regenerates_when_changed(tmp_path, capsys):
+    folder = tmp_path / "cli"
+    assert main(["--out", str(folder)]) == 0
+    first = capsys.readouterr().out
+    assert f"wrote {KS2_FILES['2023-24']}" in first
+    assert main(["--out", str(folder)]) == 0
+    assert "skipped" in capsys.readouterr().out
+    (folder / GIAS).write_bytes(b"tampered")
+    assert main(["--out", str(folder)]) == 0
+    assert "wrote gias/" in capsys.readouterr().out
+    assert main(["--out", str(folder), "--seed", "7"]) == 0
+    assert "skipped" not in capsys.readouterr().out
