@@ -179,3 +179,19 @@ def test_committee_report_shows_the_la_and_figures_from_the_marts(warehouse, pip
     assert f"| {sm_swk_count} |" in text or f"<td>{sm_swk_count}</td>" in text or f'">{sm_swk_count}</td>' in text
     assert str(causing_concern) in text
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_support_category_list_is_restricted_and_names_each_schools_reasons(warehouse, pipeline_settings, world):
+    import pandas as pd
+
+    restricted = pd.read_csv(pipeline_settings.restricted_dir / "support_categories" / "support_categories.csv")
+    school = world.with_role("special_measures")
+    row = restricted.set_index("URN").loc[school.urn]
+    assert row["School"] == school.name
+    assert "special measures" in row["Reasons"].lower()
+
+    published_text = "".join(
+        p.read_text(encoding="utf-8", errors="ignore") for p in pipeline_settings.published_dir.rglob("*.html")
+    )
+    assert row["Reasons"] not in published_text
+    assert not list(pipeline_settings.published_dir.rglob("support_categories*"))

@@ -54,7 +54,9 @@ measures_long as (
         '{{ measure_name }}' as measure_name,
         '{{ unit }}' as unit,
         {{ ks }}_la.{{ column }} as la_value,
+        {{ ks }}_la.{{ column }}_reason as la_value_reason,
         {{ ks }}_national.{{ column }} as national_value,
+        {{ ks }}_national.{{ column }}_reason as national_value_reason,
         coalesce({{ ks }}_la.data_version, {{ ks }}_national.data_version) as data_version
     from {{ ks }}_la
     left join {{ ks }}_national
@@ -91,7 +93,9 @@ final as (
         measure_name,
         unit,
         round(la_value, 2) as la_value,
+        la_value_reason,
         round(national_value, 2) as national_value,
+        national_value_reason,
         round(la_value - national_value, 2) as la_minus_national,
         round(la_value_previous_year, 2) as la_value_previous_year,
         case
