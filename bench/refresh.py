@@ -33,22 +33,23 @@ def bare_read_seconds(sources: Path) -> float:
     since DuckDB without its encodings extension (a download) reads only UTF-8, UTF-16 and strict Latin-1."""
     import duckdb
 
-    staging = Path(tempfile.mkdtemp(prefix="si_bench_utf8_"))
-    files = []
-    for path in sorted(sources.rglob("*.csv")):
-        raw = path.read_bytes()
-        try:
-            raw.decode("utf-8")
-            files.append(path)
-        except UnicodeDecodeError:
-            copy = staging / f"{len(files)}_{path.name}"
-            copy.write_text(raw.decode("cp1252"), encoding="utf-8")
-            files.append(copy)
-    started = time.perf_counter()
-    with duckdb.connect() as conn:
-        for path in files:
-            conn.execute(f"select count(*) from read_csv('{path}', all_varchar=true)").fetchall()
-    return time.perf_counter() - started
+    with tempfile.TemporaryDirectory(prefix="si_bench_utf8_") as staging:
+        files = []
+        for path in sorted(sources.rglob("*.csv")):
+            raw = path.read_bytes()
+            try:
+                raw.decode("utf-8")
+                files.append(path)
+            except UnicodeDecodeError:
+                copy = Path(staging) / f"{len(files)}_{path.name}"
+                copy.write_text(raw.decode("cp1252"), encoding="utf-8")
+                files.append(copy)
+        started = time.perf_counter()
+        with duckdb.connect() as conn:
+            for path in files:
+                conn.execute(f"select count(*) from read_csv('{path}', all_varchar=true)").fetchall()
+        elapsed = time.perf_counter() - started
+    return elapsed
 
 
 def main() -> int:
