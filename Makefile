@@ -11,7 +11,7 @@ export DAGSTER_HOME ?= $(SI_DATA_DIR)/dagster_home
 export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: install manifest run test dev lint bench docs clean
+.PHONY: install manifest run test dev lint bench docs clean browser-deps
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	@echo "==> creating $(VENV) and installing pinned dependencies (first run only)"
@@ -33,7 +33,24 @@ manifest: install
 run: manifest $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/python -m dagster_project run
 
-test: manifest
+# The browser tests (tests/browser) need Debian's chromium and the npm packages in tests/browser/package-lock.json.
+# chromium is installed only when missing and when running as root (CI); otherwise install it yourself.
+BROWSER_DIR := tests/browser
+browser-deps: $(BROWSER_DIR)/node_modules/.installed
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "==> installing Debian's chromium for the browser tests"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		else \
+			echo "!! chromium is not installed and this is not root: install it (apt-get install chromium)"; \
+		fi; \
+	fi
+
+$(BROWSER_DIR)/node_modules/.installed: $(BROWSER_DIR)/package.json $(BROWSER_DIR)/package-lock.json
+	cd $(BROWSER_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+test: manifest browser-deps
 	$(BIN)/python -m pytest
 
 dev: manifest $(DAGSTER_HOME)/dagster.yaml

@@ -4,9 +4,14 @@ import dagster as dg
 
 from dagster_project.defs.dbt.assets import school_improvement_dbt_assets
 from dagster_project.defs.ingest.assets import ingest_assets
+from dagster_project.defs.operations.downloads import download_sources, downstream_of_downloads, operations_jobs
 from dagster_project.defs.operations.jobs import refresh_all_job
-from dagster_project.defs.quality.checks import raw_ks2_expectations
+from dagster_project.defs.operations.schedules import operations_schedules
+from dagster_project.defs.operations.sensors import build_sensors
+from dagster_project.defs.quality.checks import expectation_checks
 from dagster_project.defs.reports.assets import report_assets
+from dagster_project.defs.returns.assets import return_assets
+from dagster_project.defs.returns.sensors import returns_drop_folder_sensor
 from dagster_project.resources import Settings, build_resources
 
 
@@ -14,9 +19,17 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
     """Build the definitions for ``settings`` (from the environment when not given)."""
     settings = settings or Settings.from_env()
     return dg.Definitions(
-        assets=[*ingest_assets, school_improvement_dbt_assets, *report_assets],
-        asset_checks=[raw_ks2_expectations],
-        jobs=[refresh_all_job],
+        assets=[
+            download_sources,
+            *downstream_of_downloads(ingest_assets),
+            school_improvement_dbt_assets,
+            *report_assets,
+            *return_assets,
+        ],
+        asset_checks=[*expectation_checks],
+        jobs=[refresh_all_job, *operations_jobs],
+        schedules=operations_schedules,
+        sensors=[*build_sensors(), returns_drop_folder_sensor],
         resources=build_resources(settings),
     )
 

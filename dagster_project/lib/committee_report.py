@@ -8,23 +8,46 @@ and PDF: the only date in either is the data date (term end), which also fixes t
 
 from __future__ import annotations
 
-import json
 import re
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import duckdb
-import jinja2
 import pandas as pd
 
 from dagster_project.lib import rendering
+from dagster_project.lib.category_movement import (
+    CategoryMovement,
+    category_movement,
+    current_categories,
+    previous_snapshot,
+    record_snapshot,
+)
+from dagster_project.lib.disclosure_control import DisclosureRule, control, load_rule
+from dagster_project.lib.la_comparators import Comparators, compare, load_comparators, load_la_measures
+from dagster_project.lib.report_charts import Series, axis_label, line_chart
+from dagster_project.lib.report_data import DataSource, ReportDataError, load_data_sources, read_table
+from dagster_project.lib.report_document import fill_template
+from dagster_project.lib.report_text import (
+    NO_DATA,
+    TREND_WORDS,
+    format_count,
+    format_date,
+    format_difference,
+    format_measure,
+    is_missing,
+    markdown_escape,
+    unit_format,
+)
+from dagster_project.lib.report_text import data_timestamp as _data_timestamp
+from dagster_project.lib.report_text import reason_of as _reason
+from dagster_project.lib.report_text import rounded as _rounded
+from dagster_project.lib.report_text import signed as _signed
+from dagster_project.lib.report_text import temporary_qmd as _temporary_qmd
+from dagster_project.lib.report_text import text as _text
 
-TEMPLATE_PATH = rendering.REPORTS_DIR / "committee_report.qmd"
+TEMPLATE_NAME = "committee_report.qmd"
 OUTPUT_SUBDIR = "committee_report"
 
 # The only place the report names rpt_ columns: table -> (required columns, ORDER BY).
@@ -95,50 +118,6 @@ RPT_TABLES: dict[str, tuple[tuple[str, ...], str]] = {
     ),
 }
 
-# DfE special-value codes (see the raw table contract) as words a committee member understands.
-REASON_WORDS: dict[str, str] = {
-    "SUPP": "suppressed",
-    "SUPP*": "suppressed",
-    "NP": "not published",
-    "NE": "no entries",
-    "NA": "not applicable",
-    "LOWCOV": "low coverage",
-    "NEW": "new school",
-    "SP": "below 0.5%",
-    "RE": "redacted",
-    "DNS": "did not sit",
-    "LOW": "low coverage",
-    "BLANK": "no data",
-}
-NO_DATA = "no data"
-MINUS = "\u2212"  # a real minus sign: clearer than a hyphen and read as "minus" by screen readers
-
-# unit (normalised) -> (decimal places, suffix). Unknown units fall back to one decimal place.
-UNIT_FORMATS: dict[str, tuple[int, str]] = {
-    "percent": (0, "%"),
-    "pct": (0, "%"),
-    "percentage": (0, "%"),
-    "%": (0, "%"),
-    "score": (1, ""),
-    "average_score": (1, ""),
-    "scaled_score": (1, ""),
-    "points": (1, ""),
-    "average_point_score": (1, ""),
-    "aps": (1, ""),
-    "progress": (2, ""),
-    "progress_score": (2, ""),
-    "value_added": (2, ""),
-    "count": (0, ""),
-    "number": (0, ""),
-    "pupils": (0, ""),
-}
-DEFAULT_UNIT_FORMAT = (1, "")
-TREND_WORDS = {"up": "Up", "down": "Down", "same": "No change"}
-
-
-class ReportDataError(ValueError):
-    """An rpt_ table the report reads is missing, lacks a column, or has the wrong number of rows."""
-
 
 @dataclass(frozen=True)
 class CommitteeTables:
@@ -147,6 +126,10 @@ class CommitteeTables:
     gap_headline: pd.DataFrame
     inspections_this_term: pd.DataFrame
     category_distribution: pd.DataFrame
+    comparisons: pd.DataFrame | None = None  # la_comparators.compare(): LA vs national, region, neighbours
+    comparators: Comparators | None = None
+    sources: tuple[DataSource, ...] = ()
+    movement: CategoryMovement | None = None
 
 
 @dataclass(frozen=True)
@@ -155,75 +138,132 @@ class CommitteeReport:
     pdf: Path
     report_term: str
     engine: str
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # published tables, as shown (xlsx downloads)
+
+
+@dataclass(frozen=True)
+class CommitteeDocument:
+    text: str
+    charts: dict[str, str]
+    tables: dict[str, pd.DataFrame]
 
 
 def build_committee_report(
     duckdb_path: Path,
     published_dir: Path,
     *,
+    restricted_dir: Path | None = None,
     quarto_path: str | None = None,
     engine: rendering.Engine = "auto",
+    rule: DisclosureRule | None = None,
 ) -> CommitteeReport:
     """Read the warehouse (read-only), render the report and write
-    `<published_dir>/committee_report/committee_report_<term-slug>.html` and `.pdf`."""
-    tables = load_committee_tables(duckdb_path)
+    `<published_dir>/committee_report/committee_report_<term-slug>.html` and `.pdf`.
+
+    With `restricted_dir`, the support-category movement since the last recorded term is shown (counts only)
+    and this term's categories are recorded there for next term."""
+    tables = load_committee_tables(duckdb_path, restricted_dir=restricted_dir)
     context = _single_context_row(tables.report_context)
-    qmd_text = render_committee_qmd(tables)
-    stem = f"committee_report_{term_slug(str(context['report_term']))}"
-    with _temporary_qmd(qmd_text, stem) as qmd_path:
+    document = committee_document(tables, rule or load_rule())
+    slug = term_slug(str(context["report_term"]))
+    stem = f"committee_report_{slug}"
+    with _temporary_qmd(document.text, stem) as qmd_path:
+        for name, svg in document.charts.items():
+            (qmd_path.parent / name).write_text(svg, encoding="utf-8")
         rendered = rendering.render_qmd(
             qmd_path,
             Path(published_dir) / OUTPUT_SUBDIR,
             output_stem=stem,
+            resources=[qmd_path.parent / name for name in document.charts],
             pdf_timestamp=_data_timestamp(context["term_end"]),
             engine=engine,
             quarto_path=quarto_path,
         )
+    if restricted_dir is not None:
+        with duckdb.connect(str(duckdb_path), read_only=True) as connection:
+            record_snapshot(
+                current_categories(connection), Path(restricted_dir), pd.Timestamp(context["term_end"]).date(), slug
+            )
     return CommitteeReport(
-        html=rendered.html, pdf=rendered.pdf, report_term=str(context["report_term"]), engine=rendered.engine
+        html=rendered.html,
+        pdf=rendered.pdf,
+        report_term=str(context["report_term"]),
+        engine=rendered.engine,
+        tables=document.tables,
     )
 
 
-def load_committee_tables(duckdb_path: Path) -> CommitteeTables:
-    """Every rpt_committee__ table as a DataFrame, through a read-only connection (DuckDB has one writer)."""
+def load_committee_tables(duckdb_path: Path, *, restricted_dir: Path | None = None) -> CommitteeTables:
+    """Every table the report reads, through a read-only connection (DuckDB has one writer)."""
     frames: dict[str, pd.DataFrame] = {}
     with duckdb.connect(str(duckdb_path), read_only=True) as connection:
         for table, (required, order_by) in RPT_TABLES.items():
             try:
-                frame = connection.execute(f"select * from {table} order by {order_by}").df()
-            except duckdb.Error as error:
-                raise ReportDataError(f"Committee report cannot read {table} from '{duckdb_path}': {error}") from error
-            missing = [column for column in required if column not in frame.columns]
-            if missing:
-                raise ReportDataError(
-                    f"{table} in '{duckdb_path}' lacks column(s) {missing}; expected {list(required)}, "
-                    f"found {list(frame.columns)}."
-                )
+                frame = read_table(connection, table, required, order_by)
+            except ReportDataError as error:
+                raise ReportDataError(f"Committee report, warehouse '{duckdb_path}': {error}") from error
             frames[table.removeprefix("rpt_committee__")] = frame
-    return CommitteeTables(**frames)
+        context = _single_context_row(frames["report_context"])
+        la_code = int(context["la_code"])
+        la_measures = load_la_measures(connection)
+        comparators = load_comparators(connection, la_measures, la_code)
+        sources = tuple(load_data_sources(connection))
+        movement = None
+        if restricted_dir is not None:
+            term_end = pd.Timestamp(context["term_end"]).date()
+            movement = category_movement(
+                current_categories(connection),
+                previous_snapshot(Path(restricted_dir), term_end),
+                [str(c) for c in frames["category_distribution"]["support_category"]],
+            )
+    return CommitteeTables(
+        **frames,
+        comparisons=compare(la_measures, comparators),
+        comparators=comparators,
+        sources=sources,
+        movement=movement,
+    )
 
 
 def render_committee_qmd(tables: CommitteeTables) -> str:
-    """The filled-in Quarto document (markdown text)."""
+    """The filled-in Quarto document (markdown text); its charts are in committee_document()."""
+    return committee_document(tables, load_rule()).text
+
+
+def committee_document(tables: CommitteeTables, rule: DisclosureRule) -> CommitteeDocument:
     context = _single_context_row(tables.report_context)
     la_name = _text(context["la_name"])
-    template = _jinja_environment().from_string(TEMPLATE_PATH.read_text(encoding="utf-8"))
-    return template.render(
-        title=f"Termly school improvement report \u2014 {la_name}, {_text(context['report_term'])}",
-        data_date=f"Data to {format_date(context['term_end'])}",
-        la_name=la_name,
-        la_code=_text(context["la_code"]),
-        report_term=_text(context["report_term"]),
-        term_start=format_date(context["term_start"]),
-        term_end=format_date(context["term_end"]),
-        latest_academic_year=_text(context["latest_academic_year"]),
-        headline_tables=_headline_tables(tables.la_headlines, la_name),
-        gap_rows=_gap_rows(tables.gap_headline, la_name),
-        **_inspections(tables.inspections_this_term),
-        **_categories(tables.category_distribution),
-        concern_sentence=_concern_sentence(context["schools_causing_concern_count"]),
-        sources=_source_lines(context["sources"]),
-    )
+    headline_tables = _headline_tables(tables.la_headlines, la_name)
+    gap_rows = _gap_rows(tables.gap_headline, la_name)
+    inspections = _inspections(tables.inspections_this_term)
+    categories = _categories(tables.category_distribution)
+    trends = trend_tables(tables.comparisons, la_name, rule)
+    movement = _movement(tables.movement, tables.category_distribution)
+    charts = {table["chart"]["file"]: table["chart"]["svg"] for table in trends if table["chart"]}
+    values = {
+        "title": f"Termly school improvement report \u2014 {la_name}, {_text(context['report_term'])}",
+        "data_date": f"Data to {format_date(context['term_end'])}",
+        "sources_date": format_date(context["term_end"]),
+        "la_name": la_name,
+        "la_code": _text(context["la_code"]),
+        "report_term": _text(context["report_term"]),
+        "term_start": format_date(context["term_start"]),
+        "term_end": format_date(context["term_end"]),
+        "latest_academic_year": _text(context["latest_academic_year"]),
+        "headline_tables": headline_tables,
+        "trend_tables": trends,
+        "comparators_note": tables.comparators.neighbours_note if tables.comparators else "",
+        "region_name": (tables.comparators.region_name if tables.comparators else None) or "region",
+        "gap_rows": gap_rows,
+        **inspections,
+        **categories,
+        **movement,
+        "concern_sentence": _concern_sentence(context["schools_causing_concern_count"]),
+        "sources": list(tables.sources) or _legacy_sources(context["sources"]),
+        "disclosure": rule.statement(),
+    }
+    text = fill_template(TEMPLATE_NAME, values)
+    return CommitteeDocument(text=text, charts=charts, tables=_published_tables(values, la_name))
 
 
 def term_slug(report_term: str) -> str:
@@ -232,75 +272,6 @@ def term_slug(report_term: str) -> str:
     if not slug:
         raise ReportDataError(f"report_term {report_term!r} gives an empty file name.")
     return slug
-
-
-# ---------------------------------------------------------------- formatting
-
-
-def is_missing(value: Any) -> bool:
-    return value is None or (not isinstance(value, (str, list, tuple)) and bool(pd.isna(value)))
-
-
-def reason_word(reason_code: Any) -> str:
-    """The word shown instead of a NULL figure."""
-    if is_missing(reason_code):
-        return NO_DATA
-    return REASON_WORDS.get(str(reason_code).strip().upper(), NO_DATA)
-
-
-def unit_format(unit: Any) -> tuple[int, str]:
-    key = re.sub(r"[\s-]+", "_", str(unit).strip().lower()) if not is_missing(unit) else ""
-    return UNIT_FORMATS.get(key, DEFAULT_UNIT_FORMAT)
-
-
-def format_measure(value: Any, unit: Any, reason_code: Any = None) -> str:
-    """61.4, 'percent' -> '61%'; 46.14, 'score' -> '46.1'; -0.123, 'progress' -> '−0.12'; NULL -> reason."""
-    if is_missing(value):
-        return reason_word(reason_code)
-    decimals, suffix = unit_format(unit)
-    return _signed(float(value), decimals, plus=False) + suffix
-
-
-def format_difference(value: Any, unit: Any, reason_code: Any = None) -> str:
-    """Signed difference at the unit's precision, no '%' (it is in percentage points): '+2', '−3', '0'."""
-    if is_missing(value):
-        return reason_word(reason_code)
-    decimals, _ = unit_format(unit)
-    return _signed(float(value), decimals, plus=True)
-
-
-def format_date(value: Any) -> str:
-    """A date as '31 August 2024' (no platform-specific strftime flags)."""
-    if is_missing(value):
-        return NO_DATA
-    parsed = pd.Timestamp(value)
-    return f"{parsed.day} {parsed:%B %Y}"
-
-
-def format_count(value: Any) -> str:
-    return NO_DATA if is_missing(value) else f"{int(round(float(value))):,}"
-
-
-def _signed(value: float, decimals: int, *, plus: bool) -> str:
-    rounded = round(value, decimals)
-    if rounded == 0:
-        return f"{0:.{decimals}f}"  # never '−0' or '+0'
-    magnitude = f"{abs(rounded):,.{decimals}f}"
-    if rounded < 0:
-        return MINUS + magnitude
-    return ("+" if plus else "") + magnitude
-
-
-def _rounded(value: Any, unit: Any) -> float | None:
-    return None if is_missing(value) else round(float(value), unit_format(unit)[0])
-
-
-def _text(value: Any) -> str:
-    return NO_DATA if is_missing(value) else str(value)
-
-
-def _reason(row: dict[str, Any], column: str) -> Any:
-    return row.get(f"{column}_reason")
 
 
 # ---------------------------------------------------------------- sections
@@ -485,81 +456,248 @@ def _concern_sentence(count: Any) -> str:
     return f"There are {number} schools causing concern."
 
 
-def _source_lines(sources: Any) -> list[str]:
-    """`sources` is free text, one source per line (or separated by ';')."""
+def _legacy_sources(sources: Any) -> list[DataSource]:
+    """Only for a warehouse without rpt_report__data_sources: the context's free-text list, one per line or ';'."""
     if is_missing(sources):
         return []
     text = str(sources).strip()
     parts = text.splitlines() if "\n" in text else text.split(";")
-    return [part.strip().lstrip("-*").strip() for part in parts if part.strip().lstrip("-*").strip()]
+    names = [part.strip().lstrip("-*").strip() for part in parts if part.strip().lstrip("-*").strip()]
+    return [DataSource(name, "not stated", "not stated", "not stated", "not recorded") for name in names]
 
 
-# ---------------------------------------------------------------- template plumbing
+# ---------------------------------------------------------------- trends and comparators
+
+TREND_YEARS = 3
+# The measure charted for each key stage (all pupils).
+CHART_MEASURES = {"KS2": "ks2_rwm_expected_pct", "KS4": "ks4_attainment8_score"}
 
 
-class Markdown(str):
-    """Text that is already markdown (or YAML) and must not be escaped again."""
+def trend_tables(comparisons: pd.DataFrame | None, la_name: str, rule: DisclosureRule) -> list[dict[str, Any]]:
+    """Per key stage: the LA's last three years of each headline measure (all pupils) and the latest year's
+    national, region and statistical-neighbour figures, plus a trend chart of the key stage's main measure."""
+    if comparisons is None or comparisons.empty:
+        return []
+    tables = []
+    everyone = comparisons[comparisons["pupil_group"] == "all"]
+    for key_stage, rows in everyone.groupby("key_stage", sort=True):
+        years = sorted(rows["academic_year"].unique())[-TREND_YEARS:]
+        table_rows = []
+        chart = None
+        for measure_code, measure_rows in rows.groupby("measure_code", sort=False):
+            by_year = {r["academic_year"]: r for r in measure_rows.to_dict("records")}
+            latest = by_year.get(years[-1])
+            unit = measure_rows["unit"].iloc[0]
+            la_values = [_controlled_measure(by_year.get(year), unit, rule) for year in years]
+            table_rows.append(
+                {
+                    "measure": _text(measure_rows["measure_name"].iloc[0]),
+                    "years": la_values,
+                    "national": _plain(latest, "national_value", unit),
+                    "region": _plain(latest, "region_value", unit),
+                    "neighbours": _plain(latest, "sn_value", unit),
+                }
+            )
+            if measure_code == CHART_MEASURES.get(str(key_stage)):
+                chart = _trend_chart(str(key_stage), measure_rows, years, la_name, unit, rule)
+        tables.append({"key_stage": str(key_stage), "years": years, "rows": table_rows, "chart": chart})
+    return tables
 
 
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]<>#+\-!|~^$@&\"])")
+def _controlled_measure(row: dict[str, Any] | None, unit: Any, rule: DisclosureRule) -> str:
+    if row is None:
+        return NO_DATA
+    controlled = control(row["la_value"], row["la_pupils"], row["la_value_reason"], rule)
+    if controlled.label:
+        return controlled.label
+    return format_measure(controlled.value, unit, row["la_value_reason"])
 
 
-def markdown_escape(value: Any) -> Markdown:
-    """Backslash-escape markdown syntax so values print literally (pandoc lets any punctuation be escaped).
-
-    Newlines become spaces: a value must never break a table row or start a block.
-    """
-    if isinstance(value, Markdown):
-        return value
-    text = " ".join(str(value).split())
-    return Markdown(_MARKDOWN_SPECIALS.sub(r"\\\1", text))
+def _plain(row: dict[str, Any] | None, column: str, unit: Any) -> str:
+    if row is None:
+        return NO_DATA
+    reason = row.get(f"{column}_reason")
+    if column == "sn_value" and is_missing(row[column]):
+        return "not available"
+    return format_measure(row[column], unit, reason)
 
 
-def yaml_text(value: Any) -> Markdown:
-    """A markdown-escaped value as a YAML double-quoted scalar (front matter is parsed as markdown too)."""
-    return Markdown(json.dumps(str(markdown_escape(value)), ensure_ascii=False))
+def _trend_chart(
+    key_stage: str, rows: pd.DataFrame, years: list[str], la_name: str, unit: Any, rule: DisclosureRule
+) -> dict[str, str]:
+    by_year = {r["academic_year"]: r for r in rows.to_dict("records")}
 
+    def values(column: str) -> list[float | None]:
+        out: list[float | None] = []
+        for year in years:
+            row = by_year.get(year)
+            if (
+                row is None
+                or is_missing(row[column])
+                or column == "la_value"
+                and control(row["la_value"], row["la_pupils"], None, rule).value is None
+            ):
+                out.append(None)
+            else:
+                out.append(float(row[column]))
+        return out
 
-def _finalize(value: Any) -> Any:
-    if value is None:
-        return ""
-    return markdown_escape(value)
+    series = [Series(la_name, values("la_value")), Series("National", values("national_value"))]
+    if any(v is not None for v in values("region_value")):
+        series.append(Series("Region", values("region_value")))
+    if any(v is not None for v in values("sn_value")):
+        series.append(Series("Statistical neighbours", values("sn_value")))
+    measure = _text(rows["measure_name"].iloc[0])
+    decimals, suffix = unit_format(unit)
 
+    def fmt(value: float) -> str:
+        return f"{value:.{decimals}f}{suffix}"
 
-def _jinja_environment() -> jinja2.Environment:
-    # autoescape=False because HTML escaping is wrong for markdown; `finalize` escapes every {{ }} instead.
-    environment = jinja2.Environment(
-        autoescape=False,
-        finalize=_finalize,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
+    described = "; ".join(
+        f"{one.label}: "
+        + ", ".join(f"{year} {fmt(v) if v is not None else NO_DATA}" for year, v in zip(years, one.values, strict=True))
+        for one in series
     )
-    environment.filters["md"] = markdown_escape
-    environment.filters["yaml_text"] = yaml_text
-    return environment
+    description = f"Line chart of {measure} for {key_stage}, {years[0]} to {years[-1]}. {described}."
+    return {
+        "file": f"trend_{key_stage.lower()}.svg",
+        "svg": line_chart(f"{key_stage}: {measure}", description, years, series, axis_label(unit), fmt),
+        "alt": description,
+    }
 
 
-def _data_timestamp(term_end: Any) -> datetime:
-    """PDF creation date = the data date, so re-rendering unchanged data gives an identical PDF."""
-    if is_missing(term_end):
-        return datetime(1970, 1, 1, tzinfo=UTC)
-    day: date = pd.Timestamp(term_end).date()
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+# ---------------------------------------------------------------- category movement
 
 
-@contextmanager
-def _temporary_qmd(text: str, stem: str) -> Iterator[Path]:
-    """The filled document in its own temporary directory (render_qmd then copies it to a private workdir)."""
-    with tempfile.TemporaryDirectory(prefix=f"{stem}-") as tmp:
-        path = Path(tmp) / f"{stem}.qmd"
-        path.write_text(text, encoding="utf-8")
-        yield path
+def _movement(movement: CategoryMovement | None, category_distribution: pd.DataFrame) -> dict[str, Any]:
+    names = dict(zip(category_distribution["support_category"], category_distribution["category_name"], strict=True))
+    if movement is None or movement.previous_term_end is None:
+        return {
+            "movement_summary": "No support categories were recorded for an earlier term, so movement since last "
+            "term cannot be shown yet; this term's categories have been recorded for the next report.",
+            "movement_rows": [],
+        }
+    rows = [
+        {
+            "category": f"{row['support_category']} ({_text(names.get(row['support_category']))})",
+            "previous": format_count(row["previous_count"]),
+            "current": format_count(row["current_count"]),
+            "joined": format_count(row["joined"]),
+            "left": format_count(row["left"]),
+        }
+        for row in movement.rows.to_dict("records")
+    ]
+    return {
+        "movement_summary": (
+            f"Since the categories recorded for the term ending {format_date(movement.previous_term_end)}, "
+            f"{movement.moved_to_more_support} schools moved to a category with more support, "
+            f"{movement.moved_to_less_support} to a category with less support, and "
+            f"{movement.unchanged} stayed in the same category."
+        ),
+        "movement_rows": rows,
+    }
+
+
+# ---------------------------------------------------------------- published tables (xlsx downloads)
+
+
+def _published_tables(values: dict[str, Any], la_name: str) -> dict[str, pd.DataFrame]:
+    tables: dict[str, pd.DataFrame] = {}
+    for table in values["headline_tables"]:
+        tables[f"Headlines {table['key_stage']} {table['academic_year']}"] = pd.DataFrame(
+            [
+                {
+                    "Measure": row["measure"],
+                    la_name: row["la_value"],
+                    "National": row["national_value"],
+                    "Difference from national": row["difference"],
+                    f"{la_name} previous year": row["previous_value"],
+                    "Trend since previous year": row["trend"],
+                }
+                for row in table["rows"]
+            ]
+        )
+    for table in values["trend_tables"]:
+        tables[f"Trends {table['key_stage']}"] = pd.DataFrame(
+            [
+                {
+                    "Measure": row["measure"],
+                    **{f"{la_name} {year}": value for year, value in zip(table["years"], row["years"], strict=True)},
+                    f"National {table['years'][-1]}": row["national"],
+                    f"Region {table['years'][-1]}": row["region"],
+                    f"Statistical neighbours {table['years'][-1]}": row["neighbours"],
+                }
+                for row in table["rows"]
+            ]
+        )
+    if values["gap_rows"]:
+        tables["Narrowing the gap headline"] = pd.DataFrame(
+            [
+                {
+                    "Key stage": row["key_stage"],
+                    "Year": row["academic_year"],
+                    "Measure": row["measure"],
+                    f"Disadvantaged pupils in {la_name}": row["la_disadvantaged_value"],
+                    "Other pupils nationally": row["national_other_value"],
+                    f"{la_name} gap": row["la_gap"],
+                    "National gap": row["national_gap"],
+                }
+                for row in values["gap_rows"]
+            ]
+        )
+    tables["Inspections this term"] = pd.DataFrame(
+        [
+            {
+                "School": row["school_name"],
+                "URN": row["urn"],
+                "Report published": row["publication_date"],
+                "Overall effectiveness": row["outcome"],
+                "Previous overall effectiveness": row["previous_outcome"],
+                "Movement": row["movement"],
+            }
+            for row in values["inspection_rows"]
+        ],
+        columns=[
+            "School",
+            "URN",
+            "Report published",
+            "Overall effectiveness",
+            "Previous overall effectiveness",
+            "Movement",
+        ],
+    )
+    tables["Support categories"] = pd.DataFrame(
+        [
+            {
+                "Category": row["support_category"],
+                "Description": row["category_name"],
+                "Schools": row["school_count"],
+                "Minimum contacts per year": row["min_contacts_per_year"],
+                "Planned contacts this term": row["planned_contacts"],
+            }
+            for row in values["category_rows"]
+        ]
+    )
+    if values["movement_rows"]:
+        tables["Category movement"] = pd.DataFrame(
+            [
+                {
+                    "Category": row["category"],
+                    "Schools last term": row["previous"],
+                    "Schools this term": row["current"],
+                    "Joined": row["joined"],
+                    "Left": row["left"],
+                }
+                for row in values["movement_rows"]
+            ]
+        )
+    return tables
 
 
 __all__ = [
+    "CommitteeDocument",
     "CommitteeReport",
+    "committee_document",
     "CommitteeTables",
     "RPT_TABLES",
     "ReportDataError",

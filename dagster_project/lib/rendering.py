@@ -133,8 +133,9 @@ def render_qmd(
             html, pdf = _render_with_quarto(quarto, source, workdir, pdf_timestamp)
             engine_label = f"quarto {'.'.join(map(str, quarto.version))}"
         else:
-            html = _pandoc_html(source, workdir)
-            pdf = _typst_pdf(source, workdir, pdf_timestamp)
+            ast = _pandoc_ast(source, workdir)  # parse the markdown once; both outputs are written from it
+            html = _pandoc_html(ast, workdir)
+            pdf = _typst_pdf(ast, workdir, pdf_timestamp)
             engine_label = f"pandoc {pypandoc.get_pandoc_version()} + typst {typst.__version__}"
         return RenderedDocument(
             html=_publish(html, output_dir / f"{stem}.html"),
@@ -150,7 +151,7 @@ def qmd_to_typst(qmd_path: Path, styles_dir: Path = STYLES_DIR) -> str:
         source = workdir / "document.qmd"
         shutil.copyfile(qmd_path, source)
         shutil.copytree(styles_dir, workdir / "_styles")
-        return _pandoc_typst_source(source, workdir).read_text(encoding="utf-8")
+        return _pandoc_typst_source(_pandoc_ast(source, workdir), workdir).read_text(encoding="utf-8")
 
 
 def _copy_resources(resources: Sequence[Path], workdir: Path) -> None:
@@ -188,12 +189,12 @@ def _run(command: list[str], document: Path, step: str, cwd: Path, extra_env: di
         )
 
 
-def _pandoc_base_command(source: Path) -> list[str]:
+def _pandoc_base_command(source: Path, from_format: str) -> list[str]:
     # --fail-if-warnings turns e.g. a missing image or an unreadable table into an error, not a silent gap.
     return [
         pypandoc.get_pandoc_path(),
         source.name,
-        "--from=markdown",
+        f"--from={from_format}",
         "--standalone",
         "--fail-if-warnings",
         "--wrap=none",  # no hard line breaks inside sentences or table cells
@@ -201,32 +202,53 @@ def _pandoc_base_command(source: Path) -> list[str]:
     ]
 
 
-def _pandoc_html(source: Path, workdir: Path) -> Path:
-    output = workdir / f"{source.stem}.html"
-    command = _pandoc_base_command(source) + [
+def _pandoc_ast(source: Path, workdir: Path) -> Path:
+    """The document parsed once into pandoc's JSON AST (markdown parsing is most of pandoc's time)."""
+    output = workdir / f"{source.stem}.json"
+    command = _pandoc_base_command(source, "markdown") + ["--to=json", f"--output={output.name}"]
+    _run(command, source, "pandoc markdown -> AST", workdir)
+    return output
+
+
+def _pandoc_html(ast: Path, workdir: Path) -> Path:
+    output = workdir / f"{ast.stem}.html"
+    command = _pandoc_base_command(ast, "json") + [
         "--to=html5",
         "--embed-resources",
         f"--css=_styles/{HTML_CSS_FILE}",
         "--variable=document-css:false",
         f"--output={output.name}",
     ]
-    _run(command, source, "pandoc -> HTML", workdir)
+    _run(command, ast.with_suffix(".qmd"), "pandoc -> HTML", workdir)
+    _add_landmark_and_icon(output)
     return output
 
 
-def _pandoc_typst_source(source: Path, workdir: Path) -> Path:
-    output = workdir / f"{source.stem}.typ"
-    command = _pandoc_base_command(source) + [
+def _add_landmark_and_icon(html_file: Path) -> None:
+    """Pandoc's standalone HTML has no <main> landmark, and browsers then ask the server for /favicon.ico:
+    wrap the body in <main> (screen-reader navigation) and declare an empty inline icon (no failed request)."""
+    html = html_file.read_text(encoding="utf-8")
+    html = html.replace("</head>", '<link rel="icon" href="data:,">\n</head>', 1)
+    body_start = html.index("<body>") + len("<body>")
+    body_end = html.rindex("</body>")
+    html = html[:body_start] + "\n<main>" + html[body_start:body_end] + "</main>\n" + html[body_end:]
+    html_file.write_text(html, encoding="utf-8")
+
+
+def _pandoc_typst_source(ast: Path, workdir: Path) -> Path:
+    output = workdir / f"{ast.stem}.typ"
+    command = _pandoc_base_command(ast, "json") + [
         "--to=typst",
         f"--template=_styles/{TYPST_TEMPLATE_FILE}",
         f"--output={output.name}",
     ]
-    _run(command, source, "pandoc -> typst markup", workdir)
+    _run(command, ast.with_suffix(".qmd"), "pandoc -> typst markup", workdir)
     return output
 
 
-def _typst_pdf(source: Path, workdir: Path, pdf_timestamp: datetime | None) -> Path:
-    typst_source = _pandoc_typst_source(source, workdir)
+def _typst_pdf(ast: Path, workdir: Path, pdf_timestamp: datetime | None) -> Path:
+    source = ast.with_suffix(".qmd")
+    typst_source = _pandoc_typst_source(ast, workdir)
     output = workdir / f"{source.stem}.pdf"
     try:
         typst.compile(

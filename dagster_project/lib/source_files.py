@@ -4,6 +4,10 @@
     ks2/<YYYY-YY>/england_ks2<final|revised|provisional>.csv (ks4 likewise)      academic_year from the folder
     census/<YYYY-YY>/england_census.csv                                          data_version 'final'
     ofsted/..._all_inspections_as_at_DD_Mon_YYYY.csv                        data_version 'as_at YYYY-MM-DD'
+    ofsted/..._latest_inspections_as_at_DD_Mon_YYYY.csv                     data_version 'latest as_at YYYY-MM-DD'
+    absence/<YYYY-YY>/england_abs.csv                                         data_version 'final'
+    statistical_neighbours/sn_<month>_<YYYY>.xlsx|.csv                        data_version 'YYYY-MM' (SN release)
+    la_codes/la_code_list.csv|.xlsx                                           data_version 'current'
 
 A malformed academic-year folder is an error (it would otherwise mislabel a whole year of data); CSV files
 that match no pattern are reported through `log` rather than ignored silently.
@@ -27,7 +31,11 @@ _ACADEMIC_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
 _KEY_STAGE_FILE = re.compile(r"^england_(ks[24])(final|revised|provisional)\.csv$", re.IGNORECASE)
 _CENSUS_FILE = re.compile(r"^england_census\.csv$", re.IGNORECASE)
 _GIAS_FILE = re.compile(r"^(links_)?edubasealldata(\d{8})\.csv$", re.IGNORECASE)
-_OFSTED_FILE = re.compile(r"all_inspections.*_as_at_(\d{1,2})_([A-Za-z]+)_(\d{4})\.csv$", re.IGNORECASE)
+_OFSTED_FILE = re.compile(r"(all|latest)_inspections.*_as_at_(\d{1,2})_([A-Za-z]+)_(\d{4})\.csv$", re.IGNORECASE)
+_ABSENCE_FILE = re.compile(r"^england_abs\.csv$", re.IGNORECASE)
+_SN_FILE = re.compile(r"^sn_([a-z]+)_(\d{4})\.(xlsx|csv)$", re.IGNORECASE)
+_LA_CODES_FILE = re.compile(r"^la_code_list\.(xlsx|csv)$", re.IGNORECASE)
+LA_CODES_DATA_VERSION = "current"
 _MONTHS = {
     name: number
     for number, name in enumerate(
@@ -38,7 +46,9 @@ _MONTHS = {
 
 @dataclass(frozen=True)
 class SourceFile:
-    source: str  # 'ks2', 'ks4', 'gias_establishments', 'gias_links', 'ofsted_inspections', 'census'
+    source: (
+        str  # 'ks2', 'ks4', 'gias_*', 'ofsted_inspections', 'census', 'absence', 'statistical_neighbours', 'la_codes'
+    )
     path: Path
     academic_year: str | None
     data_version: str | None
@@ -73,16 +83,27 @@ def gias_extract_date(file_name: str) -> str:
 
 
 def ofsted_as_at_version(file_name: str) -> str:
-    """'..._all_inspections_as_at_31_Aug_2024.csv' -> 'as_at 2024-08-31'."""
+    """'..._all_inspections_as_at_31_Aug_2024.csv' -> 'as_at 2024-08-31';
+    '..._latest_inspections_as_at_28_Feb_2026.csv' -> 'latest as_at 2026-02-28' (its own slice)."""
     match = _OFSTED_FILE.search(file_name)
-    month = _MONTHS.get(match.group(2)[:3].lower()) if match else None
+    month = _MONTHS.get(match.group(3)[:3].lower()) if match else None
     if not match or month is None:
         raise SourceLayoutError(f"{file_name!r} does not end with _as_at_DD_Mon_YYYY.csv")
     try:
-        as_at = date(int(match.group(3)), month, int(match.group(1)))
+        as_at = date(int(match.group(4)), month, int(match.group(2)))
     except ValueError as error:
         raise SourceLayoutError(f"{file_name!r} has an impossible as-at date: {error}") from error
-    return f"as_at {as_at.isoformat()}"
+    prefix = "latest " if match.group(1).lower() == "latest" else ""
+    return f"{prefix}as_at {as_at.isoformat()}"
+
+
+def sn_release_version(file_name: str) -> str:
+    """'sn_may_2025.xlsx' -> '2025-05' (the statistical-neighbour model release)."""
+    match = _SN_FILE.match(file_name)
+    month = _MONTHS.get(match.group(1)[:3].lower()) if match else None
+    if not match or month is None:
+        raise SourceLayoutError(f"{file_name!r} is not a statistical-neighbour file named sn_<month>_<YYYY>")
+    return f"{match.group(2)}-{month:02d}"
 
 
 def discover_source_files(root: Path, log: Callable[[str], None] | None = None) -> list[SourceFile]:
@@ -113,7 +134,22 @@ def discover_source_files(root: Path, log: Callable[[str], None] | None = None) 
         if _OFSTED_FILE.search(csv_file.name):
             found.append(SourceFile("ofsted_inspections", csv_file, None, ofsted_as_at_version(csv_file.name)))
         else:
-            warn(f"ignored {csv_file}: not an Ofsted '..._all_inspections_as_at_DD_Mon_YYYY.csv' file")
+            warn(f"ignored {csv_file}: not an Ofsted '..._(all|latest)_inspections_as_at_DD_Mon_YYYY.csv' file")
+    for year_dir, csv_file in _year_files(root / "absence"):
+        if _ABSENCE_FILE.match(csv_file.name):
+            found.append(SourceFile("absence", csv_file, year_dir, CENSUS_DATA_VERSION))
+        else:
+            warn(f"ignored {csv_file}: not an england_abs.csv file")
+    for sheet in _files(root / "statistical_neighbours", (".csv", ".xlsx")):
+        if _SN_FILE.match(sheet.name):
+            found.append(SourceFile("statistical_neighbours", sheet, None, sn_release_version(sheet.name)))
+        else:
+            warn(f"ignored {sheet}: not a statistical-neighbour sn_<month>_<YYYY>.xlsx|.csv file")
+    for sheet in _files(root / "la_codes", (".csv", ".xlsx")):
+        if _LA_CODES_FILE.match(sheet.name):
+            found.append(SourceFile("la_codes", sheet, None, LA_CODES_DATA_VERSION))
+        else:
+            warn(f"ignored {sheet}: not an la_code_list.csv|.xlsx file")
     return sorted(found, key=_load_order)
 
 
@@ -126,9 +162,13 @@ def _load_order(f: SourceFile) -> tuple[str, str, int, str, str]:
 
 
 def _csv_files(folder: Path) -> list[Path]:
+    return _files(folder, (".csv",))
+
+
+def _files(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in suffixes)
 
 
 def _year_files(folder: Path) -> list[tuple[str, Path]]:

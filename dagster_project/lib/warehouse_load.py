@@ -86,10 +86,28 @@ class IngestReport:
         )
 
 
-def create_raw_table(conn: duckdb.DuckDBPyConnection, spec: SourceSpec) -> None:
-    """Create the raw table with the contract's explicit types if it does not exist yet."""
-    columns = ", ".join(f"{name} {sql_type}" for name, sql_type in (*spec.schema, LOADED_AT))
-    conn.execute(f"CREATE TABLE IF NOT EXISTS {spec.table} ({columns})")
+def create_raw_table(conn: duckdb.DuckDBPyConnection, spec: SourceSpec) -> bool:
+    """Create the raw table with the contract's explicit types if it does not exist yet.
+
+    A table made by an older version of the parser (fewer columns) gains the new columns, and True is
+    returned so the caller reloads that source's files: the new columns are then filled, not left NULL.
+    """
+    wanted = (*spec.schema, LOADED_AT)
+    existing = {
+        row[0]
+        for row in conn.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? AND table_schema = 'main'",
+            [spec.table],
+        ).fetchall()
+    }
+    if not existing:
+        columns = ", ".join(f"{name} {sql_type}" for name, sql_type in wanted)
+        conn.execute(f"CREATE TABLE IF NOT EXISTS {spec.table} ({columns})")
+        return False
+    added = [(name, sql_type) for name, sql_type in wanted if name not in existing]
+    for name, sql_type in added:
+        conn.execute(f"ALTER TABLE {spec.table} ADD COLUMN {name} {sql_type}")
+    return bool(added)
 
 
 def create_manifest(conn: duckdb.DuckDBPyConnection) -> None:
@@ -144,8 +162,10 @@ def ingest_source(
     """
     spec = SOURCES[source]
     info, warn = _loggers(log)
-    create_raw_table(conn, spec)
     create_manifest(conn)
+    if create_raw_table(conn, spec):
+        info(f"{spec.table}: new columns added; every {source} file is reloaded to fill them")
+        conn.execute(f"DELETE FROM {MANIFEST_TABLE} WHERE source = ? AND status = 'loaded'", [spec.name])
     report = IngestReport(source=source, table=spec.table)
     for source_file in files_for(source, files):
         outcome = _ingest_file(conn, spec, source_file, Path(archive_dir), Path(quarantine_dir), validate)

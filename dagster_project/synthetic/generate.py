@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from . import census, gias, ks2, ks4, ofsted
+from . import absence, census, gias, ks2, ks4, neighbours, ofsted
 from .outcomes import simulate
 from .world import ACADEMIC_YEARS, DEFAULT_SEED, GENERATOR_VERSION, GIAS_EXTRACT_DATE, build_world
 from .writers import write_csv, write_links_csv
@@ -61,6 +61,7 @@ def generate(out: Path, seed: int, scale: str, log: Callable[[str], None] = prin
             f"ofsted/{ofsted.FILE_NAME}",
             lambda p: write_csv(p, ofsted.HEADER, ofsted.rows(world), encoding="cp1252"),
         ),
+        *_national_jobs(world),
     ]
     for year in ACADEMIC_YEARS:
         version = DATA_VERSIONS[year]
@@ -88,9 +89,66 @@ def generate(out: Path, seed: int, scale: str, log: Callable[[str], None] = prin
         written[relative] = count
         files[relative] = {"rows": count, "sha256": _sha256(path)}
         log(f"wrote {relative} ({count} rows)")
+    from .returns import write_synthetic_returns  # the LA's own returns, into the drop folder beside `out`
+
+    write_synthetic_returns(world, out, log)
     marker = {**_marker(seed, scale), "files": files}
     (out / MARKER).write_text(json.dumps(marker, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return written
+
+
+def _national_jobs(world) -> list[tuple[str, Callable[[Path], int]]]:
+    """Ofsted after the graded era, absence, statistical neighbours and LA codes (issue 4 sources)."""
+    from datetime import date
+
+    jobs: list[tuple[str, Callable[[Path], int]]] = [
+        (
+            f"ofsted/{ofsted.YTD_2025_FILE_NAME}",
+            lambda p: write_csv(
+                p,
+                ofsted.YTD_2025_HEADER,
+                ofsted.ytd_rows(world, date(2024, 9, 1), date(2025, 8, 31), report_cards=False),
+                encoding="cp1252",
+            ),
+        ),
+        (
+            f"ofsted/{ofsted.YTD_2026_FILE_NAME}",
+            lambda p: write_csv(
+                p,
+                ofsted.YTD_2026_HEADER,
+                ofsted.ytd_rows(world, date(2025, 9, 1), date(2026, 2, 28), report_cards=True),
+                encoding="cp1252",
+            ),
+        ),
+        (
+            f"ofsted/{ofsted.LATEST_FILE_NAME}",
+            lambda p: write_csv(p, ofsted.LATEST_HEADER, ofsted.latest_rows(world), encoding="cp1252"),
+        ),
+        ("statistical_neighbours/sn_may_2025.xlsx", lambda p: neighbours.write_sn_xlsx(p, world)),
+        (
+            "statistical_neighbours/sn_april_2021.csv",
+            lambda p: write_csv(
+                p,
+                [*neighbours.JUNK_ROWS[0], ""],
+                [[*neighbours.JUNK_ROWS[1], ""], [*neighbours.SN_HEADER, ""], *neighbours.sn_csv_rows(world)],
+                encoding="utf-8",
+            ),
+        ),
+        (
+            "la_codes/la_code_list.csv",
+            lambda p: write_csv(
+                p, ["LA Number", "LA Name", "Region", "Type"], neighbours.la_code_rows(world), encoding="utf-8"
+            ),
+        ),
+    ]
+    for year in absence.YEARS:
+        jobs.append(
+            (
+                f"absence/{year}/england_abs.csv",
+                lambda p, y=year: write_csv(p, absence.header(y), absence.rows(world, y), encoding="utf-8-sig"),
+            )
+        )
+    return jobs
 
 
 def ensure_generated(

@@ -14,7 +14,7 @@ from types import MappingProxyType
 
 from . import names
 
-GENERATOR_VERSION = "1.0.0"
+GENERATOR_VERSION = "1.1.0"
 DEFAULT_SEED = 20240901
 SCALES = ("la", "national")
 

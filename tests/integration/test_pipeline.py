@@ -117,14 +117,31 @@ def test_good_school_with_progress_significantly_below_average_is_good_but_of_co
 
 
 def test_school_requiring_improvement_without_a_capacity_judgement_is_treated_as_not_secure(warehouse, world):
+    from dagster_project.synthetic.returns import build_returns
+
+    (urn,) = build_returns(world).ri_without_judgement_urns  # judged RI after the adviser returns were signed off
+    category, capacity_state, reasons = _one(
+        warehouse,
+        "select support_category, capacity_state, reasons from fct_school_support_category where urn = ?",
+        [urn],
+    )
+    assert (category, capacity_state) == ("RI_CAPACITY_NOT_SECURE", "unknown")
+    assert "capacity judgement: not yet received" in reasons.lower()
+
+
+def test_school_requiring_improvement_with_secure_capacity_is_ri_capacity_secure(warehouse, world):
+    from dagster_project.synthetic.returns import build_returns
+
     school = world.with_role("ri_twice")
+    capacity, judged_on, _ = build_returns(world).capacity[school.urn]
+    assert capacity == "secure"  # planted: new headteacher since the second RI judgement
     category, reasons = _one(
         warehouse,
         "select support_category, reasons from fct_school_support_category where urn = ?",
         [school.urn],
     )
-    assert category == "RI_CAPACITY_NOT_SECURE"
-    assert "capacity" in reasons.lower()
+    assert category == "RI_CAPACITY_SECURE"
+    assert f"capacity judgement: secure (judged {judged_on:%Y-%m-%d})" in reasons.lower()
 
 
 def test_schools_in_an_ofsted_category_match_the_planted_inspections(warehouse, world):

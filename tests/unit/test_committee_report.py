@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from dagster_project.lib import committee_report as cr
+from dagster_project.lib.disclosure_control import load_rule
 from dagster_project.lib.rendering import qmd_to_typst
 
 HOSTILE_SCHOOL = "<script>alert(1)</script> Primary"
@@ -190,7 +191,83 @@ def _committee_tables() -> dict[str, pd.DataFrame]:
         "rpt_committee__report_context": context,
         # a restricted-style table in the same warehouse, to show the report does not pick names from it
         "restricted_causing_concern": pd.DataFrame({"school_name": [CONCERN_SCHOOL]}),
+        "rpt_report__la_measures": _la_measures(),
+        "rpt_report__data_sources": pd.DataFrame(
+            [
+                ("KS2 performance tables", "2023-24", "revised", None, "england_ks2revised.csv"),
+                ("Ofsted state-funded school inspections", None, "management information", date(2024, 8, 31), "mi.csv"),
+            ],
+            columns=["source_name", "academic_year", "data_version", "data_date", "source_file"],
+        ),
     }
+
+
+def _la_measures() -> pd.DataFrame:
+    """rpt_report__la_measures: Kingsmere (991) and two LAs in its region, one not, and national; KS2 RWM."""
+    rows = []
+    la_rows = [
+        (991, "Kingsmere", "South East", {"2021-22": 55.0, "2022-23": 58.2, "2023-24": 61.4}, 1000),
+        (963, "Eastley", "South East", {"2021-22": 50.0, "2022-23": 52.0, "2023-24": 53.0}, 3000),
+        (960, "Westmoor", "West Midlands", {"2021-22": 70.0, "2022-23": 71.0, "2023-24": 72.0}, 2000),
+    ]
+    for la_code, name, region, by_year, pupils in la_rows:
+        for year, value in by_year.items():
+            rows.append(
+                (
+                    "la",
+                    la_code,
+                    name,
+                    region,
+                    year,
+                    "KS2",
+                    "ks2_rwm_expected_pct",
+                    "RWM expected",
+                    "percent",
+                    "all",
+                    value,
+                    None,
+                    pupils,
+                    "revised",
+                )
+            )
+    for year, value in {"2021-22": 58.0, "2022-23": 59.4, "2023-24": 59.6}.items():
+        rows.append(
+            (
+                "national",
+                None,
+                "England",
+                None,
+                year,
+                "KS2",
+                "ks2_rwm_expected_pct",
+                "RWM expected",
+                "percent",
+                "all",
+                value,
+                None,
+                600000,
+                "revised",
+            )
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "geography_level",
+            "la_code",
+            "area_name",
+            "region_name",
+            "academic_year",
+            "key_stage",
+            "measure_code",
+            "measure_name",
+            "unit",
+            "pupil_group",
+            "value",
+            "value_reason",
+            "pupils",
+            "data_version",
+        ],
+    )
 
 
 def _write_warehouse(path: Path, tables: dict[str, pd.DataFrame] | None = None) -> Path:
@@ -240,7 +317,8 @@ EXPECTED_FIGURES = [
     "117 schools are placed in 4 support categories",
     "Intensive support",
     "91",  # total planned contacts this term: 24 + 29 + 26 + 12
-    "Ofsted management information, as_at 2024-08-31",
+    "england_ks2revised.csv",  # data sources table: file, version and date of the data
+    "management information",
     "31 August 2024",
 ]
 
@@ -263,15 +341,47 @@ def test_html_states_la_name_and_figures_from_the_rpt_tables(report: cr.Committe
     assert not missing, f"not in the HTML: {missing}"
 
 
-def test_headlines_show_only_each_key_stages_latest_year(report: cr.CommitteeReport):
-    text = _visible_text(report.html.read_text(encoding="utf-8"))
-    assert "−1" not in text.replace("−14", "").replace("−15", "")  # the 2022-23 difference of −1.2 is not shown
-    assert "2022-23" not in text
+def _table_rows(html: str, caption_start: str) -> list[list[str]]:
+    """Cell texts of the body rows of the table whose caption starts with `caption_start`."""
+    for table in re.findall(r"<table.*?</table>", html, flags=re.S):
+        caption = re.search(r"<caption>(.*?)</caption>", table, flags=re.S)
+        if caption and _visible_text("<body>" + caption.group(1)).strip().startswith(caption_start):
+            body = table.split("<tbody>", 1)[1]
+            return [
+                [_visible_text("<body>" + cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)]
+                for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.S)
+            ]
+    raise AssertionError(f"no table captioned {caption_start!r}")
+
+
+def test_headline_tables_show_only_each_key_stages_latest_year(report: cr.CommitteeReport):
+    rows = _table_rows(report.html.read_text(encoding="utf-8"), "KS2 headline measures, 2023-24")
+    rwm = next(row for row in rows if row[0].startswith("Reading, writing and maths"))
+    assert rwm == ["Reading, writing and maths: expected standard", "61%", "60%", "+2", "58%", "Up"]
+    assert "−1" not in " ".join(" ".join(r) for r in rows)  # the 2022-23 difference of −1.2 is not shown
+
+
+def test_trends_show_three_years_and_pupil_weighted_region_and_say_neighbours_are_not_loaded(
+    report: cr.CommitteeReport,
+):
+    html = report.html.read_text(encoding="utf-8")
+    rows = _table_rows(html, "KS2: Kingsmere over 2021-22 to 2023-24")
+    # Kingsmere 3 years; national 2023-24; region = (61.4 x 1000 + 53 x 3000) / 4000 = 55.1; no neighbour list
+    assert rows == [["RWM expected", "55%", "58%", "61%", "60%", "55%", "not available"]]
+    assert "statistical neighbours list (stg_statistical_neighbours__neighbours) has not been loaded" in html
+
+
+def test_trend_chart_is_an_image_with_alt_text_stating_the_figures(report: cr.CommitteeReport):
+    html = report.html.read_text(encoding="utf-8")
+    alt = re.search(r'<img[^>]*alt="(Line chart of RWM expected for KS2[^"]*)"', html)
+    assert alt, "the KS2 trend chart has no alt text"
+    assert "Kingsmere: 2021-22 55%, 2022-23 58%, 2023-24 61%" in alt.group(1)
+    assert "National: 2021-22 58%, 2022-23 59%, 2023-24 60%" in alt.group(1)
 
 
 def test_every_table_has_a_header_row(report: cr.CommitteeReport):
     html = report.html.read_text(encoding="utf-8")
-    assert html.count("<table") == html.count("<thead>") >= 5  # KS2, KS4, gap, inspections, categories
+    assert html.count("<table") == html.count("<thead>") >= 7  # KS2, KS4, trend, gap, inspections, categories, sources
 
 
 def test_hostile_school_name_is_printed_as_text_not_markup(report: cr.CommitteeReport):
@@ -313,7 +423,8 @@ def _inflate(stream: bytes) -> bytes:
 def test_pdf_source_states_the_same_figures(warehouse: Path, tmp_path: Path):
     # pypdf is not installed, so check the typst markup that the PDF is compiled from.
     qmd = tmp_path / "committee_report.qmd"
-    qmd.write_text(cr.render_committee_qmd(cr.load_committee_tables(warehouse)), encoding="utf-8")
+    document = cr.committee_document(cr.load_committee_tables(warehouse), load_rule())
+    qmd.write_text(document.text, encoding="utf-8")
     typst_source = qmd_to_typst(qmd)
     text = typst_source.replace("\\", "").replace("---", "—")
     missing = [figure for figure in EXPECTED_FIGURES if figure not in text]
@@ -385,3 +496,49 @@ def test_differences_are_signed_and_never_minus_zero(value, unit, expected):
 def test_term_slug_is_lower_case_with_hyphens():
     assert cr.term_slug("Summer 2024") == "summer-2024"
     assert cr.term_slug("Autumn  2024/25") == "autumn-2024-25"
+
+
+def test_category_movement_since_last_term_is_counted_from_the_recorded_snapshot(tmp_path: Path):
+    """Last term's categories are the snapshot recorded under the restricted folder; only counts are published."""
+    tables = _committee_tables()
+    tables["fct_school_support_category"] = pd.DataFrame(
+        {
+            "urn": [1, 2, 3],
+            "support_category": ["A", "D", "B"],
+            "category_rank": [1, 4, 2],
+            "categorisation_status": ["categorised"] * 3,
+        }
+    )
+    warehouse = _write_warehouse(tmp_path / "moving.duckdb", tables)
+    restricted = tmp_path / "restricted"
+    snapshots = restricted / "category_snapshots"
+    snapshots.mkdir(parents=True)
+    # Spring: school 2 was in B (moved to D: more support), school 3 in C (moved to B: less support).
+    (snapshots / "2024-03-28_spring-2024.csv").write_text(
+        "urn,support_category,category_rank\n1,A,1\n2,B,2\n3,C,3\n", encoding="utf-8"
+    )
+    built = cr.build_committee_report(warehouse, tmp_path / "published", restricted_dir=restricted, engine="pandoc")
+    html = built.html.read_text(encoding="utf-8")
+    text = _visible_text(html)
+    assert "term ending 28 March 2024, 1 schools moved to a category with more support, 1 to a category" in text
+    rows = _table_rows(html, "Schools in each support category last term and this term")
+    assert rows == [
+        ["A (Universal support)", "1", "1", "0", "0"],
+        ["B (Light touch support)", "1", "1", "1", "1"],
+        ["C (Targeted support)", "1", "0", "0", "1"],
+        ["D (Intensive support)", "0", "1", "1", "0"],
+    ]
+    assert (snapshots / "2024-08-31_summer-2024.csv").is_file(), "this term's categories were not recorded"
+    assert "urn" not in built.tables["Category movement"].columns  # no school-level data in the download
+
+
+def test_first_term_without_a_snapshot_says_movement_starts_next_term(tmp_path: Path):
+    tables = _committee_tables()
+    tables["fct_school_support_category"] = pd.DataFrame(
+        {"urn": [1], "support_category": ["A"], "category_rank": [1], "categorisation_status": ["categorised"]}
+    )
+    warehouse = _write_warehouse(tmp_path / "first.duckdb", tables)
+    built = cr.build_committee_report(
+        warehouse, tmp_path / "published", restricted_dir=tmp_path / "restricted", engine="pandoc"
+    )
+    assert "movement since last term cannot be shown yet" in _visible_text(built.html.read_text(encoding="utf-8"))

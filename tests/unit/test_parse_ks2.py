@@ -214,6 +214,6 @@ def test_a_blank_line_inside_the_data_is_an_error_but_trailing_blank_lines_are_n
     assert ks2.parse(trailing)["urn"].tolist() == [990001, 990002]
 
 
-def test_a_header_only_file_gives_an_empty_table_with_every_column(tmp_path: Path) -> None:
-    frame = ks2.parse(_ks2_file(tmp_path, []))
-    assert frame.empty and list(frame.columns) == CONTRACT_KS2_COLUMNS
+def test_a_header_only_file_is_refused_rather_than_emptying_its_slice(tmp_path: Path) -> None:
+    with pytest.raises(SourceFormatError, match="header but no data rows"):
+        ks2.parse(_ks2_file(tmp_path, []))

@@ -62,7 +62,8 @@ def _rows() -> list[dict[str, str]]:
 
 def test_one_row_per_inspection_with_contract_columns(tmp_path: Path) -> None:
     frame = ofsted.parse(_file(tmp_path, _rows()), data_version="as_at 2024-08-31")
-    assert list(frame.columns) == [
+    assert list(frame.columns) == [name for name, _ in ofsted.SCHEMA]
+    assert list(frame.columns)[:17] == [
         "urn",
         "laestab",
         "school_name",
@@ -80,12 +81,8 @@ def test_one_row_per_inspection_with_contract_columns(tmp_path: Path) -> None:
         "personal_development",
         "leadership_and_management",
         "safeguarding_effective",
-        "academic_year",
-        "data_version",
-        "source_file",
-        "source_sha256",
-        "source_row_number",
     ]
+    assert set(frame["source_layout"]) == {"all_inspections"}
     assert frame["inspection_number"].tolist() == ["10230001", "10230002", "10340003", "10100004"]
 
 
@@ -141,3 +138,103 @@ def test_missing_overall_effectiveness_header_is_reported(tmp_path: Path) -> Non
     with pytest.raises(SourceFormatError) as caught:
         ofsted.parse(_file(tmp_path, rows, header))
     assert "'Overall effectiveness'" in str(caught.value) and FILE_NAME in str(caught.value)
+
+
+# --- the latest-inspections layout (real 85-column header of 28 Feb 2026) and the three regimes ---------
+
+LATEST_FILE = "Management_information_-_state-funded_schools_-_latest_inspections_as_at_28_Feb_2026.csv"
+
+
+def _latest(tmp_path: Path, rows: list[dict[str, str]]) -> Path:
+    from dagster_project.synthetic.ofsted import LATEST_HEADER
+
+    full = [{h: row.get(h, "NULL") for h in LATEST_HEADER} for row in rows]
+    return write_csv(tmp_path / LATEST_FILE, LATEST_HEADER, full, encoding="cp1252")
+
+
+def _latest_row() -> dict[str, str]:
+    return {
+        "URN": "990010",
+        "LAESTAB": "9912010",
+        "School name": "Kingsmere Academy",
+        "Inspection number of latest full inspection": "20000001",
+        "Inspection type": "S5 Inspection",
+        "Inspection start date": "18/11/2025",
+        "Publication date": "12/12/2025",
+        "URN at time of latest full inspection": "990010",
+        "Category of concern": "RSI",
+        "Safeguarding standards": "Met",
+        "Inclusion": "Needs attention",
+        "Curriculum and teaching": "Urgent improvement",
+        "Achievement": "Needs attention",
+        "Attendance and behaviour": "Expected standard",
+        "Personal development and wellbeing": "Expected standard",
+        "Early years (where applicable)": "Not applicable",
+        "Post-16 provision (where applicable)": "Not applicable",
+        "Leadership and governance": "Needs attention",
+        "Inspection number of latest OEIF graded inspection": "10000001",
+        "Inspection start date of latest OEIF graded inspection": "08/03/2022",
+        "URN at time of latest OEIF graded inspection": "990009",
+        "Event type grouping of latest OEIF graded inspection": "Schools – Section 8 conversion",
+        "Latest OEIF overall effectiveness": "3",
+        "Latest OEIF quality of education": "3",
+        "Latest OEIF  safeguarding is effective?": "Yes",
+        "Latest OEIF early years provision (where applicable)": "9",
+        "Latest ungraded inspection number": "20000000",
+        "Date of latest ungraded inspection": "14/01/2025",
+        "Ungraded inspection overall outcome": "Standards maintained",
+    }
+
+
+def test_latest_file_gives_one_row_per_populated_block_with_its_regime(tmp_path: Path) -> None:
+    frame = ofsted.parse(_latest(tmp_path, [_latest_row()]), data_version="latest as_at 2026-02-28")
+    by_block = frame.set_index("inspection_block")
+    assert list(frame["inspection_block"]) == ["report_card", "oeif", "ungraded"]
+    assert by_block["inspection_regime"].to_dict() == {
+        "report_card": "report_card",
+        "oeif": "graded",
+        "ungraded": "ungraded_sub_judgements",
+    }
+    card = by_block.loc["report_card"]
+    assert (card["category_of_concern"], card["safeguarding_standards"], card["inclusion"]) == (
+        "RSI",
+        "Met",
+        "Needs attention",
+    )
+    assert pd.isna(card["early_years"]) and pd.isna(card["overall_effectiveness"])
+    oeif = by_block.loc["oeif"]
+    # the double-spaced 'Latest OEIF  safeguarding is effective?' header is read; the predecessor URN is kept
+    assert (oeif["overall_effectiveness"], oeif["safeguarding_effective"], oeif["urn"], oeif["current_urn"]) == (
+        3,
+        "Yes",
+        990009,
+        990010,
+    )
+    assert pd.isna(oeif["early_years_provision"])  # 9 = not applicable
+    assert by_block.loc["ungraded", "ungraded_outcome"] == "Standards maintained"
+    assert set(frame["source_row_number"]) == {1} and set(frame["source_layout"]) == {"latest_inspections"}
+
+
+def test_a_graded_overall_effectiveness_after_grades_were_removed_is_refused(tmp_path: Path) -> None:
+    row = _latest_row() | {"Inspection start date of latest OEIF graded inspection": "08/10/2024"}
+    with pytest.raises(SourceFormatError, match="after 1 September 2024") as caught:
+        ofsted.parse(_latest(tmp_path, [row]))
+    assert (caught.value.column, caught.value.value) == ("Latest OEIF overall effectiveness", "3")
+
+
+def test_report_card_grades_before_report_cards_began_are_refused(tmp_path: Path) -> None:
+    row = _latest_row() | {"Inspection start date": "04/11/2025"}
+    with pytest.raises(SourceFormatError, match="before 10 November 2025"):
+        ofsted.parse(_latest(tmp_path, [row]))
+
+
+def test_an_unknown_layout_names_the_file_and_its_columns(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / LATEST_FILE,
+        ["URN", "School name", "Rating"],
+        [{"URN": "1", "School name": "A", "Rating": "2"}],
+        encoding="cp1252",
+    )
+    with pytest.raises(SourceFormatError, match="unknown Ofsted MI layout") as caught:
+        ofsted.parse(path)
+    assert LATEST_FILE in str(caught.value) and "Rating" in str(caught.value)

@@ -160,3 +160,113 @@ def test_real_ks2_file_ingests_into_duckdb(ks2_path: Path, tmp_path: Path) -> No
     assert (
         tmp_path / "archive" / "ks2" / report.outcomes[0].sha256 / ks2_path.name
     ).read_bytes() == ks2_path.read_bytes()
+
+
+# --- recomputing the LA row from the school rows (pupil-weighted, state-funded schools only) ------------
+
+INDEPENDENT_NFTYPES = ("IND", "INDSPEC", "INDSS", "NMSS")
+
+
+def _recompute(frame: pd.DataFrame, measure: str, weight: str, *, no_entries_score_zero: bool) -> tuple[float, float]:
+    """(pupil-weighted mean over state-funded school rows, share of pupils whose school figure is withheld).
+
+    'NE' (no entries) means the pupils entered nothing and so scored zero; 'SUPP' hides a small cohort's
+    figure, which can only be bounded, so its share of pupils is returned for the tolerance.
+    """
+    schools = frame[frame["record_type"].isin(["mainstream_school", "special_school"])]
+    schools = schools[~schools["nftype"].isin(INDEPENDENT_NFTYPES) & schools[weight].notna()]
+    values = schools[measure]
+    if no_entries_score_zero:
+        values = values.where(schools[f"{measure}_reason"] != "NE", 0.0)
+    known = values.notna()
+    pupils = schools[weight]
+    mean = float((values[known] * pupils[known]).sum() / pupils[known].sum())
+    return mean, float(pupils[~known].sum() / pupils.sum())
+
+
+def _tolerance(half_unit: float, withheld_share: float, value_range: float) -> float:
+    # school figures and the LA figure are each published rounded (half a unit each); pupils in schools whose
+    # figure is suppressed could lie anywhere in the measure's range
+    return 2 * half_unit + withheld_share * value_range
+
+
+@pytest.mark.parametrize(
+    ("measure", "half_unit", "value_range"),
+    [("ptrwm_exp", 0.5, 100), ("ptrwm_high", 0.5, 100), ("read_average", 0.5, 40), ("readprog", 0.05, 20)],
+)
+def test_real_ks2_la_row_is_reproduced_from_the_school_rows(
+    ks2_frame: pd.DataFrame, measure: str, half_unit: float, value_range: float
+) -> None:
+    la_value = float(ks2_frame.loc[ks2_frame["rectype"] == 3, measure].iloc[0])
+    recomputed, withheld = _recompute(ks2_frame, measure, "telig", no_entries_score_zero=False)
+    assert abs(recomputed - la_value) <= _tolerance(half_unit, withheld, value_range), (recomputed, la_value)
+
+
+@pytest.mark.parametrize(
+    ("measure", "half_unit", "value_range"),
+    [("att8scr", 0.05, 90), ("ptl2basics_94", 0.5, 100), ("ptl2basics_95", 0.5, 100), ("ebaccaps", 0.005, 9)],
+)
+def test_real_ks4_la_row_is_reproduced_from_the_state_funded_school_rows(
+    ks4_frame: pd.DataFrame, measure: str, half_unit: float, value_range: float
+) -> None:
+    la_value = float(ks4_frame.loc[ks4_frame["rectype"] == 4, measure].iloc[0])
+    recomputed, withheld = _recompute(ks4_frame, measure, "tpup", no_entries_score_zero=True)
+    assert abs(recomputed - la_value) <= _tolerance(half_unit, withheld, value_range), (recomputed, la_value)
+    # including the independent schools (as a careless sum would) misses the published figure
+    everything = ks4_frame[ks4_frame["record_type"].isin(["mainstream_school", "special_school"])]
+    known = everything[measure].notna() & everything["tpup"].notna()
+    careless = float((everything[measure][known] * everything["tpup"][known]).sum() / everything["tpup"][known].sum())
+    assert abs(careless - la_value) > _tolerance(half_unit, withheld, value_range)
+
+
+# --- absence, statistical neighbours and LA codes: the real files -------------------------------------
+
+
+def test_real_absence_files_in_both_persistent_absence_definitions(reference_dir: Path) -> None:
+    from dagster_project.lib.sources import absence
+
+    folder = reference_dir / "census_absence"
+    ten = absence.parse(folder / "england_abs_PPERSABS10_likely2018-19_excerpt.csv", academic_year="2018-19")
+    fifteen = absence.parse(folder / "england_abs_PPERSABS15_2012-13_excerpt.csv", academic_year="2012-13")
+    assert set(ten["persistent_absence_threshold_pct"]) == {10} and set(
+        fifteen["persistent_absence_threshold_pct"]
+    ) == {15}
+    national = ten[ten["record_type"] == "national"].set_index("estab")
+    assert (national.loc["PRI", "perctot"], national.loc["PRI", "ppersabs"]) == (4.0, 8.2)
+    assert national["urn"].isna().all() and national["la"].isna().all()
+    assert (fifteen["ppersabs_reason"] == "SUPP").sum() > 0
+    with pytest.raises(Exception, match="15% persistent-absence definition"):
+        absence.parse(folder / "england_abs_PPERSABS15_2012-13_excerpt.csv", academic_year="2018-19")
+
+
+@pytest.mark.parametrize("name", ["sn_may_2025.xlsx", "sn_may_2025.csv", "sn_april_2021.xlsx", "sn_april_2021.csv"])
+def test_real_statistical_neighbour_files_xlsx_and_csv(reference_dir: Path, name: str) -> None:
+    from dagster_project.lib.sources import statistical_neighbours
+
+    frame = statistical_neighbours.parse(reference_dir / "statistical_neighbours" / name, data_version="x")
+    current = frame[frame["sn_section"] == "current"]
+    surrey = current[current["la_code"] == 936].sort_values("neighbour_rank")
+    assert surrey["neighbour_rank"].tolist() == list(range(1, 11))
+    assert surrey["neighbour_la_code"].iloc[0] == 868  # Windsor and Maidenhead, closest to Surrey in both
+    assert (frame["sn_section"] == "old").any()  # superseded LAs after ',Old SNs:'
+    assert current.groupby("la_code").size().max() == 10
+
+
+def test_real_statistical_neighbour_xlsx_and_csv_agree(reference_dir: Path) -> None:
+    from dagster_project.lib.sources import statistical_neighbours
+
+    folder = reference_dir / "statistical_neighbours"
+    columns = ["la_code", "sn_section", "neighbour_rank", "neighbour_la_code", "closeness"]
+    from_xlsx = statistical_neighbours.parse(folder / "sn_may_2025.xlsx")[columns]
+    from_csv = statistical_neighbours.parse(folder / "sn_may_2025.csv")[columns]
+    pd.testing.assert_frame_equal(from_xlsx.reset_index(drop=True), from_csv.reset_index(drop=True))
+
+
+def test_real_la_code_list_keeps_region_rows_without_a_type(reference_dir: Path) -> None:
+    from dagster_project.lib.sources import la_codes
+
+    frame = la_codes.parse(reference_dir / "statistical_neighbours" / "la_code_list.csv").set_index("la_code")
+    assert frame.loc[839, "la_name"] == "Bournemouth, Christchurch and Poole"
+    assert frame.loc[301, "la_type"] == "OLB" and pd.isna(frame.loc[1000, "la_type"])
+    xlsx = la_codes.parse(reference_dir / "statistical_neighbours" / "la_code_list.xlsx").set_index("la_code")
+    assert xlsx["la_name"].to_dict() == frame["la_name"].to_dict()

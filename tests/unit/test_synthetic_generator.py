@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from dagster_project.synthetic import ACADEMIC_YEARS, KINGSMERE_CODE, build_world
+from dagster_project.synthetic import absence as synthetic_absence
+from dagster_project.synthetic import ofsted as synthetic_ofsted
 from dagster_project.synthetic.__main__ import main
 from dagster_project.synthetic.generate import MARKER, generate
 from dagster_project.synthetic.outcomes import simulate
@@ -34,13 +36,28 @@ KS4_FILES = {
 GIAS = "gias/edubasealldata20240906.csv"
 LINKS = "gias/links_edubasealldata20240906.csv"
 OFSTED = "ofsted/Management_information_-_state-funded_schools_-_all_inspections_as_at_31_Aug_2024.csv"
-CP1252 = {KS2_FILES["2023-24"], GIAS, LINKS, OFSTED}
+OFSTED_YTD_2025 = f"ofsted/{synthetic_ofsted.YTD_2025_FILE_NAME}"
+OFSTED_YTD_2026 = f"ofsted/{synthetic_ofsted.YTD_2026_FILE_NAME}"
+OFSTED_LATEST = f"ofsted/{synthetic_ofsted.LATEST_FILE_NAME}"
+SN_XLSX = "statistical_neighbours/sn_may_2025.xlsx"
+SN_CSV = "statistical_neighbours/sn_april_2021.csv"
+LA_CODES = "la_codes/la_code_list.csv"
+ABSENCE_FILES = {y: f"absence/{y}/england_abs.csv" for y in synthetic_absence.YEARS}
+CP1252 = {KS2_FILES["2023-24"], GIAS, LINKS, OFSTED, OFSTED_YTD_2025, OFSTED_YTD_2026, OFSTED_LATEST}
+NO_BOM = {SN_XLSX, SN_CSV, LA_CODES}  # the LAIT exports are plain UTF-8; the workbook is a zip
 EXPECTED_FILES = {
     *KS2_FILES.values(),
     *KS4_FILES.values(),
     GIAS,
     LINKS,
     OFSTED,
+    OFSTED_YTD_2025,
+    OFSTED_YTD_2026,
+    OFSTED_LATEST,
+    SN_XLSX,
+    SN_CSV,
+    LA_CODES,
+    *ABSENCE_FILES.values(),
     *(f"census/{y}/england_census.csv" for y in ACADEMIC_YEARS),
 }
 NON_STATE = {"IND", "INDSPEC", "NMSS"}
@@ -116,9 +133,9 @@ def test_cp1252_files_are_not_utf8_and_carry_the_curly_name(out, world):
 
 
 def test_utf8_files_have_a_bom_and_every_file_uses_crlf(out):
-    for relative in EXPECTED_FILES:
+    for relative in EXPECTED_FILES - {SN_XLSX}:
         raw = (out / relative).read_bytes()
-        if relative not in CP1252:
+        if relative not in CP1252 | NO_BOM:
             assert raw.startswith(b"\xef\xbb\xbf"), relative
             raw.decode("utf-8-sig")
         assert raw.count(b"\n") == raw.count(b"\r\n") > 1, relative
@@ -375,3 +392,82 @@ def test_cli_skips_when_up_to_date_and_regenerates_when_changed(tmp_path, capsys
     assert "wrote gias/" in capsys.readouterr().out
     assert main(["--out", str(folder), "--seed", "7"]) == 0
     assert "skipped" not in capsys.readouterr().out
+
+
+# --- issue 4 sources: Ofsted regimes, absence, statistical neighbours, LA codes -------------------------
+
+
+def _parsed(out: Path, relative: str, **kwargs):
+    from dagster_project.lib.source_files import discover_source_files
+    from dagster_project.lib.sources import SOURCES
+
+    (found,) = [f for f in discover_source_files(out) if f.path == out / relative]
+    return SOURCES[found.source].parse(found.path, academic_year=found.academic_year, data_version=found.data_version)
+
+
+def test_kingsmere_has_inspections_in_all_three_regimes_into_2026(out, world):
+    kingsmere = {s.urn for s in world.kingsmere}
+    frames = [_parsed(out, relative) for relative in (OFSTED, OFSTED_YTD_2025, OFSTED_YTD_2026, OFSTED_LATEST)]
+    import pandas as pd
+
+    inspections = pd.concat(frames)
+    mine = inspections[inspections["urn"].isin(kingsmere)]
+    assert set(mine["inspection_regime"]) == {"graded", "ungraded_sub_judgements", "report_card"}
+    assert mine["inspection_start_date"].max() >= pd.Timestamp("2026-01-01")
+    assert (mine["overall_effectiveness_status"] == "Not judged").any()
+    assert mine["ungraded_outcome"].notna().any() and mine["inclusion"].notna().any()
+    assert set(inspections["source_layout"]) == {"all_inspections", "latest_inspections"}
+    # no Kingsmere school gains a category of concern after the graded era: the planted SM/SWK stay the only ones
+    assert mine.loc[mine["inspection_regime"] != "graded", "category_of_concern"].isna().all()
+    assert {"SM", "SWK"} <= set(
+        inspections.loc[inspections["inspection_regime"] != "graded", "category_of_concern"].dropna()
+    )
+
+
+def test_planted_schools_keep_their_graded_history_only(out, world):
+    from dagster_project.synthetic.recent_inspections import recent_inspections
+
+    recent = recent_inspections(world)
+    for role in ("special_measures", "serious_weaknesses", "ri_twice", "ri_persistent", "new_school"):
+        assert world.with_role(role).urn not in recent
+
+
+def test_latest_inspections_file_has_the_real_2026_header_with_the_double_space_and_an_en_dash(out):
+    raw = (out / OFSTED_LATEST).read_bytes()
+    header = raw.decode("cp1252").split("\r\n")[0].split(",")
+    assert len(header) == 85 and "Latest OEIF  safeguarding is effective?" in header
+    assert "Schools – Section 8 conversion".encode("cp1252") in raw and b"NULL" in raw
+
+
+def test_absence_uses_the_persistent_absence_definition_of_its_year(out):
+    assert read(out, ABSENCE_FILES["2014-15"])[0].keys() >= {"PPERSABS15"}
+    rows = read(out, ABSENCE_FILES["2023-24"])
+    assert list(rows[0]) == ["LA", "ESTAB", "URN", "PERCTOT", "PPERSABS10"]
+    national = [r for r in rows if r["LA"] == "NAT"]
+    assert [r["ESTAB"] for r in national] == ["PRI", "SEC", "SPE"] and all(r["URN"] == "" for r in national)
+
+
+def test_statistical_neighbours_xlsx_has_the_real_layout_and_kingsmere_has_ten_fictional_neighbours(out, world):
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(out / SN_XLSX, read_only=True)["LA SN Groups"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert (
+        rows[0][0] == "A"
+        and rows[1][0] == 1
+        and rows[2][:6] == ("LA num", "LA Name", "LA number", "GOInd", "GOReg", "SN1")
+    )
+    assert list(rows[2][5:25]).count("SNP") == 10
+    frame = _parsed(out, SN_XLSX)
+    kingsmere = frame[(frame["la_code"] == 991) & (frame["sn_section"] == "current")]
+    other_las = {la.code for la in world.las} - {991}
+    assert len(kingsmere) == 10 and set(kingsmere["neighbour_la_code"]) <= other_las
+    csv_frame = _parsed(out, SN_CSV)
+    assert "Very Close" in set(csv_frame["closeness"]) or "Not Close" in set(csv_frame["closeness"])
+
+
+def test_la_code_list_names_every_fictional_la(out, world):
+    frame = _parsed(out, LA_CODES)
+    assert {la.code for la in world.las} <= set(frame["la_code"])
+    assert frame.loc[frame["la_code"] == 991, "la_name"].item() == "Kingsmere"
+    assert frame.loc[frame["la_code"] == 1000, "la_type"].isna().all()

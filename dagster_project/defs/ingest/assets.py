@@ -45,12 +45,29 @@ RAW_TABLES = [
     RawTableSpec(
         "raw_ofsted_inspections",
         "ofsted_inspections",
-        "Ofsted state-funded school inspections (management information): one row per inspection.",
+        "Ofsted state-funded school inspections (management information, all-inspections and latest-inspections "
+        "files, graded / ungraded / report-card regimes): one row per inspection.",
     ),
     RawTableSpec(
         "raw_census",
         "census",
         "School census (england_census.csv): pupils on roll, FSM, EAL and SEN per school per year.",
+    ),
+    RawTableSpec(
+        "raw_absence",
+        "absence",
+        "School absence (england_abs.csv): overall and persistent absence per school per year, with the "
+        "persistent-absence threshold (15% before 2015-16, 10% since) and national rows.",
+    ),
+    RawTableSpec(
+        "raw_statistical_neighbours",
+        "statistical_neighbours",
+        "DfE statistical neighbours (sn_<month>_<year>.xlsx or .csv): ten neighbour LAs per LA per release.",
+    ),
+    RawTableSpec(
+        "raw_la_codes",
+        "la_codes",
+        "LA and region codes (la_code_list.csv or .xlsx): LA number, name, region and LA type.",
     ),
 ]
 

@@ -1,23 +1,22 @@
-"""Great Expectations suites as blocking asset checks: a failed suite stops every downstream dbt model."""
+"""Great Expectations suites as blocking asset checks: a failed suite stops every downstream dbt model.
+
+One check per raw table that has a suite in expectations/<table>.json, named <table>_expectations
+(raw_ks2_expectations, raw_ofsted_inspections_expectations, ...).
+"""
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from dagster_project.lib.expectations import validate_dataframe
+from dagster_project.defs.ingest.assets import RAW_TABLES
+from dagster_project.lib.expectations import suite_path, validate_dataframe
 
 ID_COLUMNS = ["source_file", "source_row_number", "urn", "academic_year"]
 
 
-@dg.asset_check(
-    asset="raw_ks2",
-    name="raw_ks2_expectations",
-    blocking=True,
-    description="expectations/raw_ks2.json (GX Core) on the parsed KS2 performance tables.",
-)
-def raw_ks2_expectations(duckdb: DuckDBResource) -> dg.AssetCheckResult:
+def _check_result(table: str, duckdb: DuckDBResource) -> dg.AssetCheckResult:
     with duckdb.get_connection() as conn:
-        frame = conn.sql("select * from raw_ks2").df()
-    outcome = validate_dataframe(frame, "raw_ks2", id_columns=ID_COLUMNS)
+        frame = conn.sql(f"select * from {table}").df()
+    outcome = validate_dataframe(frame, table, id_columns=[c for c in ID_COLUMNS if c in frame.columns])
     return dg.AssetCheckResult(
         passed=outcome.success,
         severity=dg.AssetCheckSeverity.ERROR,
@@ -43,3 +42,22 @@ def raw_ks2_expectations(duckdb: DuckDBResource) -> dg.AssetCheckResult:
             ),
         },
     )
+
+
+def build_expectations_check(table: str) -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        asset=table,
+        name=f"{table}_expectations",
+        blocking=True,
+        description=f"expectations/{table}.json (GX Core) on {table}.",
+    )
+    def _expectations(duckdb: DuckDBResource) -> dg.AssetCheckResult:
+        return _check_result(table, duckdb)
+
+    return _expectations
+
+
+expectation_checks = [build_expectations_check(spec.table) for spec in RAW_TABLES if suite_path(spec.table).exists()]
+raw_ks2_expectations = next(
+    c for c in expectation_checks if any(k.name == "raw_ks2_expectations" for k in c.check_keys)
+)

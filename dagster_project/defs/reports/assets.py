@@ -1,34 +1,190 @@
-"""Report assets: each renders its Quarto document from the rpt_ models it reads."""
+"""Report assets: each renders its Quarto document(s) from the rpt_ models it reads.
+
+Published reports (committee report, inspection briefing, narrowing the gap) go under the published folder
+with an Excel download of each table; `published_site` writes the index and fails if the published tree holds
+any restricted field name or value. Restricted outputs (register, booklets, support-category list) go under
+the restricted folder only.
+"""
 
 from pathlib import Path
 
 import dagster as dg
 
+from dagster_project.defs.dbt.project import DBT_PROJECT_DIR
+from dagster_project.lib.booklets import build_booklets
+from dagster_project.lib.causing_concern_register import FALLBACK_TABLE, REGISTER_TABLE, build_register
 from dagster_project.lib.committee_report import RPT_TABLES, build_committee_report
+from dagster_project.lib.gap_report import build_gap_report
+from dagster_project.lib.inspection_briefing import build_inspection_briefing
+from dagster_project.lib.published_scan import restricted_values, scan_published_tree
+from dagster_project.lib.report_text import format_date
 from dagster_project.lib.restricted_exports import export_support_categories
+from dagster_project.lib.site_builder import build_site
+from dagster_project.lib.xlsx_downloads import write_table_downloads
 from dagster_project.resources import WarehouseResource
+
+SOURCES = dg.AssetKey("rpt_report__data_sources")
+LA_MEASURES = dg.AssetKey("rpt_report__la_measures")
+
+
+def _keys_of_existing_models(*names: str) -> list[dg.AssetKey]:
+    """dbt models another part of the project adds: depend on them once they exist in dbt/models."""
+    return [dg.AssetKey(name) for name in names if any((DBT_PROJECT_DIR / "models").rglob(f"{name}.sql"))]
+
+
+def _published_metadata(html: Path, pdf: Path, downloads: list[Path], engine: str) -> dict:
+    return {
+        "html": dg.MetadataValue.path(str(html)),
+        "pdf": dg.MetadataValue.path(str(pdf)),
+        "xlsx_downloads": len(downloads),
+        "engine": engine,
+    }
 
 
 @dg.asset(
     group_name="reports",
-    deps=[dg.AssetKey(table) for table in RPT_TABLES],
-    kinds={"quarto", "html", "pdf"},
-    description="Termly committee report (published): LA headlines against national, inspections this term, "
-    "support categories and visits, narrowing-the-gap headline, count of schools causing concern.",
+    deps=[
+        *(dg.AssetKey(table) for table in RPT_TABLES),
+        SOURCES,
+        LA_MEASURES,
+        dg.AssetKey("fct_school_support_category"),
+    ],
+    kinds={"quarto", "html", "pdf", "xlsx"},
+    description="Termly committee report (published): LA headlines against national, region and statistical "
+    "neighbours with trends, inspections this term, support categories and movement since last term, "
+    "narrowing-the-gap headline, count of schools causing concern (no names).",
 )
 def committee_report(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     report = build_committee_report(
-        Path(warehouse.duckdb_path), Path(warehouse.published_dir), quarto_path=warehouse.quarto_path
+        Path(warehouse.duckdb_path),
+        Path(warehouse.published_dir),
+        restricted_dir=Path(warehouse.restricted_dir),
+        quarto_path=warehouse.quarto_path,
     )
+    downloads = write_table_downloads(report.tables, Path(warehouse.published_dir), "committee_report")
     context.log.info(f"published {report.html} and {report.pdf} with {report.engine}")
     return dg.MaterializeResult(
         metadata={
             "report_term": report.report_term,
-            "html": dg.MetadataValue.path(str(report.html)),
-            "pdf": dg.MetadataValue.path(str(report.pdf)),
-            "engine": report.engine,
+            **_published_metadata(report.html, report.pdf, downloads, report.engine),
         }
     )
+
+
+@dg.asset(
+    group_name="reports",
+    deps=[dg.AssetKey("rpt_inspection_briefing__inspections"), SOURCES],
+    kinds={"quarto", "html", "pdf", "xlsx"},
+    tags={"report": "inspection_briefing"},  # the monthly_inspection_briefing job selects by this tag
+    description="Monthly inspection briefing for the Director of Children's Services (published): Ofsted reports "
+    "published in the previous calendar month, outcomes and movement.",
+)
+def inspection_briefing(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    report = build_inspection_briefing(
+        Path(warehouse.duckdb_path), Path(warehouse.published_dir), quarto_path=warehouse.quarto_path
+    )
+    downloads = write_table_downloads(report.tables, Path(warehouse.published_dir), "inspection_briefing")
+    context.log.info(f"published {report.html} ({report.month})")
+    return dg.MaterializeResult(
+        metadata={"month": report.month, **_published_metadata(report.html, report.pdf, downloads, report.engine)}
+    )
+
+
+@dg.asset(
+    group_name="reports",
+    deps=[dg.AssetKey("rpt_gap__school_gaps"), LA_MEASURES, SOURCES, dg.AssetKey("rpt_committee__report_context")],
+    kinds={"quarto", "html", "pdf", "xlsx"},
+    description="Narrowing the gap (published, annual after summer data): disadvantaged pupils against national, "
+    "region and statistical neighbours; schools with the widest and fastest-closing gaps (disclosure-controlled).",
+)
+def narrowing_the_gap_report(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    report = build_gap_report(
+        Path(warehouse.duckdb_path), Path(warehouse.published_dir), quarto_path=warehouse.quarto_path
+    )
+    downloads = write_table_downloads(report.tables, Path(warehouse.published_dir), "narrowing_the_gap")
+    context.log.info(f"published {report.html} ({report.academic_year})")
+    return dg.MaterializeResult(
+        metadata={
+            "academic_year": report.academic_year,
+            **_published_metadata(report.html, report.pdf, downloads, report.engine),
+        }
+    )
+
+
+@dg.asset(
+    group_name="reports",
+    deps=[
+        committee_report,
+        inspection_briefing,
+        narrowing_the_gap_report,
+        *_keys_of_existing_models(
+            FALLBACK_TABLE, REGISTER_TABLE, "int_adviser_capacity_judgements", "stg_returns__category_overrides"
+        ),
+    ],
+    kinds={"html"},
+    description="The published site: index page linking every published report and its Excel downloads. Fails if "
+    "the published tree holds any restricted field name or value.",
+)
+def published_site(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    import duckdb
+
+    with duckdb.connect(warehouse.duckdb_path, read_only=True) as connection:
+        la_name, term_end = connection.execute("select la_name, term_end from rpt_committee__report_context").fetchone()
+    index = build_site(Path(warehouse.published_dir), str(la_name), format_date(term_end))
+    findings = scan_published_tree(Path(warehouse.published_dir), restricted_values(Path(warehouse.duckdb_path)))
+    if findings:
+        listed = "\n".join(str(finding) for finding in findings[:20])
+        raise dg.Failure(f"Restricted data found in the published site {warehouse.published_dir}:\n{listed}")
+    context.log.info(f"published site index {index}; restricted-data scan clean")
+    return dg.MaterializeResult(metadata={"index": dg.MetadataValue.path(str(index)), "restricted_findings": 0})
+
+
+@dg.asset(
+    group_name="reports",
+    deps=[*_keys_of_existing_models(REGISTER_TABLE), dg.AssetKey(FALLBACK_TABLE), dg.AssetKey("dim_school"), SOURCES],
+    kinds={"quarto", "html", "pdf", "xlsx"},
+    description="RESTRICTED: schools causing concern register (concerns, support, progress, next steps, lead "
+    "professional, months on register, reviews this term). Written under the restricted folder only.",
+)
+def causing_concern_register(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    register = build_register(
+        Path(warehouse.duckdb_path), Path(warehouse.restricted_dir), quarto_path=warehouse.quarto_path
+    )
+    context.log.info(f"wrote restricted register {register.html} from {register.source}")
+    return dg.MaterializeResult(
+        metadata={
+            "schools": len(register.frame),
+            "built_from": register.source,
+            "html": dg.MetadataValue.path(str(register.html)),
+            "pdf": dg.MetadataValue.path(str(register.pdf)),
+            "xlsx": dg.MetadataValue.path(str(register.xlsx)),
+        }
+    )
+
+
+@dg.asset(
+    group_name="reports",
+    deps=[
+        dg.AssetKey("rpt_booklet__schools"),
+        dg.AssetKey("rpt_booklet__measures"),
+        dg.AssetKey("rpt_booklet__context"),
+        dg.AssetKey("rpt_booklet__inspection_history"),
+        dg.AssetKey("rpt_gap__school_gaps"),
+        LA_MEASURES,
+        SOURCES,
+        *_keys_of_existing_models("stg_returns__targets"),
+    ],
+    kinds={"quarto", "html", "pdf"},
+    description="RESTRICTED until released: one Achievement and Target Setting Booklet per maintained school "
+    "(HTML + PDF), rendered two at a time, under the restricted folder.",
+)
+def school_booklets(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    booklets = build_booklets(
+        Path(warehouse.duckdb_path), Path(warehouse.restricted_dir), quarto_path=warehouse.quarto_path
+    )
+    folder = booklets[0].html.parent if booklets else Path(warehouse.restricted_dir)
+    context.log.info(f"wrote {len(booklets)} restricted booklets to {folder}")
+    return dg.MaterializeResult(metadata={"booklets": len(booklets), "folder": dg.MetadataValue.path(str(folder))})
 
 
 @dg.asset(
@@ -45,4 +201,12 @@ def support_category_list(context: dg.AssetExecutionContext, warehouse: Warehous
     return dg.MaterializeResult(metadata={path.suffix.lstrip("."): dg.MetadataValue.path(str(path)) for path in paths})
 
 
-report_assets = [committee_report, support_category_list]
+report_assets = [
+    committee_report,
+    inspection_briefing,
+    narrowing_the_gap_report,
+    published_site,
+    causing_concern_register,
+    school_booklets,
+    support_category_list,
+]

@@ -5,12 +5,31 @@
 
 from __future__ import annotations
 
-from dagster_project.lib.sources import census, gias, ks2, ks4, ofsted
+from dagster_project.lib.sources import (
+    absence,
+    census,
+    gias,
+    ks2,
+    ks4,
+    la_codes,
+    ofsted,
+    statistical_neighbours,
+)
 from dagster_project.lib.sources._fields import SourceSpec
 
 SOURCES: dict[str, SourceSpec] = {
     spec.name: spec
-    for spec in (ks2.SPEC, ks4.SPEC, gias.ESTABLISHMENTS_SPEC, gias.LINKS_SPEC, ofsted.SPEC, census.SPEC)
+    for spec in (
+        ks2.SPEC,
+        ks4.SPEC,
+        gias.ESTABLISHMENTS_SPEC,
+        gias.LINKS_SPEC,
+        ofsted.SPEC,
+        census.SPEC,
+        absence.SPEC,
+        statistical_neighbours.SPEC,
+        la_codes.SPEC,
+    )
 }
 
 __all__ = ["SOURCES", "SourceSpec"]

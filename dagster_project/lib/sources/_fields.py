@@ -165,3 +165,52 @@ def assemble(columns: Mapping[str, pd.Series], schema: Sequence[tuple[str, str]]
     if missing:
         raise AssertionError(f"parser did not produce columns {missing}")
     return pd.DataFrame({name: columns[name] for name in wanted})
+
+
+def require_unique(table: DfeCsv, values: pd.Series, name: str, *, what: str = "URN") -> None:
+    """Refuse a file in which a key appears twice, naming both data rows (NULL keys are not compared)."""
+    present = values[values.notna()]
+    duplicated = present.duplicated(keep="first")
+    if not duplicated.any():
+        return
+    position = duplicated.to_numpy().nonzero()[0][0]
+    key = present.iloc[position]
+    rows = [int(i) + 1 for i in present.index[present == key]]
+    raise SourceFormatError(
+        f"{what} {key} appears on more than one data row ({', '.join(map(str, rows[:5]))}): each {what} must "
+        "appear once",
+        file=table.file_name,
+        row=rows[1],
+        column=table.header_for(name),
+        value=str(key),
+    )
+
+
+def require_present(table: DfeCsv, values: pd.Series, name: str, where: pd.Series, *, why: str) -> None:
+    """Refuse rows (selected by `where`) whose value is NULL, e.g. a school row without a URN."""
+    bad = (where & values.isna()).fillna(False)
+    if bad.any():
+        first = int(bad.to_numpy().nonzero()[0][0])
+        raise SourceFormatError(
+            f"{why}; {int(bad.sum())} such row(s)",
+            file=table.file_name,
+            row=first + 1,
+            column=table.header_for(name),
+            value=str(table.frame[name].iloc[first]) if name in table.frame else "",
+        )
+
+
+# Downloads end with their national rows; a file of this many school rows without them has lost its tail.
+# (Hand-made extracts of a few rows, e.g. in tests, are not judged.)
+COMPLETENESS_MIN_SCHOOL_ROWS = 20
+
+
+def require_national_rows(table: DfeCsv, national: pd.Series, column: str, *, marker: str) -> None:
+    """Refuse a file with many school rows but no national rows: truncated or incomplete."""
+    if national.any() or int((~national).sum()) < COMPLETENESS_MIN_SCHOOL_ROWS:
+        return
+    raise SourceFormatError(
+        f"no national rows ({marker}): every download ends with them, so the file is truncated or incomplete",
+        file=table.file_name,
+        column=table.header_for(column),
+    )

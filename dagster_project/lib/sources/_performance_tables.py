@@ -6,13 +6,24 @@ measures that may hold special-value codes. Only RECTYPE meanings and the measur
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
 
-from dagster_project.lib.dfe_csv import SourceColumn, read_dfe_csv
+from dagster_project.lib.dfe_csv import DfeCsv, SourceColumn, read_dfe_csv
+from dagster_project.lib.errors import SourceFormatError
 from dagster_project.lib.sources import _fields as f
+
+# Prior-year comparator columns end in the two-digit year the earlier result belongs to: in 2018-19 files
+# PTRWM_EXP_18 and _17, in 2022-23 files _22 and _19 (FORMATS.md 1a/1d). The newest suffix is the year
+# before the file's own, i.e. the first calendar year of the academic year.
+_PRIOR_YEAR_SUFFIX = re.compile(r"^[A-Za-z0-9_]+?_(\d{2})$")
+# DfE downloads (national or one LA) always end with the national rows; a file of this many school rows
+# without them has lost its tail. Hand-made extracts of a few rows (tests, one-school LAs) are not judged.
+COMPLETENESS_MIN_SCHOOL_ROWS = 20
+_PRIOR_YEAR_BASES = ("TELIG", "PTRWM_EXP", "PTRWM_HIGH", "ATT8SCR", "P8MEA", "TPUP", "PTFSM6CLA1A")
 
 IDENTIFIER_SCHEMA: tuple[tuple[str, str], ...] = (
     ("rectype", "INTEGER"),
@@ -43,6 +54,7 @@ def parse_performance_table(
     data_version: str | None,
 ) -> pd.DataFrame:
     table = read_dfe_csv(Path(path), source_columns(measures))
+    check_year_matches_columns(table, academic_year)
     rectype = f.integer(table, "rectype", null_tokens=())
     codes = ", ".join(f"{code} ({meaning})" for code, meaning in record_types.items())
     record_type = f.choice(
@@ -62,7 +74,47 @@ def parse_performance_table(
         "schname": f.text(table, "schname"),
         "nftype": f.text(table, "nftype"),
     }
+    school = record_type.isin(["mainstream_school", "special_school"])
+    f.require_present(table, columns["urn"], "urn", school, why="a school row (RECTYPE 1 or 2) has no URN")
+    f.require_unique(table, columns["urn"].where(school), "urn")
+    national = [code for code, meaning in record_types.items() if meaning.startswith("national")]
+    missing = [code for code in national if not (rectype == code).any()]
+    if missing and int(school.sum()) >= COMPLETENESS_MIN_SCHOOL_ROWS:
+        raise SourceFormatError(
+            f"no national row(s) RECTYPE {', '.join(map(str, missing))}: every DfE download (national or "
+            "single-LA) ends with them, so the file is truncated or incomplete",
+            file=table.file_name,
+            column=table.header_for("rectype"),
+        )
     for name in measures:
         columns[name], columns[f"{name}_reason"] = f.measure(table, name)
     frame = f.assemble(columns, schema(measures))
     return f.with_provenance(frame, table, academic_year=academic_year, data_version=data_version)
+
+
+def check_year_matches_columns(table: DfeCsv, academic_year: str | None) -> None:
+    """Refuse a file whose prior-year columns belong to another year than its folder says."""
+    if academic_year is None:
+        return
+    suffixes = {
+        int(match.group(1))
+        for header in table.columns_found
+        if (match := _PRIOR_YEAR_SUFFIX.match(header.strip()))
+        and header.strip().upper().rsplit("_", 1)[0] in _PRIOR_YEAR_BASES
+    }
+    if not suffixes:
+        return
+    expected = int(academic_year[:4]) % 100
+    newest = max(suffixes)
+    if newest != expected:
+        example = next(
+            h
+            for h in table.columns_found
+            if h.strip().endswith(f"_{newest:02d}") and _PRIOR_YEAR_SUFFIX.match(h.strip())
+        )
+        raise SourceFormatError(
+            f"the prior-year columns are for 20{newest:02d} (newest suffix _{newest:02d}) but the folder says "
+            f"{academic_year}, whose prior year is 20{expected:02d}: the file belongs to another year",
+            file=table.file_name,
+            column=example,
+        )

@@ -49,6 +49,10 @@ def parse(path: Path, *, academic_year: str | None = None, data_version: str | N
         "estab": f.text(table, "estab"),
         "schooltype": f.text(table, "schooltype"),
     }
+    national = table.frame["urn"].str.strip().str.upper() == NATIONAL_URN
+    f.require_present(table, columns["urn"], "urn", ~national, why="a school row (URN not 'NAT') has no URN")
+    f.require_unique(table, columns["urn"], "urn")
+    f.require_national_rows(table, national, "urn", marker="URN 'NAT'")
     for name in MEASURES:
         columns[name], columns[f"{name}_reason"] = f.measure(table, name)
     frame = f.assemble(columns, SCHEMA)

@@ -128,6 +128,8 @@ def parse_establishments(
     table = read_dfe_csv(Path(path), ESTABLISHMENT_COLUMNS)
     columns: dict[str, pd.Series] = {name: f.integer(table, name).astype("Int32") for name in _INTEGER_COLUMNS}
     columns |= {name: f.text(table, name) for name in _TEXT_COLUMNS}
+    f.require_present(table, columns["urn"], "urn", pd.Series(True, index=table.frame.index), why="a row has no URN")
+    f.require_unique(table, columns["urn"], "urn")
     columns["laestab"] = laestab(columns["la_code"], columns["establishment_number"])
     columns["open_date"] = f.date(table, "open_date", date_format=GIAS_DATE_FORMAT)
     columns["close_date"] = f.date(table, "close_date", date_format=GIAS_DATE_FORMAT)

@@ -1,11 +1,10 @@
-{#- Placeholder until the LA adviser-judgement returns are ingested (they arrive later as a local return).
-    It has the shape the return will have and no rows, so every school's capacity is unknown (NULL)
-    and the categorisation rules treat it as not secure, saying so in the reasons. -#}
+{#- Adviser judgements of leadership capacity to improve, from the capacity_judgements return in force.
+    A school with no row has no judgement yet: the categorisation treats its capacity as not secure and says so. -#}
 with
 
-establishments as (
+judgements as (
 
-    select * from {{ ref('stg_gias__establishments') }}
+    select * from {{ ref('stg_returns__capacity_judgements') }}
 
 ),
 
@@ -13,12 +12,11 @@ final as (
 
     select
         urn,
-        cast(null as varchar) as capacity_to_improve,
-        cast(null as date) as judged_on,
-        cast(null as varchar) as adviser_name,
-        cast(null as varchar) as rationale
-    from establishments
-    where false
+        capacity_to_improve,
+        judged_on,
+        adviser as adviser_name,
+        rationale
+    from judgements
 
 )
 

@@ -10,6 +10,8 @@
     ('maths_progress_score', 'cohort_pupils * coalesce(maths_progress_coverage_pct, 100) / 100'),
     ('rwm_expected_disadvantaged_pct', 'disadvantaged_pupils'),
     ('rwm_expected_other_pct', 'other_pupils'),
+    ('rwm_higher_disadvantaged_pct', 'disadvantaged_pupils'),
+    ('rwm_higher_other_pct', 'other_pupils'),
 ] -%}
 {%- set counts = ['cohort_pupils', 'disadvantaged_pupils', 'other_pupils'] -%}
 

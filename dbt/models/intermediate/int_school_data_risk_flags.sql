@@ -58,6 +58,14 @@ evaluation_years as (
     from ks2_results
     where rwm_expected_disadvantaged_pct is not null
     union all
+    select 'KS2_RWM_EXP_BOTTOM_LA_DECILE', max(academic_year)
+    from ks2_results
+    where rwm_expected_pct is not null
+    union all
+    select 'KS4_ATT8_BOTTOM_LA_DECILE', max(academic_year)
+    from ks4_results
+    where attainment8_score is not null
+    union all
     select 'KS4_P8_SIG_BELOW', max(academic_year)
     from ks4_results
     where progress8_upper_score is not null
@@ -65,6 +73,33 @@ evaluation_years as (
     select 'KS4_ATT8_BELOW_NATIONAL', max(academic_year)
     from ks4_results
     where attainment8_score is not null
+
+),
+
+-- Percentile rank (0 lowest, 100 highest) among the LA's state-funded mainstream schools with a value.
+ks2_la_percentiles as (
+
+    select
+        urn,
+        academic_year,
+        round(100 * percent_rank() over (partition by la_code, academic_year order by rwm_expected_pct), 0) as la_percentile_rank,
+        count(*) over (partition by la_code, academic_year) as la_schools_ranked
+    from ks2_results
+    where rwm_expected_pct is not null
+        and not is_special_school
+
+),
+
+ks4_la_percentiles as (
+
+    select
+        urn,
+        academic_year,
+        round(100 * percent_rank() over (partition by la_code, academic_year order by attainment8_score), 0) as la_percentile_rank,
+        count(*) over (partition by la_code, academic_year) as la_schools_ranked
+    from ks4_results
+    where attainment8_score is not null
+        and not is_special_school
 
 ),
 
@@ -287,9 +322,41 @@ ks4_attainment as (
 
 ),
 
+{%- for ks, flag_code, column, label in [
+    ('ks2', 'KS2_RWM_EXP_BOTTOM_LA_DECILE', 'rwm_expected_pct', 'RWM expected standard %.0f%%'),
+    ('ks4', 'KS4_ATT8_BOTTOM_LA_DECILE', 'attainment8_score', 'Attainment 8 %.1f'),
+] %}
+{{ ks }}_bottom_decile as (
+
+    select
+        results.urn,
+        '{{ flag_code }}' as flag_code,
+        results.academic_year,
+        results.results_urn,
+        results.cohort_pupils,
+        cast({{ ks }}_la_percentiles.la_percentile_rank as double) as measure_value,
+        cast({{ ks }}_la_percentiles.la_schools_ranked as double) as comparator_value,
+        printf(
+            '{{ label }}, percentile rank %.0f among %d LA schools',
+            results.{{ column }}, {{ ks }}_la_percentiles.la_percentile_rank, {{ ks }}_la_percentiles.la_schools_ranked
+        ) as breach_detail
+    from {{ ks }}_chain_results as results
+    inner join evaluation_years
+        on evaluation_years.flag_code = '{{ flag_code }}'
+        and evaluation_years.academic_year = results.academic_year
+    left join {{ ks }}_la_percentiles
+        on {{ ks }}_la_percentiles.urn = results.results_urn
+        and {{ ks }}_la_percentiles.academic_year = results.academic_year
+
+),
+{% endfor %}
 evaluations as (
 
     select * from ks2_progress
+    union all
+    select * from ks2_bottom_decile
+    union all
+    select * from ks4_bottom_decile
     union all
     select * from ks2_attainment
     union all
@@ -314,7 +381,7 @@ judged as (
         case
             when evaluations.measure_value is null then 'not evaluated'
             when coalesce(evaluations.cohort_pupils, 0) < flag_rules.min_cohort_pupils then 'not evaluated'
-            when flag_rules.comparison = 'upper_confidence_limit_below'
+            when flag_rules.comparison in ('upper_confidence_limit_below', 'la_percentile_below')
                 and evaluations.measure_value < flag_rules.threshold_value then 'raised'
             when flag_rules.comparison in ('school_minus_national_at_most', 'each_year_change_at_most')
                 and evaluations.measure_value <= flag_rules.threshold_value then 'raised'

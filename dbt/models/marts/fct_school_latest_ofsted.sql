@@ -48,7 +48,8 @@ final as (
         -- The Ofsted outcome state the categorisation rules match on.
         case
             when latest.urn is null then 'not_inspected'
-            when latest.category_of_concern in ('SM', 'SWK') or latest.overall_effectiveness_grade = 4 then 'sm_swk'
+            -- RSI: a report card's 'requires significant improvement', the report-card regime's category of concern.
+            when latest.category_of_concern in ('SM', 'SWK', 'RSI') or latest.overall_effectiveness_grade = 4 then 'sm_swk'
             when latest.overall_effectiveness_grade = 3 then 'requires_improvement'
             when latest.overall_effectiveness_grade = 2 then 'good'
             when latest.overall_effectiveness_grade = 1 then 'outstanding'

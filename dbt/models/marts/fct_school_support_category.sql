@@ -29,6 +29,12 @@ capacity_judgements as (
 
 ),
 
+category_overrides as (
+
+    select * from {{ ref('int_category_overrides') }}
+
+),
+
 support_categories as (
 
     select * from {{ ref('support_categories') }}
@@ -119,7 +125,7 @@ matched as (
 
 ),
 
-explained as (
+explained_by_rules as (
 
     select
         inputs.*,
@@ -154,6 +160,7 @@ explained as (
             'Category of concern: ' || case inputs.category_of_concern
                 when 'SM' then 'special measures'
                 when 'SWK' then 'serious weaknesses'
+                when 'RSI' then 'requires significant improvement (report card)'
                 else 'none'
             end,
             case
@@ -170,6 +177,31 @@ explained as (
     from inputs
     left join matched
         on matched.urn = inputs.urn
+
+),
+
+-- LA category overrides win over the rules; the reasons end with who approved the override, when and why.
+explained as (
+
+    select
+        explained_by_rules.* replace (
+            coalesce(category_overrides.support_category, explained_by_rules.support_category) as support_category,
+            case
+                when category_overrides.urn is null then explained_by_rules.reasons
+                else concat_ws(
+                    '; ',
+                    explained_by_rules.reasons,
+                    'Category override: ' || category_overrides.support_category
+                    || ' instead of ' || coalesce(explained_by_rules.support_category, 'no category')
+                    || ', approved by ' || category_overrides.approved_by
+                    || ' on ' || strftime(category_overrides.decided_on, '%Y-%m-%d')
+                    || ': ' || category_overrides.rationale
+                )
+            end as reasons
+        )
+    from explained_by_rules
+    left join category_overrides
+        on category_overrides.urn = explained_by_rules.urn
 
 ),
 

@@ -1,0 +1,66 @@
+"""The drop-folder sensor: a new or changed return file (by sha256) starts a run of that return's asset and
+everything downstream of it (staging, categorisation, register)."""
+
+import json
+import os
+from pathlib import Path
+
+import dagster as dg
+
+from dagster_project.defs.returns.assets import RETURNS_GROUP
+from dagster_project.lib.archive import file_sha256
+from dagster_project.lib.returns.reading import discover_return_files, returns_dir_from
+from dagster_project.lib.returns.spec import RETURNS
+from dagster_project.resources import Settings
+
+returns_refresh_job = dg.define_asset_job(
+    name="returns_refresh",
+    selection=dg.AssetSelection.groups(RETURNS_GROUP).downstream(),
+    description="Judge the LA returns in the drop folder and rebuild what depends on them.",
+)
+
+
+def changed_files(folder: Path, seen: dict[str, str]) -> tuple[dict[str, str], list[str], list[str]]:
+    """(current {file name: sha256}, returns whose files are new or changed, names matching no return)."""
+    current: dict[str, str] = {}
+    changed: set[str] = set()
+    unknown: list[str] = []
+    for returned in discover_return_files(folder):
+        name = returned.path.name
+        if returned.return_name is None:
+            unknown.append(name)
+            continue
+        current[name] = file_sha256(returned.path)
+        if seen.get(name) != current[name]:
+            changed.add(returned.return_name)
+    return current, sorted(changed, key=list(RETURNS).index), unknown
+
+
+@dg.sensor(
+    job=returns_refresh_job,
+    minimum_interval_seconds=30,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Watches the returns drop folder (SI_RETURNS_DIR, default $SI_DATA_DIR/returns) for new or "
+    "changed csv/xlsx files, by sha256.",
+)
+def returns_drop_folder_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
+    settings = Settings.from_env()
+    folder = returns_dir_from(settings.data_dir, dict(os.environ))
+    seen = json.loads(context.cursor) if context.cursor else {}
+    current, changed, unknown = changed_files(folder, seen)
+    for name in unknown:
+        context.log.warning(f"{folder / name}: not a return file name (<return>_<YYYY-MM-DD>.csv|xlsx); ignored")
+    if not changed:
+        return dg.SkipReason(f"no new or changed return files in {folder}")
+    run_key = "returns:" + ",".join(f"{n}={current[n][:16]}" for n in sorted(current) if seen.get(n) != current[n])
+    selection = dg.AssetSelection.assets(*(RETURNS[name].table for name in changed)).downstream()
+    return dg.SensorResult(
+        run_requests=[
+            dg.RunRequest(
+                run_key=run_key,
+                asset_selection=list(selection.resolve(context.repository_def.asset_graph)),
+                tags={"returns": ",".join(changed)},
+            )
+        ],
+        cursor=json.dumps(current, sort_keys=True),
+    )

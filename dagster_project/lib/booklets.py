@@ -1,0 +1,516 @@
+"""Achievement and Target Setting Booklets: one per maintained school, rendered in parallel.
+
+Each booklet holds three-year measures with LA and national comparisons, pupil groups and gaps, progress with
+confidence intervals (drawn as intervals), targets against outcomes, context, inspection history and "areas to
+investigate" sentences generated from the figures (rules in reports/areas_to_investigate.yml). Booklets are
+restricted until released to each school, so they are written under the restricted folder.
+
+All figures and charts are prepared here first; then each booklet is rendered from its own filled copy of the
+template in its own temporary folder, two at a time (concurrent.futures; the work is pandoc and typst).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import yaml
+
+from dagster_project.lib import rendering
+from dagster_project.lib.disclosure_control import DisclosureRule, control, load_rule
+from dagster_project.lib.la_comparators import load_la_measures
+from dagster_project.lib.report_charts import Interval, Series, axis_label, interval_chart, line_chart
+from dagster_project.lib.report_data import DataSource, load_data_sources, read_table, table_exists
+from dagster_project.lib.report_document import render_report
+from dagster_project.lib.report_text import (
+    NO_DATA,
+    data_timestamp,
+    format_date,
+    format_difference,
+    format_measure,
+    is_missing,
+    text,
+    unit_format,
+)
+
+OUTPUT_SUBDIR = "booklets"
+BOOKLET_WORKERS = 2
+TREND_YEARS = 3
+RULES_FILE = rendering.REPORTS_DIR / "areas_to_investigate.yml"
+TARGETS_TABLE = "stg_returns__targets"
+CHART_MEASURES = {"KS2": "ks2_rwm_expected_pct", "KS4": "ks4_attainment8_score"}
+BAND_WORDS = {
+    "well_below": "well below average",
+    "below": "below average",
+    "average": "average",
+    "above": "above average",
+    "well_above": "well above average",
+}
+
+
+@dataclass(frozen=True)
+class BookletData:
+    schools: pd.DataFrame
+    measures: pd.DataFrame
+    context: pd.DataFrame
+    inspections: pd.DataFrame
+    gaps: pd.DataFrame
+    national_gaps: dict[tuple[str, str], float]
+    targets: pd.DataFrame | None  # None: no targets return loaded
+    sources: list[DataSource]
+    data_date: Any
+    academic_year: str
+
+
+@dataclass(frozen=True)
+class Booklet:
+    urn: int
+    school_name: str
+    html: Path
+    pdf: Path
+
+
+def load_booklet_data(duckdb_path: Path) -> BookletData:
+    with duckdb.connect(str(duckdb_path), read_only=True) as connection:
+        schools = read_table(connection, "rpt_booklet__schools", ("urn", "school_name", "phase"), "urn")
+        measures = read_table(
+            connection,
+            "rpt_booklet__measures",
+            ("urn", "academic_year", "key_stage", "measure_code", "pupil_group", "value", "pupils"),
+            "urn, key_stage, measure_order, academic_year",
+        )
+        context = read_table(connection, "rpt_booklet__context", ("urn", "academic_year"), "urn, academic_year")
+        inspections = read_table(
+            connection,
+            "rpt_booklet__inspection_history",
+            ("urn", "publication_date"),
+            "urn, inspection_start_date desc",
+        )
+        gaps = read_table(
+            connection, "rpt_gap__school_gaps", ("urn", "academic_year", "disadvantaged_gap"), "urn, academic_year"
+        )
+        la_measures = load_la_measures(connection)
+        targets = _load_targets(connection)
+        sources = load_data_sources(connection)
+        data_date = connection.execute("select max(ofsted_as_at_date) from stg_ofsted__inspections").fetchone()[0]
+    national = la_measures[la_measures["geography_level"] == "national"]
+    pivot = national.pivot_table(index=["academic_year", "measure_code"], columns="pupil_group", values="value")
+    national_gaps = {
+        key: float(row["disadvantaged"] - row["other"])
+        for key, row in pivot.iterrows()
+        if "disadvantaged" in row and "other" in row and not pd.isna(row["disadvantaged"] - row["other"])
+    }
+    years = sorted(measures["academic_year"].unique())
+    return BookletData(
+        schools,
+        measures,
+        context,
+        inspections,
+        gaps,
+        national_gaps,
+        targets,
+        sources,
+        data_date,
+        years[-1] if years else NO_DATA,
+    )
+
+
+def _load_targets(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
+    """Targets from the LA returns when loaded (urn, academic_year, measure_code, target value)."""
+    if not table_exists(connection, TARGETS_TABLE):
+        return None
+    frame = connection.execute(f"select * from {TARGETS_TABLE}").df()
+    if "is_in_force" in frame.columns:  # versioned returns: only the targets currently in force
+        frame = frame[frame["is_in_force"].fillna(False).astype(bool)]
+    value_column = next((c for c in ("target_value", "target", "value") if c in frame.columns), None)
+    if value_column is None or not {"urn", "academic_year", "measure_code"} <= set(frame.columns):
+        return None
+    return frame.rename(columns={value_column: "target_value"})[
+        ["urn", "academic_year", "measure_code", "target_value"]
+    ]
+
+
+def build_booklets(
+    duckdb_path: Path,
+    restricted_dir: Path,
+    *,
+    quarto_path: str | None = None,
+    engine: rendering.Engine = "auto",
+    workers: int = BOOKLET_WORKERS,
+    rule: DisclosureRule | None = None,
+    urns: list[int] | None = None,
+    progress: Callable[[Booklet], None] | None = None,
+) -> list[Booklet]:
+    """Every maintained school's booklet as HTML + PDF under `<restricted_dir>/booklets/<academic year>/`."""
+    data = load_booklet_data(duckdb_path)
+    rule = rule or load_rule()
+    rules = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
+    out_dir = Path(restricted_dir) / OUTPUT_SUBDIR / data.academic_year
+    schools = data.schools if urns is None else data.schools[data.schools["urn"].isin(urns)]
+    jobs = [booklet_values(school, data, rule, rules) for school in schools.to_dict("records")]
+
+    def render(values: dict[str, Any]) -> Booklet:
+        rendered = render_report(
+            "booklet.qmd",
+            values,
+            out_dir,
+            values["stem"],
+            charts={chart["file"]: chart["svg"] for chart in values["charts"]},
+            pdf_timestamp=data_timestamp(data.data_date),
+            engine=engine,
+            quarto_path=quarto_path,
+        )
+        booklet = Booklet(values["urn"], values["school_name"], rendered.html, rendered.pdf)
+        if progress:
+            progress(booklet)
+        return booklet
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(render, jobs))
+
+
+def booklet_stem(urn: int, school_name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", school_name.lower()).strip("-")[:60] or "school"
+    return f"{urn}_{slug}"
+
+
+def booklet_values(school: dict[str, Any], data: BookletData, rule: DisclosureRule, rules: dict) -> dict[str, Any]:
+    urn = int(school["urn"])
+    name = text(school["school_name"])
+    measures = data.measures[data.measures["urn"] == urn]
+    key_stages, charts, areas = [], [], []
+    for key_stage, rows in measures.groupby("key_stage", sort=True):
+        if not rows["has_results"].fillna(False).any():
+            continue
+        section = _key_stage_section(str(key_stage), rows, name, rule)
+        key_stages.append(section)
+        charts.extend(c for c in (section["trend_chart"], section["progress_chart"]) if c)
+        areas.extend(_areas(str(key_stage), rows, data, urn, rules, rule))
+    gaps = data.gaps[data.gaps["urn"] == urn]
+    return {
+        "urn": urn,
+        "school_name": name,
+        "stem": booklet_stem(urn, name),
+        "title": f"Achievement and Target Setting Booklet \u2014 {name}",
+        "academic_year": data.academic_year,
+        "sources_date": format_date(data.data_date),
+        "school": {
+            "urn": str(urn),
+            "type": text(school.get("type_of_establishment")),
+            "phase": text(school.get("phase")).replace("_", " "),
+            "ages": f"{text(school.get('statutory_low_age'))} to {text(school.get('statutory_high_age'))}",
+            "pupils": text(school.get("number_of_pupils"))
+            if is_missing(school.get("number_of_pupils"))
+            else f"{int(school['number_of_pupils']):,}",
+            "ofsted": text(school.get("latest_ofsted_label"))
+            if not is_missing(school.get("latest_ofsted_label"))
+            else "not inspected",
+            "ofsted_date": format_date(school.get("latest_ofsted_publication_date")),
+        },
+        "context_rows": _context_rows(data.context[data.context["urn"] == urn]),
+        "key_stages": key_stages,
+        "gap_rows": _gap_rows(gaps, data.national_gaps, rule),
+        "targets": _targets(data.targets, measures, urn),
+        "targets_loaded": data.targets is not None,
+        "inspection_rows": _inspection_rows(data.inspections[data.inspections["urn"] == urn]),
+        "areas": areas,
+        "charts": charts,
+        "sources": data.sources,
+        "disclosure": rule.statement(),
+    }
+
+
+def _fmt(value: Any, unit: Any, reason: Any = None) -> str:
+    return format_measure(value, unit, reason)
+
+
+def _key_stage_section(key_stage: str, rows: pd.DataFrame, school_name: str, rule: DisclosureRule) -> dict[str, Any]:
+    everyone = rows[rows["pupil_group"] == "all"]
+    years = sorted(everyone["academic_year"].unique())[-TREND_YEARS:]
+    table_rows = []
+    trend_chart = None
+    for measure_code, measure_rows in everyone.groupby("measure_code", sort=False):
+        if "progress" in measure_code and measure_rows["value"].isna().all():
+            continue
+        by_year = {r["academic_year"]: r for r in measure_rows.to_dict("records")}
+        unit = measure_rows["unit"].iloc[0]
+        latest = by_year.get(years[-1], {})
+        table_rows.append(
+            {
+                "measure": text(measure_rows["measure_name"].iloc[0]),
+                "years": [_school_figure(by_year.get(y), unit, rule) for y in years],
+                "la": _fmt(latest.get("la_value"), unit) if latest.get("la_value") is not None else NO_DATA,
+                "national": _fmt(latest.get("national_value"), unit)
+                if latest.get("national_value") is not None
+                else NO_DATA,
+                "vs_national": format_difference(latest.get("vs_national"), unit),
+            }
+        )
+        if measure_code == CHART_MEASURES.get(key_stage):
+            trend_chart = _trend_chart(key_stage, measure_rows, years, school_name, unit)
+    progress_rows, progress_chart = _progress(key_stage, everyone, school_name)
+    groups = _group_rows(rows, years, rule)
+    return {
+        "key_stage": key_stage,
+        "years": years,
+        "rows": table_rows,
+        "trend_chart": trend_chart,
+        "progress_rows": progress_rows,
+        "progress_chart": progress_chart,
+        "group_rows": groups,
+    }
+
+
+def _school_figure(row: dict[str, Any] | None, unit: Any, rule: DisclosureRule) -> str:
+    if row is None or not row.get("has_results", True):
+        return "no results"
+    controlled = control(row["value"], row["pupils"], row["value_reason"], rule)
+    return controlled.label or _fmt(controlled.value, unit, row["value_reason"])
+
+
+def _trend_chart(key_stage: str, rows: pd.DataFrame, years: list[str], school_name: str, unit: Any) -> dict[str, str]:
+    by_year = {r["academic_year"]: r for r in rows.to_dict("records")}
+
+    def series(column: str) -> list[float | None]:
+        return [
+            None if by_year.get(y) is None or is_missing(by_year[y][column]) else float(by_year[y][column])
+            for y in years
+        ]
+
+    decimals, suffix = unit_format(unit)
+
+    def fmt(value: float) -> str:
+        return f"{value:.{decimals}f}{suffix}"
+
+    lines = [
+        Series(school_name, series("value")),
+        Series("LA", series("la_value")),
+        Series("National", series("national_value")),
+    ]
+    measure = text(rows["measure_name"].iloc[0])
+    described = "; ".join(
+        f"{line.label}: "
+        + ", ".join(f"{y} {fmt(v) if v is not None else NO_DATA}" for y, v in zip(years, line.values, strict=True))
+        for line in lines
+    )
+    alt = f"Line chart of {measure} ({key_stage}), {years[0]} to {years[-1]}. {described}."
+    return {
+        "file": f"trend_{key_stage.lower()}.svg",
+        "svg": line_chart(measure, alt, years, lines, axis_label(unit), fmt),
+        "alt": alt,
+    }
+
+
+def _progress(key_stage: str, rows: pd.DataFrame, school_name: str) -> tuple[list[dict[str, str]], dict | None]:
+    progress = rows[rows["measure_code"].str.contains("progress") & rows["value"].notna()]
+    if progress.empty:
+        return [], None
+    year = progress["academic_year"].max()
+    latest = progress[progress["academic_year"] == year]
+    table, intervals = [], []
+    for row in latest.to_dict("records"):
+        has_interval = not is_missing(row["lower_limit"]) and not is_missing(row["upper_limit"])
+        label = text(row["measure_name"]).split(":")[0]
+        table.append(
+            {
+                "measure": text(row["measure_name"]),
+                "year": year,
+                "score": format_measure(row["value"], row["unit"]),
+                "interval": _interval_words(row) if has_interval else NO_DATA,
+                "band": BAND_WORDS.get(str(row["significance_band"]), NO_DATA),
+            }
+        )
+        if has_interval:
+            intervals.append(Interval(label, float(row["value"]), float(row["lower_limit"]), float(row["upper_limit"])))
+    described = "; ".join(
+        f"{i.label} {i.estimate:+.2f} (95% confidence interval {i.lower:+.2f} to {i.upper:+.2f})" for i in intervals
+    )
+    alt = (
+        f"Chart of {school_name}'s {key_stage} progress scores in {year}, each drawn as a line from the lower "
+        "to the upper limit of its 95% confidence interval with a point at the score, beside the national "
+        f"average of 0: {described}."
+    )
+    chart = {
+        "file": f"progress_{key_stage.lower()}.svg",
+        "svg": interval_chart(f"{key_stage} progress, {year}", alt, intervals),
+        "alt": alt,
+    }
+    return table, chart if intervals else None
+
+
+def _interval_words(row: dict[str, Any]) -> str:
+    return f"{format_measure(row['lower_limit'], row['unit'])} to {format_measure(row['upper_limit'], row['unit'])}"
+
+
+def _group_rows(rows: pd.DataFrame, years: list[str], rule: DisclosureRule) -> list[dict[str, Any]]:
+    groups = rows[rows["pupil_group"] != "all"]
+    out = []
+    for (_measure, group), group_rows in groups.groupby(["measure_code", "pupil_group"], sort=False):
+        by_year = {r["academic_year"]: r for r in group_rows.to_dict("records")}
+        unit = group_rows["unit"].iloc[0]
+        out.append(
+            {
+                "measure": text(group_rows["measure_name"].iloc[0]),
+                "group": "Disadvantaged pupils" if group == "disadvantaged" else "Other pupils",
+                "years": [_school_figure(by_year.get(y), unit, rule) for y in years],
+                "pupils": [
+                    NO_DATA
+                    if by_year.get(y) is None or is_missing(by_year[y]["pupils"])
+                    else (
+                        rule.local_label if rule.is_disclosive(by_year[y]["pupils"]) else f"{int(by_year[y]['pupils'])}"
+                    )
+                    for y in years
+                ],
+            }
+        )
+    return out
+
+
+def _gap_rows(gaps: pd.DataFrame, national_gaps: dict, rule: DisclosureRule) -> list[dict[str, str]]:
+    out = []
+    for row in gaps.sort_values(["key_stage", "measure_code", "academic_year"]).to_dict("records"):
+        controlled = control(
+            row["disadvantaged_value"], row["disadvantaged_pupils"], row["disadvantaged_value_reason"], rule
+        )
+        national_gap = national_gaps.get((row["academic_year"], row["measure_code"]))
+        out.append(
+            {
+                "key_stage": text(row["key_stage"]),
+                "measure": text(row["measure_name"]),
+                "year": text(row["academic_year"]),
+                "school_gap": controlled.label or format_difference(row["disadvantaged_gap"], row["unit"]),
+                "national_gap": format_difference(national_gap, row["unit"]),
+            }
+        )
+    return out
+
+
+def _targets(targets: pd.DataFrame | None, measures: pd.DataFrame, urn: int) -> list[dict[str, str]]:
+    if targets is None:
+        return []
+    own = targets[targets["urn"] == urn]
+    everyone = measures[measures["pupil_group"] == "all"]
+    out = []
+    for row in own.sort_values(["academic_year", "measure_code"]).to_dict("records"):
+        outcome = everyone[
+            (everyone["academic_year"] == row["academic_year"]) & (everyone["measure_code"] == row["measure_code"])
+        ]
+        unit = outcome["unit"].iloc[0] if len(outcome) else None
+        value = outcome["value"].iloc[0] if len(outcome) else None
+        name = text(outcome["measure_name"].iloc[0]) if len(outcome) else text(row["measure_code"])
+        difference = (
+            None if is_missing(value) or is_missing(row["target_value"]) else float(value) - float(row["target_value"])
+        )
+        out.append(
+            {
+                "year": text(row["academic_year"]),
+                "measure": name,
+                "target": format_measure(row["target_value"], unit),
+                "outcome": format_measure(value, unit) if len(outcome) else "no results yet",
+                "difference": format_difference(difference, unit),
+            }
+        )
+    return out
+
+
+def _context_rows(context: pd.DataFrame) -> list[dict[str, str]]:
+    return [
+        {
+            "year": text(r["academic_year"]),
+            "pupils": NO_DATA if is_missing(r["pupils_on_roll"]) else f"{int(r['pupils_on_roll']):,}",
+            "fsm": format_measure(r["fsm_ever_pct"], "score", r.get("fsm_ever_pct_reason"))
+            + ("%" if not is_missing(r["fsm_ever_pct"]) else ""),
+            "eal": format_measure(r["eal_pct"], "score", r.get("eal_pct_reason"))
+            + ("%" if not is_missing(r["eal_pct"]) else ""),
+            "sen": format_measure(r["sen_support_pct"], "score", r.get("sen_support_pct_reason"))
+            + ("%" if not is_missing(r["sen_support_pct"]) else ""),
+            "ehc": format_measure(r["ehc_plan_pct"], "score", r.get("ehc_plan_pct_reason"))
+            + ("%" if not is_missing(r["ehc_plan_pct"]) else ""),
+        }
+        for r in context.sort_values("academic_year").tail(TREND_YEARS).to_dict("records")
+    ]
+
+
+def _inspection_rows(inspections: pd.DataFrame) -> list[dict[str, str]]:
+    return [
+        {
+            "published": format_date(r["publication_date"]),
+            "type": text(r["inspection_type"]),
+            "outcome": text(r["overall_effectiveness_label"]),
+            "concern": text(r["category_of_concern_label"]),
+            "school": "predecessor school (URN " + str(int(r["inspected_urn"])) + ")"
+            if r["is_inherited_from_predecessor"]
+            else "this school",
+        }
+        for r in inspections.to_dict("records")
+    ]
+
+
+# ---------------------------------------------------------------- areas to investigate
+
+
+def _areas(
+    key_stage: str, rows: pd.DataFrame, data: BookletData, urn: int, rules: dict, rule: DisclosureRule
+) -> list[str]:
+    """Sentences generated from the school's figures, each stating the figures behind it."""
+    sentences = []
+    everyone = rows[(rows["pupil_group"] == "all") & rows["has_results"].fillna(False)]
+    years = sorted(everyone["academic_year"].unique())
+    if not years:
+        return sentences
+    latest_year = years[-1]
+    for row in everyone[everyone["academic_year"] == latest_year].to_dict("records"):
+        unit, name = row["unit"], text(row["measure_name"])
+        threshold = rules["below_national"].get(str(row["unit"]))
+        if threshold is not None and not is_missing(row["vs_national"]) and float(row["vs_national"]) <= -threshold:
+            sentences.append(
+                f"{key_stage} {name} in {latest_year} was {_fmt(row['value'], unit)}, "
+                f"{format_difference(abs(row['vs_national']), unit).lstrip('+')} below national "
+                f"({_fmt(row['national_value'], unit)})."
+            )
+    for _measure, measure_rows in everyone.groupby("measure_code"):
+        recent = measure_rows.dropna(subset=["value"]).sort_values("academic_year").tail(rules["declining_years"] + 1)
+        values = recent["value"].tolist()
+        unit = recent["unit"].iloc[0] if len(recent) else None
+        if len(values) == rules["declining_years"] + 1 and all(b < a for a, b in zip(values, values[1:], strict=False)):
+            decimals = unit_format(unit)[0]
+            if round(values[0], decimals) != round(values[-1], decimals):
+                listed = ", ".join(f"{y} {_fmt(v, unit)}" for y, v in zip(recent["academic_year"], values, strict=True))
+                measure = text(recent["measure_name"].iloc[0])
+                years = rules["declining_years"]
+                sentences.append(f"{key_stage} {measure} has fallen in each of the last {years} years: {listed}.")
+    progress = everyone[everyone["significance_band"].isin(rules["progress_bands"])]
+    for row in (
+        progress[progress["academic_year"] == progress["academic_year"].max()].to_dict("records")
+        if len(progress)
+        else []
+    ):
+        sentences.append(
+            f"{key_stage} {text(row['measure_name'])} in {row['academic_year']} was {_fmt(row['value'], row['unit'])} "
+            f"(95% confidence interval {_interval_words(row)}), "
+            f"{BAND_WORDS.get(row['significance_band'], row['significance_band'])}."
+        )
+    gaps = data.gaps[
+        (data.gaps["urn"] == urn) & (data.gaps["key_stage"] == key_stage) & (data.gaps["academic_year"] == latest_year)
+    ]
+    for row in gaps.dropna(subset=["disadvantaged_gap"]).to_dict("records"):
+        threshold = rules["gap_wider_than_national"].get(str(row["unit"]))
+        national_gap = data.national_gaps.get((row["academic_year"], row["measure_code"]))
+        if threshold is None or national_gap is None or is_missing(row["disadvantaged_pupils"]):
+            continue
+        if rule.is_disclosive(row["disadvantaged_pupils"]):
+            continue
+        if row["disadvantaged_gap"] <= national_gap - threshold:
+            sentences.append(
+                f"The {key_stage} disadvantaged gap in {text(row['measure_name'])} in {latest_year} was "
+                f"{format_difference(row['disadvantaged_gap'], row['unit'])}, wider than the national gap of "
+                f"{format_difference(national_gap, row['unit'])} "
+                f"({int(row['disadvantaged_pupils'])} disadvantaged pupils)."
+            )
+    return sentences

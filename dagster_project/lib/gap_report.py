@@ -1,0 +1,302 @@
+"""Narrowing the gap (published, annual after the summer data): disadvantaged pupils in the LA against other
+pupils nationally, beside national, region and statistical neighbours, by key stage and subject measure; and
+the schools with the widest and the fastest-closing gaps.
+
+Gap = disadvantaged pupils' figure minus national other pupils' figure (DfE definition), so negative means
+disadvantaged pupils are behind. School figures go through disclosure control: a school whose gap describes
+too few disadvantaged pupils is neither shown nor ranked (the report says how many were left out).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from dagster_project.lib import rendering
+from dagster_project.lib.disclosure_control import DisclosureRule, control, load_rule
+from dagster_project.lib.la_comparators import compare, load_comparators, load_la_measures
+from dagster_project.lib.report_charts import Series, line_chart
+from dagster_project.lib.report_data import load_data_sources, read_table, sources_for
+from dagster_project.lib.report_document import render_report
+from dagster_project.lib.report_text import (
+    NO_DATA,
+    data_timestamp,
+    format_difference,
+    format_measure,
+    is_missing,
+    text,
+    unit_format,
+)
+
+SCHOOL_GAPS_TABLE = "rpt_gap__school_gaps"
+SCHOOL_GAP_COLUMNS = (
+    "urn",
+    "school_name",
+    "phase",
+    "academic_year",
+    "key_stage",
+    "measure_code",
+    "measure_name",
+    "unit",
+    "disadvantaged_pupils",
+    "disadvantaged_value",
+    "disadvantaged_value_reason",
+    "national_other_value",
+    "disadvantaged_gap",
+)
+OUTPUT_SUBDIR = "narrowing_the_gap"
+SCHOOLS_LISTED = 10
+TREND_YEARS = 3
+
+
+@dataclass(frozen=True)
+class GapReport:
+    html: Path
+    pdf: Path
+    academic_year: str
+    engine: str
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+def build_gap_report(
+    duckdb_path: Path,
+    published_dir: Path,
+    *,
+    quarto_path: str | None = None,
+    engine: rendering.Engine = "auto",
+    rule: DisclosureRule | None = None,
+) -> GapReport:
+    rule = rule or load_rule()
+    with duckdb.connect(str(duckdb_path), read_only=True) as connection:
+        la_code, la_name = connection.execute("select la_code, la_name from rpt_committee__report_context").fetchone()
+        la_measures = load_la_measures(connection)
+        comparators = load_comparators(connection, la_measures, int(la_code))
+        comparisons = compare(la_measures, comparators)
+        school_gaps = read_table(
+            connection, SCHOOL_GAPS_TABLE, SCHOOL_GAP_COLUMNS, "key_stage, measure_code, urn, academic_year"
+        )
+        sources = sources_for(load_data_sources(connection), "KS2", "KS4", "Get Information")
+    values = gap_values(comparisons, school_gaps, text(la_name), rule)
+    values["sources"] = sources
+    values["comparators_note"] = comparators.neighbours_note
+    values["region_name"] = comparators.region_name or "the region"
+    year = values["academic_year"]
+    rendered = render_report(
+        "narrowing_the_gap.qmd",
+        values,
+        Path(published_dir) / OUTPUT_SUBDIR,
+        f"narrowing_the_gap_{year}",
+        charts={chart["file"]: chart["svg"] for chart in values["charts"]},
+        pdf_timestamp=data_timestamp(f"{year[:4]}-08-31" if year != NO_DATA else None),
+        engine=engine,
+        quarto_path=quarto_path,
+    )
+    return GapReport(rendered.html, rendered.pdf, year, rendered.engine, values["tables"])
+
+
+def gap_values(
+    comparisons: pd.DataFrame, school_gaps: pd.DataFrame, la_name: str, rule: DisclosureRule
+) -> dict[str, Any]:
+    la_sections, charts = _la_sections(comparisons, la_name, rule)
+    years = sorted(school_gaps["academic_year"].unique()) if len(school_gaps) else []
+    academic_year = years[-1] if years else (la_sections[-1]["year"] if la_sections else NO_DATA)
+    school_sections = [
+        _school_section(rows, academic_year, rule) for _, rows in school_gaps.groupby(["key_stage", "measure_code"])
+    ]
+    tables: dict[str, pd.DataFrame] = {}
+    for section in la_sections:
+        tables[f"LA gaps {section['key_stage']} {section['measure_short']}"] = pd.DataFrame(section["rows"]).rename(
+            columns=LA_GAP_HEADERS | {"la_gap": f"{la_name} gap", "la_disadvantaged": f"{la_name} disadvantaged"}
+        )
+    for section in school_sections:
+        for kind in ("widest", "closing"):
+            tables[f"{kind.title()} gaps {section['key_stage']} {section['measure_short']}"] = pd.DataFrame(
+                section[kind], columns=list(SCHOOL_HEADERS[kind])
+            ).rename(columns=SCHOOL_HEADERS[kind])
+    return {
+        "title": f"Narrowing the gap \u2014 {la_name}, {academic_year}",
+        "la_name": la_name,
+        "academic_year": academic_year,
+        "sources_date": f"31 August {academic_year[:4]}" if academic_year != NO_DATA else "not stated",
+        "la_sections": la_sections,
+        "school_sections": school_sections,
+        "charts": charts,
+        "tables": tables,
+        "schools_listed": SCHOOLS_LISTED,
+        "disclosure": rule.statement(),
+    }
+
+
+LA_GAP_HEADERS = {
+    "year": "Year",
+    "la_disadvantaged": "Disadvantaged pupils",
+    "national_other": "Other pupils nationally",
+    "la_gap": "LA gap",
+    "national_gap": "National gap",
+    "region_gap": "Region gap",
+    "sn_gap": "Statistical neighbours gap",
+}
+SCHOOL_HEADERS = {
+    "widest": {
+        "school_name": "School",
+        "urn": "URN",
+        "disadvantaged_pupils": "Disadvantaged pupils",
+        "disadvantaged_value": "Disadvantaged pupils' figure",
+        "gap": "Gap",
+    },
+    "closing": {
+        "school_name": "School",
+        "urn": "URN",
+        "first_gap": "Gap, first year",
+        "latest_gap": "Gap, latest year",
+        "change": "Change (positive = closing)",
+    },
+}
+
+
+def _gap(value: Any, other: Any) -> float | None:
+    return None if is_missing(value) or is_missing(other) else float(value) - float(other)
+
+
+def _la_sections(comparisons: pd.DataFrame, la_name: str, rule: DisclosureRule) -> tuple[list[dict], list[dict]]:
+    sections, charts = [], []
+    disadvantaged = comparisons[comparisons["pupil_group"] == "disadvantaged"]
+    others = comparisons[comparisons["pupil_group"] == "other"]
+    keys = ["academic_year", "key_stage", "measure_code"]
+    merged = disadvantaged.merge(others, on=keys, suffixes=("", "_other"))
+    for (key_stage, measure_code), rows in merged.groupby(["key_stage", "measure_code"], sort=True):
+        rows = rows.sort_values("academic_year").tail(TREND_YEARS)
+        unit = rows["unit"].iloc[0]
+        table_rows, la_series, national_series = [], [], []
+        for row in rows.to_dict("records"):
+            national_other = row["national_value_other"]
+            la_value = control(row["la_value"], row["la_pupils"], row["la_value_reason"], rule)
+            la_gap = _gap(la_value.value, national_other)
+            national_gap = _gap(row["national_value"], national_other)
+            table_rows.append(
+                {
+                    "year": row["academic_year"],
+                    "la_disadvantaged": la_value.label or format_measure(la_value.value, unit, row["la_value_reason"]),
+                    "national_other": format_measure(national_other, unit, row.get("national_value_reason_other")),
+                    "la_gap": la_value.label or format_difference(la_gap, unit),
+                    "national_gap": format_difference(national_gap, unit),
+                    "region_gap": format_difference(_gap(row["region_value"], national_other), unit),
+                    "sn_gap": "not available"
+                    if is_missing(row["sn_value"])
+                    else format_difference(_gap(row["sn_value"], national_other), unit),
+                }
+            )
+            la_series.append(la_gap)
+            national_series.append(national_gap)
+        measure = text(rows["measure_name"].iloc[0])
+        years = [r["year"] for r in table_rows]
+        decimals, _ = unit_format(unit)
+        points = " percentage points" if unit_format(unit)[1] == "%" else ""
+        latest = table_rows[-1]
+        sentence = (
+            f"In {latest['year']} the gap for disadvantaged pupils in {la_name} on {measure} was "
+            f"{latest['la_gap']}{points if latest['la_gap'][-1].isdigit() else ''}, against a national gap of "
+            f"{latest['national_gap']}{points}."
+        )
+        file = f"gap_{str(key_stage).lower()}_{measure_code}.svg"
+        described = "; ".join(
+            f"{label}: "
+            + ", ".join(
+                f"{y} {format_difference(v, unit) if v is not None else NO_DATA}"
+                for y, v in zip(years, vals, strict=True)
+            )
+            for label, vals in ((la_name, la_series), ("National", national_series))
+        )
+        alt = f"Line chart of the disadvantaged gap in {measure} ({key_stage}), {years[0]} to {years[-1]}. {described}."
+        charts.append(
+            {
+                "file": file,
+                "svg": line_chart(
+                    f"Disadvantaged gap: {measure}",
+                    alt,
+                    years,
+                    [Series(la_name, la_series), Series("National", national_series)],
+                    "Gap",
+                    lambda v, d=decimals: f"{v:+.{d}f}",
+                ),
+                "alt": alt,
+            }
+        )
+        sections.append(
+            {
+                "key_stage": str(key_stage),
+                "measure": measure,
+                "measure_short": measure.split(":")[0],
+                "year": years[-1],
+                "rows": table_rows,
+                "sentence": sentence,
+                "chart": charts[-1],
+            }
+        )
+    return sections, charts
+
+
+def _school_section(rows: pd.DataFrame, academic_year: str, rule: DisclosureRule) -> dict[str, Any]:
+    unit = rows["unit"].iloc[0]
+    controlled = rows.assign(
+        shown_gap=[
+            None
+            if control(r["disadvantaged_value"], r["disadvantaged_pupils"], r["disadvantaged_value_reason"], rule).value
+            is None
+            else r["disadvantaged_gap"]
+            for r in rows.to_dict("records")
+        ]
+    )
+    latest = controlled[controlled["academic_year"] == academic_year]
+    rankable = latest.dropna(subset=["shown_gap"])
+    left_out = len(latest) - len(rankable)
+    widest = [
+        {
+            "school_name": text(r["school_name"]),
+            "urn": str(int(r["urn"])),
+            "disadvantaged_pupils": str(int(r["disadvantaged_pupils"])),
+            "disadvantaged_value": format_measure(r["disadvantaged_value"], unit),
+            "gap": format_difference(r["shown_gap"], unit),
+        }
+        for r in rankable.sort_values(["shown_gap", "urn"]).head(SCHOOLS_LISTED).to_dict("records")
+    ]
+    years = sorted(controlled["academic_year"].unique())[-TREND_YEARS:]
+    first_year = years[0] if years else academic_year
+    first = controlled[controlled["academic_year"] == first_year][["urn", "shown_gap"]].rename(
+        columns={"shown_gap": "first_gap"}
+    )
+    both = rankable.merge(first, on="urn").dropna(subset=["first_gap"])
+    both = both.assign(change=both["shown_gap"] - both["first_gap"])
+    closing = [
+        {
+            "school_name": text(r["school_name"]),
+            "urn": str(int(r["urn"])),
+            "first_gap": format_difference(r["first_gap"], unit),
+            "latest_gap": format_difference(r["shown_gap"], unit),
+            "change": format_difference(r["change"], unit),
+        }
+        for r in both[both["change"] > 0]
+        .sort_values(["change", "urn"], ascending=[False, True])
+        .head(SCHOOLS_LISTED)
+        .to_dict("records")
+    ]
+    measure = text(rows["measure_name"].iloc[0])
+    return {
+        "key_stage": text(rows["key_stage"].iloc[0]),
+        "measure": measure,
+        "measure_short": measure.split(":")[0],
+        "academic_year": academic_year,
+        "first_year": first_year,
+        "widest": widest,
+        "closing": closing,
+        "left_out": left_out,
+        "left_out_sentence": (
+            f"{left_out} school{'s' if left_out != 1 else ''} with {academic_year} results "
+            f"{'are' if left_out != 1 else 'is'} not listed because the figure was suppressed "
+            "(at source or because it describes too few disadvantaged pupils)."
+        ),
+    }

@@ -1,0 +1,147 @@
+"""Monthly inspection briefing for the Director of Children's Services (published): Ofsted reports published
+in the calendar month before the date of the Ofsted data, their outcomes and the movement since each school's
+previous inspection. Reads rpt_inspection_briefing__inspections and rpt_report__data_sources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from dagster_project.lib import rendering
+from dagster_project.lib.report_data import load_data_sources, read_table, sources_for
+from dagster_project.lib.report_document import render_report
+from dagster_project.lib.report_text import data_timestamp, format_date, is_missing, text
+
+TABLE = "rpt_inspection_briefing__inspections"
+REQUIRED = (
+    "month_start",
+    "month_end",
+    "ofsted_as_at_date",
+    "urn",
+    "school_name",
+    "phase",
+    "governance",
+    "inspection_type",
+    "publication_date",
+    "overall_effectiveness_label",
+    "category_of_concern_label",
+    "previous_effectiveness_label",
+    "movement",
+)
+OUTPUT_SUBDIR = "inspection_briefing"
+MOVEMENTS = ("improved", "unchanged", "declined", "first inspection", "not graded")
+
+
+@dataclass(frozen=True)
+class InspectionBriefing:
+    html: Path
+    pdf: Path
+    month: str
+    engine: str
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+def briefing_month(ofsted_as_at: Any) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The calendar month before the Ofsted data date (the same rule as the rpt model, for empty months)."""
+    as_at = pd.Timestamp(ofsted_as_at)
+    start = (as_at.replace(day=1) - pd.offsets.MonthBegin(1)).normalize()
+    return start, as_at.replace(day=1) - pd.Timedelta(days=1)
+
+
+def build_inspection_briefing(
+    duckdb_path: Path, published_dir: Path, *, quarto_path: str | None = None, engine: rendering.Engine = "auto"
+) -> InspectionBriefing:
+    with duckdb.connect(str(duckdb_path), read_only=True) as connection:
+        inspections = read_table(connection, TABLE, REQUIRED, "publication_date, school_name, urn")
+        sources = sources_for(load_data_sources(connection), "Ofsted", "Get Information")
+        la_name, ofsted_as_at = connection.execute(
+            "select (select max(la_name) from dim_school where is_la_school), "
+            "(select max(ofsted_as_at_date) from stg_ofsted__inspections)"
+        ).fetchone()
+    month_start, month_end = briefing_month(ofsted_as_at)
+    month = f"{month_start:%B %Y}"
+    values = briefing_values(inspections, text(la_name), month, month_start, month_end, ofsted_as_at)
+    values["sources"] = sources
+    rendered = render_report(
+        "inspection_briefing.qmd",
+        values,
+        Path(published_dir) / OUTPUT_SUBDIR,
+        f"inspection_briefing_{month_start:%Y-%m}",
+        pdf_timestamp=data_timestamp(ofsted_as_at),
+        engine=engine,
+        quarto_path=quarto_path,
+    )
+    return InspectionBriefing(rendered.html, rendered.pdf, month, rendered.engine, {"Inspections": values["table"]})
+
+
+def briefing_values(
+    inspections: pd.DataFrame, la_name: str, month: str, month_start: Any, month_end: Any, ofsted_as_at: Any
+) -> dict[str, Any]:
+    rows = [
+        {
+            "school_name": text(row["school_name"]),
+            "urn": str(int(row["urn"])),
+            "phase": text(row["phase"]).replace("_", " "),
+            "governance": text(row["governance"]),
+            "inspection_type": text(row["inspection_type"]),
+            "publication_date": format_date(row["publication_date"]),
+            "outcome": text(row["overall_effectiveness_label"]),
+            "category_of_concern": text(row["category_of_concern_label"]),
+            "previous_outcome": text(row["previous_effectiveness_label"]),
+            "movement": text(row["movement"]),
+        }
+        for row in inspections.to_dict("records")
+    ]
+    outcome_counts = inspections["overall_effectiveness_label"].value_counts()
+    movement_counts = inspections["movement"].value_counts()
+    concern = inspections[inspections["category_of_concern_label"].fillna("None") != "None"]
+    if rows:
+        noun = "report was" if len(rows) == 1 else "reports were"
+        summary = (
+            f"{len(rows)} Ofsted inspection {noun} published for {la_name} schools in {month}: "
+            + ", ".join(f"{movement} {int(movement_counts.get(movement, 0))}" for movement in MOVEMENTS)
+            + "."
+        )
+    else:
+        summary = f"No Ofsted inspection reports were published for {la_name} schools in {month}."
+    concern_sentence = (
+        f"{len(concern)} of these placed a school in a category of concern (special measures or serious weaknesses)."
+        if len(concern)
+        else "None of these placed a school in a category of concern."
+    )
+    table = pd.DataFrame(
+        [
+            {
+                "School": r["school_name"],
+                "URN": r["urn"],
+                "Phase": r["phase"],
+                "Governance": r["governance"],
+                "Inspection type": r["inspection_type"],
+                "Report published": r["publication_date"],
+                "Outcome": r["outcome"],
+                "Category of concern": r["category_of_concern"],
+                "Previous outcome": r["previous_outcome"],
+                "Movement": r["movement"],
+            }
+            for r in rows
+        ]
+    )
+    return {
+        "title": f"Monthly inspection briefing \u2014 {la_name}, {month}",
+        "la_name": la_name,
+        "month": month,
+        "month_start": format_date(month_start),
+        "month_end": format_date(month_end),
+        "sources_date": format_date(ofsted_as_at) if not is_missing(ofsted_as_at) else "not stated",
+        "summary": summary,
+        "concern_sentence": concern_sentence,
+        "outcome_rows": [{"outcome": str(k), "count": int(v)} for k, v in outcome_counts.items()],
+        "movement_rows": [{"movement": m, "count": int(movement_counts.get(m, 0))} for m in MOVEMENTS],
+        "rows": rows,
+        "table": table,
+        "disclosure": None,
+    }

@@ -1,0 +1,205 @@
+"""Charts as small, self-contained SVG files (no plotting library): trend lines and confidence intervals.
+
+Accessibility: each SVG carries <title> and <desc> stating what it shows with the figures; the report gives
+the same text as the image's alt text and the figures in a table beside it. Nothing is shown by colour alone:
+every series has its own line style and marker shape and is labelled in words at the end of its line, and an
+interval is drawn as a line between its limits with a point at the estimate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+# (stroke colour, dash pattern, marker shape): colours are distinguishable in greyscale, and dash + marker
+# carry the distinction on their own.
+SERIES_STYLES: tuple[tuple[str, str, str], ...] = (
+    ("#1d3f72", "", "circle"),
+    ("#b35806", "6 4", "square"),
+    ("#4d4d4d", "2 3", "triangle"),
+    ("#2d6a4f", "10 3 2 3", "diamond"),
+)
+FONT = 'font-family="DejaVu Sans, Arial, sans-serif"'
+WIDTH, HEIGHT = 640, 300
+LEFT, RIGHT, TOP, BOTTOM = 70, 190, 30, 50
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    values: Sequence[float | None]  # one per x label; None = no figure (the line breaks)
+
+
+@dataclass(frozen=True)
+class Interval:
+    label: str
+    estimate: float
+    lower: float
+    upper: float
+
+
+def _text(value: object) -> str:
+    return escape(str(value), {'"': "&quot;"})
+
+
+def _scale(low: float, high: float, top: float, bottom: float):
+    span = (high - low) or 1.0
+    return lambda value: bottom - (value - low) / span * (bottom - top)
+
+
+def _nice_bounds(values: Sequence[float], pad_fraction: float = 0.1) -> tuple[float, float]:
+    low, high = min(values), max(values)
+    pad = (high - low) * pad_fraction or max(abs(high), 1.0) * pad_fraction
+    return low - pad, high + pad
+
+
+def _marker(shape: str, x: float, y: float, colour: str) -> str:
+    if shape == "square":
+        return f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" fill="{colour}"/>'
+    if shape == "triangle":
+        return (
+            f'<polygon points="{x:.1f},{y - 5:.1f} {x - 5:.1f},{y + 4:.1f} {x + 5:.1f},{y + 4:.1f}" fill="{colour}"/>'
+        )
+    if shape == "diamond":
+        points = f"{x:.1f},{y - 5:.1f} {x + 5:.1f},{y:.1f} {x:.1f},{y + 5:.1f} {x - 5:.1f},{y:.1f}"
+        return f'<polygon points="{points}" fill="{colour}"/>'
+    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"/>'
+
+
+def axis_label(unit: object) -> str:
+    """A short axis title for a unit: 'percent' -> 'Per cent'; others as written ('scaled score', 'points')."""
+    words = str(unit or "").replace("_", " ").strip()
+    return "Per cent" if words.lower() in {"percent", "pct", "%"} else words.capitalize() or "Value"
+
+
+def _label(x: float, y: float, words: str, *, anchor: str = "start", size: int = 12, extra: str = "") -> str:
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" {FONT} font-size="{size}"{extra}>{_text(words)}</text>'
+    )
+
+
+LABEL_GAP = 15  # minimum vertical distance between line-end labels, in pixels
+
+
+def _spread(labels: list[tuple[float, float, str]], gap: float) -> list[tuple[float, float, str]]:
+    """Move line-end labels apart vertically (keeping their order) so none overlaps another."""
+    placed: list[tuple[float, float, str]] = []
+    for label_y, x, words in sorted(labels):
+        if placed and label_y - placed[-1][0] < gap:
+            label_y = placed[-1][0] + gap
+        placed.append((label_y, x, words))
+    return placed
+
+
+def _svg(title: str, description: str, body: list[str], height: int = HEIGHT) -> str:
+    return "\n".join(
+        [
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
+            f'viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="chart-title chart-desc">',
+            f'<title id="chart-title">{_text(title)}</title>',
+            f'<desc id="chart-desc">{_text(description)}</desc>',
+            f'<rect x="0" y="0" width="{WIDTH}" height="{height}" fill="#ffffff"/>',
+            *body,
+            "</svg>",
+            "",
+        ]
+    )
+
+
+def line_chart(
+    title: str,
+    description: str,
+    x_labels: Sequence[str],
+    series: Sequence[Series],
+    y_label: str,
+    value_format=lambda value: f"{value:g}",
+) -> str:
+    """A trend chart: one line per series across `x_labels` (e.g. academic years)."""
+    present = [v for s in series for v in s.values if v is not None]
+    body: list[str] = []
+    plot_bottom = HEIGHT - BOTTOM
+    if not present:
+        body.append(_label(WIDTH / 2, HEIGHT / 2, "No figures to chart", anchor="middle", size=14))
+        return _svg(title, description, body)
+    low, high = _nice_bounds(present)
+    y = _scale(low, high, TOP, plot_bottom)
+    step = (WIDTH - LEFT - RIGHT) / max(len(x_labels) - 1, 1)
+    xs = [LEFT + index * step if len(x_labels) > 1 else (LEFT + WIDTH - RIGHT) / 2 for index in range(len(x_labels))]
+    body.append(f'<line x1="{LEFT}" y1="{plot_bottom}" x2="{WIDTH - RIGHT}" y2="{plot_bottom}" stroke="#000"/>')
+    body.append(f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{plot_bottom}" stroke="#000"/>')
+    for tick in (low, (low + high) / 2, high):
+        body.append(_label(LEFT - 6, y(tick) + 4, value_format(tick), anchor="end", size=11))
+    for x, label in zip(xs, x_labels, strict=True):
+        body.append(
+            f'<text x="{x:.1f}" y="{plot_bottom + 18}" text-anchor="middle" {FONT} font-size="12">{_text(label)}</text>'
+        )
+    body.append(
+        f'<text x="14" y="{(TOP + plot_bottom) / 2:.1f}" transform="rotate(-90 14 {(TOP + plot_bottom) / 2:.1f})" '
+        f'text-anchor="middle" {FONT} font-size="12">{_text(y_label)}</text>'
+    )
+    end_labels: list[tuple[float, float, str]] = []  # (y, x, words) at the end of each line
+    for index, one in enumerate(series):
+        colour, dash, shape = SERIES_STYLES[index % len(SERIES_STYLES)]
+        points = [(x, y(v)) for x, v in zip(xs, one.values, strict=True) if v is not None]
+        if len(points) > 1:
+            path = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
+            dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+            body.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"{dash_attr}/>')
+        body.extend(_marker(shape, px, py, colour) for px, py in points)
+        if points:
+            last_value = [v for v in one.values if v is not None][-1]
+            end_labels.append((points[-1][1], points[-1][0], f"{one.label}: {value_format(last_value)}"))
+    body.extend(_label(x + 10, label_y + 4, words) for label_y, x, words in _spread(end_labels, LABEL_GAP))
+    return _svg(title, description, body)
+
+
+def interval_chart(
+    title: str,
+    description: str,
+    intervals: Sequence[Interval],
+    reference: float = 0.0,
+    reference_label: str = "national average (0)",
+) -> str:
+    """Confidence intervals: one row per measure, a line from lower to upper limit with a point at the estimate,
+    and a dashed reference line (0 = national average for progress scores)."""
+    row_height = 42
+    height = TOP + BOTTOM + row_height * max(len(intervals), 1)
+    body: list[str] = []
+    if not intervals:
+        body.append(_label(WIDTH / 2, height / 2, "No progress scores to chart", anchor="middle", size=14))
+        return _svg(title, description, body, height)
+    left = 170
+    right = WIDTH - 40
+    low, high = _nice_bounds([reference, *(i.lower for i in intervals), *(i.upper for i in intervals)])
+    span = (high - low) or 1.0
+
+    def x(value: float) -> float:
+        return left + (value - low) / span * (right - left)
+
+    plot_bottom = height - BOTTOM
+    body.append(
+        f'<line x1="{x(reference):.1f}" y1="{TOP - 10}" x2="{x(reference):.1f}" y2="{plot_bottom}" '
+        'stroke="#000" stroke-dasharray="4 3"/>'
+    )
+    body.append(_label(x(reference), plot_bottom + 30, reference_label, anchor="middle", size=11))
+    for tick in (low, high):
+        body.append(_label(x(tick), plot_bottom + 14, f"{tick:+.1f}", anchor="middle", size=11))
+    for index, interval in enumerate(intervals):
+        row_y = TOP + row_height * index + row_height / 2
+        body.append(_label(left - 10, row_y + 4, interval.label, anchor="end"))
+        body.append(
+            f'<line x1="{x(interval.lower):.1f}" y1="{row_y:.1f}" x2="{x(interval.upper):.1f}" y2="{row_y:.1f}" '
+            'stroke="#1d3f72" stroke-width="3"/>'
+        )
+        for limit in (interval.lower, interval.upper):
+            body.append(
+                f'<line x1="{x(limit):.1f}" y1="{row_y - 6:.1f}" x2="{x(limit):.1f}" y2="{row_y + 6:.1f}" '
+                'stroke="#1d3f72" stroke-width="2"/>'
+            )
+        body.append(_marker("circle", x(interval.estimate), row_y, "#000000"))
+        body.append(
+            f'<text x="{x(interval.estimate):.1f}" y="{row_y - 10:.1f}" text-anchor="middle" {FONT} font-size="11">'
+            f"{interval.estimate:+.2f} ({interval.lower:+.2f} to {interval.upper:+.2f})</text>"
+        )
+    return _svg(title, description, body, height)

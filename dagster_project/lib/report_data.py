@@ -1,0 +1,83 @@
+"""Reading what reports need from the warehouse: read-only, every table checked for the columns a report uses,
+and the data sources every report states (name, year, version, date of the data, file)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from dagster_project.lib.report_text import format_date, is_missing
+
+DATA_SOURCES_TABLE = "rpt_report__data_sources"
+
+
+class ReportDataError(ValueError):
+    """A table a report reads is missing, lacks a column, or has the wrong number of rows."""
+
+
+@dataclass(frozen=True)
+class DataSource:
+    source_name: str
+    academic_year: str
+    data_version: str
+    data_date: str
+    source_file: str
+
+
+def table_exists(connection: duckdb.DuckDBPyConnection, table: str) -> bool:
+    found = connection.execute(
+        "select count(*) from information_schema.tables where table_name = ?", [table]
+    ).fetchone()
+    return bool(found and found[0])
+
+
+def read_table(
+    connection: duckdb.DuckDBPyConnection,
+    table: str,
+    required: Sequence[str],
+    order_by: str,
+    *,
+    where: str = "",
+    parameters: Sequence[Any] = (),
+) -> pd.DataFrame:
+    """`select * from table [where] order by` with a clear error naming the table and any missing column."""
+    query = f"select * from {table} {('where ' + where) if where else ''} order by {order_by}"
+    try:
+        frame = connection.execute(query, list(parameters)).df()
+    except duckdb.Error as error:
+        raise ReportDataError(f"Cannot read {table}: {error}") from error
+    missing = [column for column in required if column not in frame.columns]
+    if missing:
+        raise ReportDataError(
+            f"{table} lacks column(s) {missing}; expected {list(required)}, found {list(frame.columns)}."
+        )
+    return frame
+
+
+def load_data_sources(connection: duckdb.DuckDBPyConnection) -> list[DataSource]:
+    """Every source with its version and date (rpt_report__data_sources), newest year first within a source."""
+    frame = read_table(
+        connection,
+        DATA_SOURCES_TABLE,
+        ("source_name", "academic_year", "data_version", "data_date", "source_file"),
+        "source_name, academic_year desc nulls last, source_file",
+    )
+    return [
+        DataSource(
+            source_name=str(row["source_name"]),
+            academic_year="not applicable" if is_missing(row["academic_year"]) else str(row["academic_year"]),
+            data_version="not stated" if is_missing(row["data_version"]) else str(row["data_version"]),
+            data_date="not stated" if is_missing(row["data_date"]) else format_date(row["data_date"]),
+            source_file="not recorded" if is_missing(row["source_file"]) else str(row["source_file"]),
+        )
+        for row in frame.to_dict("records")
+    ]
+
+
+def sources_for(sources: Sequence[DataSource], *names: str) -> list[DataSource]:
+    """The sources whose name starts with one of `names` (a report lists only what it read)."""
+    return [source for source in sources if source.source_name.startswith(names)]

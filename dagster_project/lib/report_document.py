@@ -1,0 +1,63 @@
+"""Fill a report template and render it: the one way every report (published or restricted) becomes HTML + PDF.
+
+A report module computes its figures and charts in Python, then calls `render_report` with the template name,
+the template values and its charts (SVG text by file name). The filled document and its charts are written to
+a private temporary folder, so parallel renders of one template never share files.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from dagster_project.lib import rendering
+from dagster_project.lib.report_text import jinja_environment
+
+
+def template_environment() -> jinja2.Environment:
+    """The escaping environment of report_text, able to `{% include "_partials/..." %}` from reports/."""
+    environment = jinja_environment()
+    environment.loader = jinja2.FileSystemLoader(str(rendering.REPORTS_DIR))
+    return environment
+
+
+def fill_template(template_name: str, values: Mapping[str, Any]) -> str:
+    return template_environment().get_template(template_name).render(**values)
+
+
+def render_report(
+    template_name: str,
+    values: Mapping[str, Any],
+    output_dir: Path,
+    stem: str,
+    *,
+    charts: Mapping[str, str] | None = None,
+    pdf_timestamp: datetime | None = None,
+    engine: rendering.Engine = "auto",
+    quarto_path: str | None = None,
+) -> rendering.RenderedDocument:
+    """Fill `reports/<template_name>` with `values` and render `<output_dir>/<stem>.html` and `.pdf`."""
+    text = fill_template(template_name, values)
+    with tempfile.TemporaryDirectory(prefix=f"{stem}-") as tmp:
+        folder = Path(tmp)
+        qmd = folder / f"{stem}.qmd"
+        qmd.write_text(text, encoding="utf-8")
+        resources = []
+        for name, svg in (charts or {}).items():
+            chart = folder / name
+            chart.write_text(svg, encoding="utf-8")
+            resources.append(chart)
+        return rendering.render_qmd(
+            qmd,
+            output_dir,
+            output_stem=stem,
+            resources=resources,
+            pdf_timestamp=pdf_timestamp,
+            engine=engine,
+            quarto_path=quarto_path,
+        )

@@ -1,0 +1,464 @@
+"""The LA's own returns for Kingsmere, as the school-improvement team would send them in 2023-24.
+
+`build_returns(world)` decides everything from the planted world and records it in `ReturnsTruth`, so tests
+can assert what the warehouse must say (who was on the register on 1 February, who missed a review, which
+RI school has no capacity judgement yet, who changed a category and why). `write_returns` writes the good
+files into the drop folder; `write_bad_returns` writes deliberately wrong files (for tests, elsewhere).
+
+Register versions follow the review meetings, twice a term; each file is the whole return as at its date.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+from .world import KINGSMERE_CODE, School, World, stream
+
+# Review meetings, twice a term, from autumn 2023 to the spring term of the latest Ofsted snapshot (Feb 2026).
+REVIEW_MEETINGS = (
+    date(2023, 10, 12),
+    date(2023, 12, 7),
+    date(2024, 1, 25),
+    date(2024, 3, 14),
+    date(2024, 5, 16),
+    date(2024, 7, 11),
+    date(2024, 10, 10),
+    date(2024, 12, 5),
+    date(2025, 1, 23),
+    date(2025, 3, 13),
+    date(2025, 5, 15),
+    date(2025, 7, 10),
+    date(2025, 10, 9),
+    date(2025, 12, 4),
+    date(2026, 1, 22),
+    date(2026, 2, 26),
+)
+NEXT_MEETING_AFTER_LAST = date(2026, 3, 26)
+CAPACITY_ROUND = date(2024, 7, 11)  # the annual capacity judgements, signed off at the summer 2024 meeting
+TARGETS_ROUND = date(2025, 7, 10)
+YEAR_START = date(2023, 9, 4)
+ROSTER_V1 = date(2023, 9, 4)
+ROSTER_V2 = date(2024, 4, 15)
+HEAD_OF_SERVICE = "Helen Ashworth"
+SENIOR_ADVISER = "David Okafor"
+LINK_ADVISERS = ("Priya Raman", "Tom Whitfield", "Grace Mbeki", "Sarah Lindqvist")
+NEW_ADVISER = "Owen Pritchard"  # joins at Easter 2024: the roster's second version
+
+
+@dataclass(frozen=True)
+class RegisterEntry:
+    urn: int
+    date_added: date
+    reason: str
+
+
+@dataclass(frozen=True)
+class OverrideDecision:
+    urn: int
+    support_category: str
+    rationale: str
+    approved_by: str
+    decided_on: date
+
+
+@dataclass
+class ReturnsTruth:
+    """What the generated returns say, for tests."""
+
+    register_versions: dict[date, dict[int, date]] = field(default_factory=dict)  # as at -> urn -> last reviewed
+    register_entries: dict[int, RegisterEntry] = field(default_factory=dict)
+    missed_review_urn: int | None = None  # its review at the last meeting was postponed
+    capacity: dict[int, tuple[str, date, str]] = field(default_factory=dict)  # urn -> (capacity, judged_on, adviser)
+    ri_without_judgement_urns: tuple[int, ...] = ()
+    override_versions: dict[date, dict[int, OverrideDecision]] = field(default_factory=dict)
+    link_adviser: dict[int, str] = field(default_factory=dict)
+    files: dict[str, list[dict[str, object]]] = field(default_factory=dict)  # file name -> rows
+
+    def register_on(self, day: date) -> set[int]:
+        """URNs on the register version in force on ``day``."""
+        in_force = [d for d in self.register_versions if d <= day]
+        return set(self.register_versions[max(in_force)]) if in_force else set()
+
+    def overrides_in_force(self) -> dict[int, OverrideDecision]:
+        return self.override_versions[max(self.override_versions)]
+
+
+def _maintained_open(world: World, day: date) -> list[School]:
+    return [s for s in world.kingsmere if s.is_maintained and s.is_open_on(day)]
+
+
+def _latest_published(school: School, day: date):
+    graded = [i for i in school.inspections if i.graded and i.publication_date <= day]
+    return graded[-1] if graded else None
+
+
+def _below_good_since(school: School, day: date) -> date | None:
+    """Publication date of the first of the trailing run of RI/inadequate judgements published by ``day``."""
+    graded = [i for i in school.inspections if i.graded and i.publication_date <= day]
+    since = None
+    for inspection in reversed(graded):
+        if inspection.overall_effectiveness < 3:
+            break
+        since = inspection.publication_date
+    return since
+
+
+def _declining_school(world: World) -> School:
+    return next(s for s in world.kingsmere if "declining_trend" in s.risks and s.is_maintained)
+
+
+def _override_school(world: World) -> School:
+    """An outstanding maintained school with no planted role: leadership upheaval justifies more support."""
+    candidates = [
+        s
+        for s in _maintained_open(world, REVIEW_MEETINGS[-1])
+        if not s.roles
+        and not s.risks
+        and (i := _latest_published(s, REVIEW_MEETINGS[-1])) is not None
+        and i.overall_effectiveness == 1
+        and i.start_date < date(2024, 1, 1)
+    ]
+    return min(candidates, key=lambda s: s.urn)
+
+
+def build_returns(world: World) -> ReturnsTruth:
+    truth = ReturnsTruth()
+    rng = stream(world.seed, "returns")
+    schools = sorted(world.kingsmere, key=lambda s: s.urn)
+    state_funded = [s for s in schools if s.is_state_funded and s.is_open_on(YEAR_START)]
+    advisers_cycle = {s.urn: LINK_ADVISERS[i % len(LINK_ADVISERS)] for i, s in enumerate(state_funded)}
+    truth.link_adviser = advisers_cycle
+
+    # --- advisers (two versions) --------------------------------------------------------------------------
+    roster = [
+        {
+            "adviser_name": HEAD_OF_SERVICE,
+            "role": "head_of_school_improvement",
+            "active_from": "2019-09-01",
+            "active_to": "",
+        },
+        {"adviser_name": SENIOR_ADVISER, "role": "senior_adviser", "active_from": "2016-01-04", "active_to": ""},
+        *(
+            {"adviser_name": name, "role": role, "active_from": start, "active_to": ""}
+            for name, role, start in zip(
+                LINK_ADVISERS,
+                ("link_adviser", "link_adviser", "link_adviser", "learning_network_inspector"),
+                ("2018-09-03", "2020-01-06", "2021-09-01", "2017-04-18"),
+                strict=True,
+            )
+        ),
+    ]
+    truth.files[f"advisers_{ROSTER_V1}.csv"] = roster
+    truth.files[f"advisers_{ROSTER_V2}.csv"] = [
+        *roster,
+        {"adviser_name": NEW_ADVISER, "role": "link_adviser", "active_from": "2024-04-15", "active_to": ""},
+    ]
+
+    # --- register of schools causing concern: one version per review meeting ------------------------------
+    declining = _declining_school(world)
+    missed = world.with_role("ri_persistent")
+    truth.missed_review_urn = missed.urn
+    last_reviewed: dict[int, date] = {}
+    for index, meeting in enumerate(REVIEW_MEETINGS):
+        on_register: dict[int, RegisterEntry] = {}
+        for school in _maintained_open(world, meeting):
+            since = _below_good_since(school, meeting)
+            if since is not None:
+                grade = _latest_published(school, meeting).overall_effectiveness
+                reason = "Ofsted: inadequate" if grade == 4 else "Ofsted: requires improvement"
+                on_register[school.urn] = truth.register_entries.get(school.urn) or RegisterEntry(
+                    school.urn, since, reason
+                )
+        if REVIEW_MEETINGS[0] <= meeting < REVIEW_MEETINGS[3]:  # LA concern, resolved at the March meeting
+            on_register[declining.urn] = RegisterEntry(declining.urn, REVIEW_MEETINGS[0], "LA: declining results")
+        version: dict[int, date] = {}
+        rows = []
+        for urn, entry in sorted(on_register.items()):
+            truth.register_entries.setdefault(urn, entry)
+            reviewed = meeting
+            if urn == missed.urn and meeting == REVIEW_MEETINGS[-1]:
+                reviewed = last_reviewed[urn]  # review postponed: the summer term has one review only
+            last_reviewed[urn] = reviewed
+            version[urn] = reviewed
+            school = world.school(urn)
+            following = REVIEW_MEETINGS[index + 1] if index + 1 < len(REVIEW_MEETINGS) else NEXT_MEETING_AFTER_LAST
+            rows.append(
+                {
+                    "urn": urn,
+                    "date_added": entry.date_added.isoformat(),
+                    "key_concerns": f"{entry.reason}. {school.name}: leadership capacity and outcomes in reading "
+                    "and maths below the LA average.",
+                    "support_offered": "Fortnightly adviser visits; English and maths consultant support; "
+                    "governor training.",
+                    "progress_and_actions": (
+                        "Review postponed: headteacher absent; to be taken at the next meeting."
+                        if reviewed != meeting
+                        else f"Reviewed {meeting:%d %B %Y}: action plan on track; monitoring visit held."
+                    ),
+                    "next_steps": "Continue the action plan; monitoring meeting with governors before the next review.",
+                    "lead_professional": advisers_cycle.get(urn, SENIOR_ADVISER)
+                    if entry.reason.startswith("Ofsted: requires")
+                    else SENIOR_ADVISER,
+                    "last_reviewed_on": reviewed.isoformat(),
+                    "next_review_due": following.isoformat(),
+                }
+            )
+        truth.register_versions[meeting] = version
+        truth.files[f"causing_concern_register_{meeting}.csv"] = rows
+
+    # --- adviser capacity judgements (the summer 2024 round) ----------------------------------------------
+    last = CAPACITY_ROUND
+    judgements = []
+    ri_without = []
+    for school in _maintained_open(world, last):
+        latest = _latest_published(school, world_as_at(world))
+        recently_inspected = latest is not None and latest.publication_date > last
+        if recently_inspected:  # judged RI after the last meeting: the adviser has not judged capacity yet
+            if latest.overall_effectiveness == 3:
+                ri_without.append(school.urn)
+            continue
+        if "ri_twice" in school.roles:
+            capacity = "secure"  # new headteacher since the second RI: the planted secure-capacity case
+        elif (
+            "ri_persistent" in school.roles
+            or "special_measures" in school.roles
+            or "serious_weaknesses" in school.roles
+        ):
+            capacity = "not_secure"
+        else:
+            capacity = "secure" if school.quality + rng.gauss(0, 0.3) > -0.35 else "not_secure"
+        judged_on = max(YEAR_START, school.open_date or YEAR_START) + timedelta(days=rng.randint(20, 250))
+        adviser = advisers_cycle.get(school.urn, SENIOR_ADVISER)
+        truth.capacity[school.urn] = (capacity, judged_on, adviser)
+        judgements.append(
+            {
+                "urn": school.urn,
+                "capacity_to_improve": capacity,
+                "main_concern": "" if capacity == "secure" else "leadership",
+                "rationale": (
+                    "Leaders know the school's weaknesses and the improvement plan is having impact."
+                    if capacity == "secure"
+                    else "Leadership is stretched; actions have not yet improved outcomes."
+                ),
+                "judged_on": judged_on.isoformat(),
+                "adviser": adviser,
+            }
+        )
+    truth.ri_without_judgement_urns = tuple(sorted(ri_without))
+    truth.files[f"capacity_judgements_{last}.csv"] = sorted(judgements, key=lambda r: r["urn"])
+
+    # --- category overrides: two versions, one change of mind ----------------------------------------------
+    chosen = _override_school(world)
+    first = {
+        declining.urn: OverrideDecision(
+            declining.urn,
+            "GOOD_OF_CONCERN",
+            "Outstanding judgement dates from 2013 and KS2 results have declined three years running; "
+            "half-termly visits until results recover.",
+            HEAD_OF_SERVICE,
+            date(2023, 10, 5),
+        )
+    }
+    second = {
+        declining.urn: OverrideDecision(
+            declining.urn,
+            "SECURELY_GOOD",
+            "Spring monitoring shows reading and maths recovering; removed from the register; "
+            "back to two visits a year.",
+            SENIOR_ADVISER,
+            date(2024, 3, 12),
+        ),
+        chosen.urn: OverrideDecision(
+            chosen.urn,
+            "GOOD_OF_CONCERN",
+            "Headteacher and deputy both left at Easter; interim leadership until a permanent appointment.",
+            HEAD_OF_SERVICE,
+            date(2024, 4, 25),
+        ),
+    }
+    for as_at, decisions in ((REVIEW_MEETINGS[0], first), (REVIEW_MEETINGS[4], second)):
+        truth.override_versions[as_at] = decisions
+        truth.files[f"category_overrides_{as_at}.csv"] = [
+            {
+                "urn": d.urn,
+                "support_category": d.support_category,
+                "rationale": d.rationale,
+                "approved_by": d.approved_by,
+                "decided_on": d.decided_on.isoformat(),
+            }
+            for d in sorted(decisions.values(), key=lambda d: d.urn)
+        ]
+
+    # --- groupings, visits, targets ------------------------------------------------------------------------
+    truth.files[f"groupings_{YEAR_START}.csv"] = [
+        {
+            "urn": s.urn,
+            "district": f"{'North' if s.urn % 2 else 'South'} Kingsmere",
+            "cluster": f"{s.town} cluster",
+            "partnership": s.trust_name or "",
+            "network": f"{s.phase} network",
+            "link_adviser": advisers_cycle[s.urn],
+            "effective_from": max(date(2023, 9, 1), s.open_date or date(2023, 9, 1)).isoformat(),
+        }
+        for s in state_funded
+    ]
+    truth.files[f"visits_{REVIEW_MEETINGS[-1]}.csv"] = _visits(world, truth, rng, REVIEW_MEETINGS[-1])
+    truth.files[f"targets_{TARGETS_ROUND}.csv"] = _targets(world, truth, rng, TARGETS_ROUND)
+    return truth
+
+
+def world_as_at(world: World) -> date:
+    from .world import OFSTED_AS_AT
+
+    return OFSTED_AS_AT
+
+
+def _visits(world: World, truth: ReturnsTruth, rng, as_at: date) -> list[dict[str, object]]:
+    rows = []
+    for school in _maintained_open(world, as_at):
+        adviser = truth.link_adviser.get(school.urn, SENIOR_ADVISER)
+        on_register = school.urn in truth.register_entries
+        gap = 14 if on_register else 120
+        day = max(YEAR_START, school.open_date or YEAR_START) + timedelta(days=rng.randint(3, 20))
+        while day <= as_at:
+            if day.weekday() < 5 and not (
+                day.month == 8 or (day.month, day.day) >= (12, 20) or (day.month, day.day) < (1, 4)
+            ):
+                kind = "monitoring_meeting" if on_register and len(rows) % 3 == 0 else "core"
+                rows.append(
+                    {
+                        "visit_date": day.isoformat(),
+                        "urn": school.urn,
+                        "adviser": adviser,
+                        "visit_type": kind,
+                        "outcome_summary": "Met the headteacher; reviewed the improvement plan; notes to governors.",
+                    }
+                )
+            day += timedelta(days=gap + rng.randint(-3, 3))
+    return sorted(rows, key=lambda r: (r["visit_date"], r["urn"]))
+
+
+def _targets(world: World, truth: ReturnsTruth, rng, as_at: date) -> list[dict[str, object]]:
+    rows = []
+    for school in _maintained_open(world, as_at):
+        measures = []
+        if school.ks2_cohort >= 11:
+            measures += [("ks2_rwm_expected_pct", 62), ("ks2_rwm_higher_pct", 9)]
+        if school.ks4_cohort >= 11:
+            measures += [("ks4_attainment8_score", 47), ("ks4_english_maths_grade5_pct", 46)]
+        for year, set_in in (("2024-25", 2024), ("2025-26", 2025)):
+            for code, base in measures:
+                rows.append(
+                    {
+                        "urn": school.urn,
+                        "academic_year": year,
+                        "measure_code": code,
+                        "target_value": round(base + 8 * school.quality + rng.uniform(-2, 2), 1),
+                        "set_on": date(set_in, 7, rng.randint(1, 9)).isoformat(),
+                        "set_by": truth.link_adviser.get(school.urn, SENIOR_ADVISER),
+                    }
+                )
+    return rows
+
+
+def _csv_bytes(rows: list[dict[str, object]], header: list[str]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def returns_dir_for(sources_dir: Path) -> Path:
+    """SI_RETURNS_DIR, else ``returns/`` beside the sources folder (``$SI_DATA_DIR/returns`` by default)."""
+    configured = os.environ.get("SI_RETURNS_DIR")
+    return Path(configured) if configured else Path(sources_dir).resolve().parent / "returns"
+
+
+def write_returns(world: World, folder: Path, log: Callable[[str], None] = print) -> dict[str, int]:
+    """Write the good returns into ``folder`` (the drop folder); returns {file name: rows}."""
+    from dagster_project.lib.returns.spec import RETURNS
+
+    if not any(s.la_code == KINGSMERE_CODE for s in world.schools):
+        return {}
+    truth = build_returns(world)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for name, rows in truth.files.items():
+        spec = RETURNS[name.rsplit("_", 1)[0]]
+        (folder / name).write_bytes(_csv_bytes(rows, spec.column_names))
+        written[name] = len(rows)
+        log(f"wrote returns/{name} ({len(rows)} rows)")
+    return written
+
+
+def write_synthetic_returns(world: World, sources_dir: Path, log: Callable[[str], None] = print) -> dict[str, int]:
+    """Hook for ``generate``: the good returns into the drop folder beside the sources."""
+    return write_returns(world, returns_dir_for(sources_dir), log)
+
+
+# --- deliberately bad files (tests only; never written to the default drop folder) --------------------------
+def write_bad_returns(world: World, folder: Path) -> dict[str, tuple[str, str]]:
+    """One refused file per rule; returns {file name: (column, words the expected text must contain)}."""
+    from dagster_project.lib.returns.spec import RETURNS
+
+    truth = build_returns(world)
+    closed = world.with_role("closed_school")
+    register = [dict(r) for r in truth.files[f"causing_concern_register_{REVIEW_MEETINGS[-1]}.csv"]]
+    overrides = [dict(r) for r in truth.files[f"category_overrides_{REVIEW_MEETINGS[4]}.csv"]]
+    visits = [dict(r) for r in truth.files[f"visits_{REVIEW_MEETINGS[-1]}.csv"]][:20]
+    cases: dict[str, tuple[str, list[dict[str, object]], str, str]] = {}
+    late = "2026-03-05"
+
+    def bad(name: str, rows: list[dict[str, object]], column: str, expected: str, *, as_at: str = late) -> None:
+        cases[f"{name}_{as_at}.csv"] = (name, rows, column, expected)
+
+    bad("causing_concern_register", [{**register[0], "urn": 999999}, *register[1:]], "urn", "school in LA")
+    bad("visits", [{**visits[0], "urn": closed.urn, "visit_date": "2023-11-01"}, *visits[1:]], "visit_date", "was open")
+    bad("visits", [*visits, dict(visits[0])], "urn", "no duplicate entry", as_at="2026-03-06")
+    bad(
+        "category_overrides",
+        [{**overrides[0], "decided_on": "2026-03-30"}, *overrides[1:]],
+        "decided_on",
+        "not in the future",
+    )
+    bad(
+        "category_overrides",
+        [{**overrides[0], "support_category": "VERY_GOOD"}, *overrides[1:]],
+        "support_category",
+        "one of",
+        as_at="2026-03-07",
+    )
+    bad(
+        "category_overrides",
+        [{**overrides[0], "rationale": ""}, *overrides[1:]],
+        "rationale",
+        "an override must say why",
+        as_at="2026-03-08",
+    )
+    bad(
+        "causing_concern_register",
+        [{**register[0], "lead_professional": "Jo Nobody"}, *register[1:]],
+        "lead_professional",
+        "advisers return",
+        as_at="2026-03-06",
+    )
+    bad(
+        "causing_concern_register",
+        [{**register[0], "key_concerns": "Concern. " * 150}, *register[1:]],
+        "key_concerns",
+        "at most 1000",
+        as_at="2026-03-07",
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    expected = {}
+    for file_name, (name, rows, column, words) in cases.items():
+        (folder / file_name).write_bytes(_csv_bytes(rows, RETURNS[name].column_names))
+        expected[file_name] = (column, words)
+    return expected

@@ -1,0 +1,44 @@
+{#- Narrowing the gap: each open LA school's disadvantaged gap (its disadvantaged pupils against national other
+    pupils, DfE definition) for every year, with the number of disadvantaged pupils for disclosure control. -#}
+with
+
+schools as (
+
+    select * from {{ ref('dim_school') }}
+    where is_la_school
+        and is_open
+        and governance in ('maintained', 'academy')
+
+),
+
+gaps as (
+
+    select * from {{ ref('fct_disadvantaged_gap') }}
+    where geography_level = 'school'
+
+),
+
+final as (
+
+    select
+        gaps.urn,
+        schools.school_name,
+        schools.phase,
+        gaps.academic_year,
+        gaps.key_stage,
+        gaps.measure_code,
+        gaps.measure_name,
+        gaps.unit,
+        gaps.disadvantaged_pupils,
+        gaps.disadvantaged_value,
+        gaps.disadvantaged_value_reason,
+        gaps.national_other_value,
+        gaps.disadvantaged_gap,
+        gaps.data_version
+    from gaps
+    inner join schools
+        on schools.urn = gaps.urn
+
+)
+
+select * from final

@@ -1,0 +1,1 @@
+{{ returns_versioned_rows('causing_concern_register', ['urn', 'date_added', 'key_concerns', 'support_offered', 'progress_and_actions', 'next_steps', 'lead_professional', 'last_reviewed_on', 'next_review_due'], in_force_only=false) }}

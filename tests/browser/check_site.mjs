@@ -1,0 +1,74 @@
+// Opens pages of the published site in headless Debian chromium (driven by playwright-core) and reports, as JSON
+// on stdout, for each page: broken links, broken images, console errors, and axe-core violations.
+//   node check_site.mjs <base-url> <screenshot-dir> <path> [<path> ...]
+// The first path whose name starts with "committee_report" is also saved as a full-page screenshot.
+import { readFileSync, mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { chromium } from "playwright-core";
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const [baseUrl, screenshotDir, ...pages] = process.argv.slice(2);
+const executablePath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+
+const browser = await chromium.launch({
+  executablePath,
+  headless: true,
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+});
+const results = [];
+try {
+  const context = await browser.newContext();
+  for (const pagePath of pages) {
+    const page = await context.newPage();
+    const consoleErrors = [];
+    page.on("console", (message) => {
+      if (message.type() === "error") consoleErrors.push(message.text());
+    });
+    page.on("pageerror", (error) => consoleErrors.push(String(error)));
+    const url = new URL(pagePath, baseUrl).href;
+    const response = await page.goto(url, { waitUntil: "load" });
+    const status = response ? response.status() : 0;
+
+    const links = await page.$$eval("a[href]", (anchors) => anchors.map((a) => a.href));
+    const brokenLinks = [];
+    for (const link of links) {
+      if (!link.startsWith(baseUrl)) {
+        if (!link.startsWith("#")) brokenLinks.push({ link, reason: "points outside the published site" });
+        continue;
+      }
+      const target = link.split("#")[0];
+      const reply = await context.request.get(target);
+      if (!reply.ok()) brokenLinks.push({ link, reason: `HTTP ${reply.status()}` });
+    }
+    const brokenImages = await page.$$eval("img", (images) =>
+      images.filter((img) => !img.complete || img.naturalWidth === 0).map((img) => img.getAttribute("alt") || img.src.slice(0, 80)),
+    );
+    const imagesWithoutAlt = await page.$$eval("img", (images) => images.filter((img) => !img.hasAttribute("alt")).length);
+
+    await page.addScriptTag({ content: axeSource });
+    const axe = await page.evaluate(async () => {
+      const outcome = await window.axe.run(document, { resultTypes: ["violations"] });
+      return outcome.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length, targets: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
+    });
+
+    if (path.basename(pagePath).startsWith("committee_report")) {
+      mkdirSync(screenshotDir, { recursive: true });
+      await page.screenshot({ path: path.join(screenshotDir, "committee_report.png"), fullPage: true });
+    }
+    results.push({ page: pagePath, status, links: links.length, brokenLinks, brokenImages, imagesWithoutAlt, consoleErrors, axe });
+    await page.close();
+  }
+} finally {
+  await browser.close();
+}
+process.stdout.write(JSON.stringify(results, null, 2));

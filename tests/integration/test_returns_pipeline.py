@@ -1,0 +1,189 @@
+"""The LA returns through the whole pipeline: the history answers the team's questions on the generated returns,
+overrides and capacity judgements reach the categorisation, free text stays restricted, and a refused file changes
+nothing. Expectations come from what the returns generator planted (`build_returns`)."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+
+import dagster as dg
+import duckdb
+import pytest
+
+from dagster_project.synthetic import DEFAULT_SEED, build_world
+from dagster_project.synthetic.returns import build_returns, write_bad_returns
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def world():
+    return build_world(DEFAULT_SEED, "la")
+
+
+@pytest.fixture(scope="module")
+def truth(world):
+    return build_returns(world)
+
+
+@pytest.fixture(scope="module")
+def warehouse(materialized, pipeline_settings):
+    with duckdb.connect(str(pipeline_settings.duckdb_path), read_only=True) as conn:
+        yield conn
+
+
+def test_every_generated_return_is_accepted_and_its_check_passes(materialized, warehouse, truth):
+    statuses = dict(warehouse.execute("select original_name, status from returns_file_manifest").fetchall())
+    assert statuses == {name: "accepted" for name in truth.files}
+    checks = {
+        e.check_name: e.passed
+        for e in materialized.get_asset_check_evaluations()
+        if e.check_name.endswith("_files_accepted")
+    }
+    assert len(checks) == 7 and all(checks.values())
+
+
+@pytest.mark.parametrize("day", [date(2024, 2, 1), date(2025, 2, 1), date(2026, 2, 1)])
+def test_the_history_says_what_the_register_said_on_1_february(warehouse, truth, day):
+    urns = {
+        urn
+        for (urn,) in warehouse.execute(
+            """select urn from stg_returns__causing_concern_register_history
+               where valid_from <= ? and (valid_to is null or valid_to > ?)""",
+            [day, day],
+        ).fetchall()
+    }
+    assert urns == truth.register_on(day)
+
+
+def test_register_gives_months_on_register_and_reviews_this_term(warehouse, truth):
+    report_date, term_start, term_end = warehouse.execute(
+        "select report_date, term_start, term_end from int_report_term"
+    ).fetchone()
+    rows = warehouse.execute(
+        """select urn, date_added, months_on_register, reviews_this_term, is_reviewed_twice_this_term
+           from fct_causing_concern_register"""
+    ).fetchall()
+    in_force = truth.register_versions[max(truth.register_versions)]
+    assert {r[0] for r in rows} == set(in_force)
+    for urn, date_added, months, reviews, twice in rows:
+        entry = truth.register_entries[urn]
+        assert date_added == entry.date_added
+        whole_months = (report_date.year - date_added.year) * 12 + report_date.month - date_added.month
+        assert months == whole_months - (1 if report_date.day < date_added.day else 0)
+        reviewed = {
+            version[urn]
+            for version in truth.register_versions.values()
+            if urn in version and term_start <= version[urn] <= min(term_end, report_date)
+        }
+        assert (reviews, twice) == (len(reviewed), len(reviewed) >= 2)
+    missed = next(r for r in rows if r[0] == truth.missed_review_urn)
+    assert missed[4] is False, "the planted postponed review leaves one school reviewed once this term"
+
+
+def test_history_says_who_changed_a_category_and_why(warehouse, truth):
+    changes = warehouse.execute(
+        """select urn, return_as_at, change_type, previous_support_category, support_category, approved_by, rationale
+           from int_category_override_changes order by return_as_at, urn"""
+    ).fetchall()
+    expected = []
+    previous: dict = {}
+    for as_at in sorted(truth.override_versions):
+        decisions = truth.override_versions[as_at]
+        for urn in sorted(set(decisions) | set(previous)):
+            now, before = decisions.get(urn), previous.get(urn)
+            if now == before:
+                continue
+            kind = "added" if before is None else "withdrawn" if now is None else "changed"
+            expected.append(
+                (
+                    urn,
+                    as_at,
+                    kind,
+                    before and before.support_category,
+                    now and now.support_category,
+                    now and now.approved_by,
+                    now and now.rationale,
+                )
+            )
+        previous = decisions
+    assert changes == expected
+    assert any(c[2] == "changed" for c in changes)
+
+
+def test_overrides_win_and_are_shown_with_their_rationale(warehouse, truth):
+    for urn, decision in truth.overrides_in_force().items():
+        category, reasons = warehouse.execute(
+            "select support_category, reasons from fct_school_support_category where urn = ?", [urn]
+        ).fetchone()
+        assert category == decision.support_category
+        assert decision.rationale in reasons and decision.approved_by in reasons
+
+
+def test_capacity_judgements_decide_the_ri_categories(warehouse, truth, world):
+    secure = world.with_role("ri_twice")
+    assert truth.capacity[secure.urn][0] == "secure"
+    assert warehouse.execute(
+        "select support_category, capacity_state from fct_school_support_category where urn = ?", [secure.urn]
+    ).fetchone() == ("RI_CAPACITY_SECURE", "secure")
+
+
+def test_adviser_free_text_never_reaches_a_published_output(materialized, pipeline_settings, truth):
+    published = "".join(
+        p.read_text(encoding="utf-8", errors="ignore")
+        for p in pipeline_settings.published_dir.rglob("*")
+        if p.is_file() and p.suffix in (".html", ".csv", ".md", ".json", ".txt")
+    )
+    free_text = {
+        str(row[column])
+        for rows in truth.files.values()
+        for row in rows
+        for column in (
+            "rationale",
+            "key_concerns",
+            "support_offered",
+            "progress_and_actions",
+            "next_steps",
+            "outcome_summary",
+        )
+        if row.get(column)
+    }
+    assert free_text and not [text for text in free_text if text in published]
+
+
+def test_a_refused_register_leaves_the_accepted_version_in_force(materialized, pipeline_settings, world, tmp_path):
+    from dagster_project.definitions import build_definitions
+    from dagster_project.lib.returns.errors import error_report_path
+    from tests.conftest import settings_for
+
+    settings = settings_for(tmp_path / "data")
+    settings.data_dir.mkdir(parents=True)
+    shutil.copyfile(pipeline_settings.duckdb_path, settings.duckdb_path)
+    shutil.copytree(pipeline_settings.data_dir / "returns", settings.data_dir / "returns")
+    bad = [n for n in write_bad_returns(world, tmp_path / "bad") if n.startswith("causing_concern_register")][0]
+    shutil.copyfile(tmp_path / "bad" / bad, settings.data_dir / "returns" / bad)
+
+    def register(conn):
+        return conn.execute(
+            "select return_version, urn, key_concerns from raw_returns__causing_concern_register order by all"
+        ).fetchall()
+
+    with duckdb.connect(str(settings.duckdb_path), read_only=True) as conn:
+        before = register(conn)
+    definitions = build_definitions(settings)
+    asset = next(
+        a for a in definitions.assets if dg.AssetKey("raw_returns__causing_concern_register") in getattr(a, "keys", ())
+    )
+    result = dg.materialize(
+        [asset], resources=definitions.resources, instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+    )
+
+    assert result.success  # the run carries on with the accepted version
+    (check,) = result.get_asset_check_evaluations()
+    assert not check.passed and bad in check.metadata["refused_files"].value
+    assert error_report_path(settings.data_dir / "returns" / bad).exists()
+    with duckdb.connect(str(settings.duckdb_path), read_only=True) as conn:
+        assert register(conn) == before
+        (status,) = conn.execute("select status from returns_file_manifest where original_name = ?", [bad]).fetchone()
+    assert status == "refused"

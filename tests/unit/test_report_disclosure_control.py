@@ -1,0 +1,103 @@
+"""Disclosure control: no published figure about the configured number of pupils or fewer (default as DfE:
+5 or fewer), source suppression kept and shown as such, and the rule read from its data file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dagster_project.lib import disclosure_control as dc
+from dagster_project.lib.gap_report import gap_values
+from dagster_project.lib.xlsx_downloads import write_table_downloads
+
+
+@pytest.fixture
+def rule() -> dc.DisclosureRule:
+    return dc.load_rule(environ={})
+
+
+def test_default_threshold_is_dfe_5_or_fewer_pupils_from_the_rule_file(rule: dc.DisclosureRule):
+    assert rule.max_suppressed_pupils == 5
+    assert "5 or fewer" in rule.source
+    assert rule.is_disclosive(5) and not rule.is_disclosive(6)
+
+
+def test_environment_overrides_the_threshold_and_rejects_nonsense(tmp_path: Path):
+    assert dc.load_rule(environ={dc.THRESHOLD_ENV: "10"}).max_suppressed_pupils == 10
+    with pytest.raises(dc.DisclosureRuleError, match="SI_SUPPRESSION_MAX_PUPILS='ten'"):
+        dc.load_rule(environ={dc.THRESHOLD_ENV: "ten"})
+    broken = tmp_path / "rule.yml"
+    broken.write_text("source: nothing\n", encoding="utf-8")
+    with pytest.raises(dc.DisclosureRuleError, match=r"rule\.yml.*max_suppressed_pupils"):
+        dc.load_rule(broken, environ={})
+
+
+@pytest.mark.parametrize(
+    ("value", "pupils", "reason", "expected_value", "expected_label"),
+    [
+        (45.0, 6, None, 45.0, None),  # six pupils: published
+        (45.0, 5, None, None, "suppressed: 5 or fewer pupils"),  # five: suppressed here
+        (45.0, 1, None, None, "suppressed: 5 or fewer pupils"),
+        (None, None, "SUPP", None, "suppressed at source (DfE)"),  # DfE's own suppression is kept as such
+        (None, 3, "SUPP", None, "suppressed at source (DfE)"),  # and wins over ours
+        (None, 40, "NP", None, None),  # other reasons are left to the report's reason words
+        (45.0, None, None, 45.0, None),  # no count published with the figure: DfE published it
+    ],
+)
+def test_control_suppresses_small_counts_and_keeps_source_suppression(
+    rule, value, pupils, reason, expected_value, expected_label
+):
+    controlled = dc.control(value, pupils, reason, rule)
+    assert controlled.value == expected_value
+    assert controlled.label == expected_label
+
+
+def _school_gaps() -> pd.DataFrame:
+    rows = []
+    # (urn, name, disadvantaged pupils, disadvantaged %, reason); national other pupils 70%
+    schools = [
+        (1, "Ashby Primary", 20, 40.0, None),
+        (2, "Tiny Primary", 4, 13.0, None),  # widest gap, but only 4 disadvantaged pupils
+        (3, "Source Primary", None, None, "SUPP"),
+        (4, "Broad Primary", 30, 60.0, None),
+    ]
+    for year, shift in (("2021-22", -5.0), ("2023-24", 0.0)):
+        for urn, name, pupils, value, reason in schools:
+            rows.append(
+                {
+                    "urn": urn,
+                    "school_name": name,
+                    "phase": "primary",
+                    "academic_year": year,
+                    "key_stage": "KS2",
+                    "measure_code": "ks2_rwm_expected_pct",
+                    "measure_name": "Reading, writing and maths: % meeting the expected standard",
+                    "unit": "percent",
+                    "disadvantaged_pupils": pupils,
+                    "disadvantaged_value": None if value is None else value + shift,
+                    "disadvantaged_value_reason": reason,
+                    "national_other_value": 70.0,
+                    "disadvantaged_gap": None if value is None else value + shift - 70.0,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def test_gap_report_neither_shows_nor_ranks_a_school_with_5_or_fewer_disadvantaged_pupils(rule, tmp_path: Path):
+    comparisons = pd.DataFrame(columns=["pupil_group", "academic_year", "key_stage", "measure_code"])
+    values = gap_values(comparisons, _school_gaps(), "Kingsmere", rule)
+    section = values["school_sections"][0]
+    assert [row["school_name"] for row in section["widest"]] == ["Ashby Primary", "Broad Primary"]
+    assert section["widest"][0]["gap"] == "\u221230"
+    assert section["left_out"] == 2  # Tiny (small count) and Source (suppressed at source)
+    assert "2 schools with 2023-24 results are not listed" in section["left_out_sentence"]
+    assert "Tiny Primary" not in [row["school_name"] for row in section["closing"]]
+    # the Excel downloads carry exactly what the page shows
+    downloads = write_table_downloads(values["tables"], tmp_path, "narrowing_the_gap")
+    from dagster_project.lib.published_scan import published_text
+
+    workbook_text = "".join(published_text(path) for path in downloads)
+    assert "Ashby Primary" in workbook_text
+    assert "Tiny Primary" not in workbook_text and "\u221257" not in workbook_text

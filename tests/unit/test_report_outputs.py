@@ -1,0 +1,277 @@
+"""Every report, rendered by its Dagster asset from the bundled LA: published reports in the published folder
+with their Excel downloads and the site index, restricted ones only under the restricted folder, figures that
+match the marts (asserted by value), a clean published-tree scan, and hostile school names printed as text."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dagster_project.lib import booklets, causing_concern_register, gap_report, inspection_briefing
+from dagster_project.lib.published_scan import RESTRICTED_FIELD_NAMES, restricted_values, scan_published_tree
+from dagster_project.lib.report_text import format_date, format_difference, format_measure
+from dagster_project.lib.site_builder import published_reports
+
+pytestmark = pytest.mark.slow
+HOSTILE = "<script>alert(1)</script> & Sons | Primary"
+
+
+def _text(path: Path) -> str:
+    html = path.read_text(encoding="utf-8")
+    body = html.split("<body>", 1)[1]
+    body = re.sub(r'src="data:[^"]+"', "", body)
+    return (
+        re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+    )
+
+
+def _one(folder: Path, pattern: str) -> Path:
+    found = sorted(folder.glob(pattern))
+    assert len(found) == 1, f"expected one {pattern} in {folder}, found {found}"
+    return found[0]
+
+
+@pytest.fixture(scope="module")
+def warehouse(materialized, pipeline_settings) -> Path:
+    return pipeline_settings.duckdb_path
+
+
+@pytest.fixture(scope="module")
+def published(materialized, pipeline_settings) -> Path:
+    return pipeline_settings.published_dir
+
+
+@pytest.fixture(scope="module")
+def restricted(materialized, pipeline_settings) -> Path:
+    return pipeline_settings.restricted_dir
+
+
+def _query(warehouse: Path, sql: str, *parameters):
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        return connection.execute(sql, list(parameters)).fetchall()
+
+
+def test_published_reports_are_html_and_pdf_and_restricted_ones_are_not_published(published, restricted):
+    for folder in ("committee_report", "inspection_briefing", "narrowing_the_gap"):
+        page = _one(published / folder, "*.html")
+        assert page.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
+    register = _one(restricted / "causing_concern_register", "*.html")
+    assert register.with_suffix(".pdf").is_file() and register.with_suffix(".xlsx").is_file()
+    assert list(restricted.glob("booklets/*/*.pdf"))
+    published_names = {p.name for p in published.rglob("*")}
+    assert not {p.name for p in restricted.rglob("*") if p.is_file()} & published_names
+    assert not list(published.rglob("*register*")) and not list(published.rglob("*booklet*"))
+
+
+def test_index_links_every_published_report_and_an_xlsx_download_of_each_table(published):
+    index = (published / "index.html").read_text(encoding="utf-8")
+    links = set(re.findall(r'href="([^"]+)"', index)) - {"data:,"}
+    pages = {p.relative_to(published).as_posix() for p in published.glob("*/*.html")}
+    pdfs = {p.relative_to(published).as_posix() for p in published.glob("*/*.pdf")}
+    workbooks = {p.relative_to(published).as_posix() for p in published.glob("downloads/*/*.xlsx")}
+    assert pages | pdfs | workbooks == links
+    reports = published_reports(published)
+    assert {r.section for r in reports} == {
+        "Termly committee report",
+        "Monthly inspection briefing",
+        "Narrowing the gap",
+    }
+    committee = next(r for r in reports if r.section == "Termly committee report")
+    assert {"Inspections this term", "Support categories", "Trends KS2"} <= {name for name, _ in committee.downloads}
+
+
+def test_published_tree_holds_no_restricted_field_name_or_value(published, warehouse):
+    values = restricted_values(warehouse)
+    assert len(values) > 5, "the scan needs restricted values to look for"
+    assert scan_published_tree(published, values) == []
+
+
+def test_the_scan_finds_a_restricted_value_planted_in_a_published_page(published, warehouse, tmp_path):
+    copy = tmp_path / "published"
+    shutil.copytree(published, copy)
+    leaked = sorted(restricted_values(warehouse))[0]
+    page = _one(copy / "committee_report", "*.html")
+    page.write_text(page.read_text(encoding="utf-8").replace("</main>", f"<p>{leaked}</p></main>"), encoding="utf-8")
+    (copy / "notes.csv").write_text("urn,lead_professional\n1,someone\n", encoding="utf-8")
+    findings = scan_published_tree(copy, [leaked])
+    assert {(f.path.name, f.kind) for f in findings} == {(page.name, "restricted value"), ("notes.csv", "field name")}
+    assert "lead_professional" in RESTRICTED_FIELD_NAMES
+
+
+def test_committee_report_figures_match_the_marts(published, warehouse):
+    text = _text(_one(published / "committee_report", "*.html"))
+    ((value, national, unit),) = _query(
+        warehouse,
+        "select la_value, national_value, unit from rpt_committee__la_headlines "
+        "where measure_code = 'ks2_rwm_expected_pct' order by academic_year desc limit 1",
+    )
+    measure = "Reading, writing and maths: % meeting the expected standard"
+    assert f"{measure} {format_measure(value, unit)} {format_measure(national, unit)}" in text
+    ((concern,),) = _query(warehouse, "select count(*) from fct_school_support_category where is_causing_concern")
+    assert f"There are {concern} schools causing concern" in text
+    ((region,),) = _query(
+        warehouse,
+        """
+        with region as (select region_name from rpt_report__la_measures
+                        where la_code = (select la_code from rpt_committee__report_context) limit 1)
+        select sum(value * pupils) / sum(pupils) from rpt_report__la_measures
+        where geography_level = 'la' and pupil_group = 'all' and measure_code = 'ks2_rwm_expected_pct'
+          and academic_year = (select max(academic_year) from rpt_report__la_measures where key_stage = 'KS2')
+          and region_name = (select region_name from region) and value is not null
+        """,
+    )
+    assert re.search(
+        rf"Reading, writing and maths: % meeting the expected standard( \S+){{4}} {format_measure(region, 'percent')}",
+        text,
+    )
+    for (name,) in _query(warehouse, "select school_name from rpt_committee__inspections_this_term"):
+        assert name in text
+
+
+def test_inspection_briefing_lists_every_report_published_in_the_previous_month(published, warehouse):
+    page = _one(published / "inspection_briefing", "*.html")
+    text = _text(page)
+    rows = _query(
+        warehouse,
+        """
+        select school.school_name, history.publication_date
+        from int_school_inspection_history as history
+        join dim_school as school using (urn)
+        where history.generations_back = 0 and school.is_la_school and school.governance in ('maintained', 'academy')
+          and date_trunc('month', history.publication_date)
+              = date_trunc('month', (select max(ofsted_as_at_date) from stg_ofsted__inspections)) - interval 1 month
+        """,
+    )
+    assert rows, "the bundled data has inspections in the briefing month"
+    for name, published_on in rows:
+        assert f"{name} " in text and format_date(published_on) in text
+    noun = "report was" if len(rows) == 1 else "reports were"
+    assert f"{len(rows)} Ofsted inspection {noun} published" in text
+
+
+def test_gap_report_la_gap_and_widest_school_gap_match_fct_disadvantaged_gap(published, warehouse):
+    text = _text(_one(published / "narrowing_the_gap", "*.html"))
+    ((year, gap, unit),) = _query(
+        warehouse,
+        "select academic_year, disadvantaged_gap, unit from fct_disadvantaged_gap where geography_level = 'la' "
+        "and la_code = (select la_code from rpt_committee__report_context) and measure_code = 'ks2_rwm_expected_pct' "
+        "order by academic_year desc limit 1",
+    )
+    assert f"In {year} the gap for disadvantaged pupils" in text and format_difference(gap, unit) in text
+    widest = _query(
+        warehouse,
+        "select school_name, disadvantaged_gap from rpt_gap__school_gaps where measure_code = 'ks2_rwm_expected_pct' "
+        "and academic_year = ? and disadvantaged_pupils > 5 and disadvantaged_value is not null "
+        "order by disadvantaged_gap, urn limit 1",
+        year,
+    )
+    name, school_gap = widest[0]
+    assert re.search(rf"{re.escape(name)} \d+ \d+ \d+% {format_difference(school_gap, 'percent')}", text)
+
+
+def test_register_lists_the_register_schools_with_their_fields(restricted, warehouse):
+    text = _text(_one(restricted / "causing_concern_register", "*.html"))
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        frame, source = causing_concern_register.load_register(connection)
+    assert len(frame) > 0
+    for row in frame.to_dict("records"):
+        assert f"{row['school_name']} (URN {int(row['urn'])})" in text
+    for heading in ("Key concerns", "Support offered", "Next steps", "Lead professional", "Months on register"):
+        assert heading in text
+    if source == causing_concern_register.REGISTER_TABLE:
+        lead = frame["lead_professional"].dropna().iloc[0]
+        assert lead in text
+
+
+def test_one_booklet_per_maintained_school_with_its_own_figures(restricted, warehouse):
+    ((expected,),) = _query(
+        warehouse, "select count(*) from dim_school where is_la_school and is_maintained and is_open"
+    )
+    pages = sorted(restricted.glob("booklets/*/*.html"))
+    assert len(pages) == expected == len(sorted(restricted.glob("booklets/*/*.pdf")))
+    urn, name, year, value = _query(
+        warehouse,
+        """
+        select m.urn, s.school_name, m.academic_year, m.value
+        from rpt_booklet__measures m join rpt_booklet__schools s using (urn)
+        where m.measure_code = 'ks2_rwm_expected_pct' and m.pupil_group = 'all' and m.value is not null
+          and m.pupils > 5
+        order by m.academic_year desc, m.urn limit 1
+        """,
+    )[0]
+    page = _one(pages[0].parent, f"{urn}_*.html")
+    text = _text(page)
+    assert name in text and "Areas to investigate" in text and "95% confidence interval" in text
+    assert re.search(
+        rf"Reading, writing and maths: % meeting the expected standard( \S+)* {format_measure(value, 'percent')}", text
+    )
+    assert "Line chart of" in page.read_text(encoding="utf-8")  # trend chart alt text
+    others = _query(warehouse, "select school_name from rpt_booklet__schools where urn <> ? limit 5", urn)
+    assert not any(f"{other} " in text for (other,) in others if other not in name)
+
+
+def test_every_report_states_its_sources_versions_and_data_date(published, restricted):
+    pages = [*published.glob("*/*.html"), _one(restricted / "causing_concern_register", "*.html")]
+    pages.append(sorted(restricted.glob("booklets/*/*.html"))[0])
+    for page in pages:
+        text = _text(page)
+        assert "Data sources and versions" in text, page
+        assert "The data in this report is dated" in text, page
+        assert re.search(r"(provisional|revised|final)", text), page
+
+
+@pytest.fixture(scope="module")
+def hostile_warehouse(warehouse, tmp_path_factory) -> Path:
+    """A copy of the warehouse where every school report table names one school hostilely."""
+    copy = tmp_path_factory.mktemp("hostile") / "warehouse.duckdb"
+    shutil.copyfile(warehouse, copy)
+    with duckdb.connect(str(copy)) as connection:
+        (urn,) = connection.execute(
+            "select urn from rpt_inspection_briefing__inspections order by urn limit 1"
+        ).fetchone()
+        for table in (
+            "rpt_inspection_briefing__inspections",
+            "rpt_gap__school_gaps",
+            "rpt_booklet__schools",
+            "dim_school",
+        ):
+            connection.execute(f"update {table} set school_name = ? where urn = ?", [HOSTILE, urn])
+        connection.execute(
+            "update rpt_gap__school_gaps set school_name = ? where urn in "
+            "(select urn from rpt_gap__school_gaps order by disadvantaged_gap limit 1)",
+            [HOSTILE],
+        )
+        if connection.execute(
+            "select count(*) from information_schema.tables where table_name = 'fct_causing_concern_register'"
+        ).fetchone()[0]:
+            connection.execute("update fct_causing_concern_register set key_concerns = ?", [HOSTILE])
+    return copy
+
+
+def _assert_printed_as_text(page: Path) -> None:
+    html = page.read_text(encoding="utf-8")
+    assert "<script" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Sons | Primary" in html
+
+
+def test_hostile_school_names_render_as_text_in_every_report(hostile_warehouse, tmp_path):
+    briefing = inspection_briefing.build_inspection_briefing(hostile_warehouse, tmp_path / "p", engine="pandoc")
+    _assert_printed_as_text(briefing.html)
+    gaps = gap_report.build_gap_report(hostile_warehouse, tmp_path / "p", engine="pandoc")
+    _assert_printed_as_text(gaps.html)
+    register = causing_concern_register.build_register(hostile_warehouse, tmp_path / "r", engine="pandoc")
+    if register.source == causing_concern_register.REGISTER_TABLE:
+        _assert_printed_as_text(register.html)
+    (urn,) = _query(hostile_warehouse, "select urn from rpt_booklet__schools where school_name = ?", HOSTILE)[0] or (
+        None,
+    )
+    if urn is not None:
+        built = booklets.build_booklets(hostile_warehouse, tmp_path / "r", engine="pandoc", urns=[urn])
+        _assert_printed_as_text(built[0].html)

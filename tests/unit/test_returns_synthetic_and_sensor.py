@@ -1,0 +1,95 @@
+"""The generated Kingsmere returns pass every check; the deliberately bad ones are refused for their planted fault;
+the drop-folder sensor asks for a run only when a file is new or changed."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import dagster as dg
+import pytest
+
+from dagster_project.defs.returns.sensors import changed_files, returns_drop_folder_sensor
+from dagster_project.lib.returns.ingest import validate_return_file
+from dagster_project.lib.returns.reading import discover_return_files
+from dagster_project.lib.returns.references import ReferenceData, SchoolDates
+from dagster_project.lib.returns.spec import RETURNS
+from dagster_project.synthetic import KINGSMERE_CODE, build_world
+from dagster_project.synthetic.returns import (
+    LINK_ADVISERS,
+    NEW_ADVISER,
+    build_returns,
+    write_bad_returns,
+    write_returns,
+)
+from tests.unit.returns_fixtures import TODAY
+
+
+@pytest.fixture(scope="module")
+def world():
+    return build_world()
+
+
+@pytest.fixture(scope="module")
+def reference(world):
+    advisers = {"helen ashworth", "david okafor", NEW_ADVISER.lower(), *(a.lower() for a in LINK_ADVISERS)}
+    schools = {s.urn: SchoolDates(s.name, s.open_date, s.close_date) for s in world.kingsmere}
+    return ReferenceData(KINGSMERE_CODE, schools, frozenset(advisers))
+
+
+def test_generated_returns_are_all_accepted(world, reference, tmp_path):
+    write_returns(world, tmp_path, log=lambda _: None)
+    files = discover_return_files(tmp_path)
+    assert {f.return_name for f in files} == set(RETURNS)
+    for returned in files:
+        _, errors = validate_return_file(returned, RETURNS[returned.return_name], reference, today=TODAY)
+        assert errors == [], returned.path.name
+
+
+def test_each_deliberately_bad_return_is_refused_for_its_planted_fault(world, reference, tmp_path):
+    expected = write_bad_returns(world, tmp_path)
+    assert len(expected) >= 8
+    for returned in discover_return_files(tmp_path):
+        column, words = expected[returned.path.name]
+        _, errors = validate_return_file(returned, RETURNS[returned.return_name], reference, today=TODAY)
+        assert any(e.column == column and words in e.expected for e in errors), (returned.path.name, errors)
+
+
+def test_the_generator_plants_the_history_cases(world):
+    truth = build_returns(world)
+    assert truth.ri_without_judgement_urns, "an RI school with no capacity judgement yet"
+    assert truth.capacity[world.with_role("ri_twice").urn][0] == "secure"
+    declining = next(s for s in world.kingsmere if "declining_trend" in s.risks)
+    assert declining.urn in truth.register_on(date(2024, 2, 1))
+    assert declining.urn not in truth.register_on(date(2024, 3, 14))
+
+
+def test_changed_files_reports_new_and_changed_returns_by_sha256(tmp_path):
+    (tmp_path / "visits_2026-02-26.csv").write_text("a\n", encoding="utf-8")
+    (tmp_path / "notes.csv").write_text("x\n", encoding="utf-8")
+    (tmp_path / "visits_2026-02-26.csv.errors.csv").write_text("file\n", encoding="utf-8")
+    current, changed, unknown = changed_files(tmp_path, {})
+    assert changed == ["visits"] and unknown == ["notes.csv"] and list(current) == ["visits_2026-02-26.csv"]
+    assert changed_files(tmp_path, current)[1] == []
+    (tmp_path / "visits_2026-02-26.csv").write_text("b\n", encoding="utf-8")
+    assert changed_files(tmp_path, current)[1] == ["visits"]
+
+
+def test_the_sensor_requests_the_changed_return_and_its_downstream_once(tmp_path, monkeypatch, dbt_manifest):
+    from dagster_project.definitions import build_definitions
+    from tests.conftest import settings_for
+
+    monkeypatch.setenv("SI_DATA_DIR", str(tmp_path))
+    (tmp_path / "returns").mkdir()
+    (tmp_path / "returns" / "category_overrides_2026-02-26.csv").write_text("urn\n", encoding="utf-8")
+    definitions = build_definitions(settings_for(tmp_path))
+    with dg.instance_for_test() as instance:
+        context = dg.build_sensor_context(instance=instance, definitions=definitions)
+        result = returns_drop_folder_sensor(context)
+        (request,) = result.run_requests
+        keys = {k.to_user_string() for k in request.asset_selection}
+        assert "raw_returns__category_overrides" in keys and "fct_school_support_category" in keys
+        assert "raw_returns__visits" not in keys
+        again = dg.build_sensor_context(instance=instance, definitions=definitions, cursor=result.cursor)
+        assert isinstance(returns_drop_folder_sensor(again), dg.SkipReason)
+        assert list(json.loads(result.cursor)) == ["category_overrides_2026-02-26.csv"]
