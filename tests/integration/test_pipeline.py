@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from dagster_project.lib.source_files import discover_source_files
 from dagster_project.synthetic import DEFAULT_SEED, KINGSMERE_CODE, build_world
 
 pytestmark = pytest.mark.slow
@@ -46,8 +47,8 @@ def test_every_received_file_is_archived_unchanged_with_its_checksum(warehouse, 
     manifest = warehouse.execute(
         "select sha256, original_path, archived_path, status from ingest_file_manifest"
     ).fetchall()
-    sources = sorted(p for p in pipeline_settings.sources_dir.rglob("*.csv"))
-    assert len(manifest) == len(sources)
+    sources = discover_source_files(pipeline_settings.sources_dir)
+    assert {Path(original).resolve() for _, original, _, _ in manifest} == {f.path.resolve() for f in sources}
     for sha256, original, archived, status in manifest:
         assert status == "loaded"
         archived_bytes = Path(archived).read_bytes()

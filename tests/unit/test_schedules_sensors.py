@@ -155,25 +155,15 @@ def test_monthly_inspection_briefing_is_due_on_the_first_working_day_of_the_mont
     assert inspection_briefing_month_due(date(*day), load_working_calendar()) == due_month
 
 
-def test_monthly_inspection_briefing_requests_a_run_when_a_briefing_asset_exists(definitions):
-    @dg.asset(tags={"report": "inspection_briefing"}, group_name="reports")
-    def inspection_briefing() -> None:
-        return None
-
-    with_briefing = dg.Definitions.merge(definitions, dg.Definitions(assets=[inspection_briefing]))
-    due = evaluate_schedule(with_briefing, "monthly_inspection_briefing", at_london(2022, 1, 4))
-    not_due = evaluate_schedule(with_briefing, "monthly_inspection_briefing", at_london(2022, 1, 3))
+def test_monthly_inspection_briefing_requests_a_run_for_last_month_on_the_first_working_day(definitions):
+    due = evaluate_schedule(definitions, "monthly_inspection_briefing", at_london(2022, 1, 4))
+    not_due = evaluate_schedule(definitions, "monthly_inspection_briefing", at_london(2022, 1, 3))
 
     assert isinstance(due, dg.RunRequest)
     assert due.tags["si/briefing_month"] == "2021-12" and due.run_key == "inspection_briefing:2021-12"
     assert isinstance(not_due, dg.SkipReason) and "not the first working day" in not_due.skip_message
-
-
-def test_monthly_inspection_briefing_skips_with_a_reason_until_a_briefing_asset_exists(definitions):
-    result = evaluate_schedule(definitions, "monthly_inspection_briefing", at_london(2026, 9, 1))
-
-    assert isinstance(result, dg.SkipReason)
-    assert "briefing for 2026-08 due" in result.skip_message and "report=inspection_briefing" in result.skip_message
+    job = definitions.resolve_job_def("monthly_inspection_briefing")
+    assert dg.AssetKey("inspection_briefing") in job.asset_layer.selected_asset_keys
 
 
 def test_nightly_source_check_downloads_every_source_then_refreshes(definitions):

@@ -101,11 +101,9 @@ committee_report_job = dg.define_asset_job(
     description="Rebuild the dbt models the committee report reads and render it (data already ingested).",
 )
 
-# Any report asset tagged report=inspection_briefing (the monthly briefing to the DCS) and the models it reads.
-INSPECTION_BRIEFING = dg.AssetSelection.tag("report", "inspection_briefing")
 inspection_briefing_job = dg.define_asset_job(
     name="monthly_inspection_briefing",
-    selection=INSPECTION_BRIEFING.upstream() - dg.AssetSelection.groups("ingest"),
+    selection=dg.AssetSelection.assets("inspection_briefing").upstream() - dg.AssetSelection.groups("ingest"),
     description="Rebuild and render the monthly inspection briefing (inspections published last month).",
 )
 

@@ -75,7 +75,7 @@ def committee_report(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     group_name="reports",
     deps=[dg.AssetKey("rpt_inspection_briefing__inspections"), SOURCES],
     kinds={"quarto", "html", "pdf", "xlsx"},
-    tags={"report": "inspection_briefing"},  # the monthly_inspection_briefing job selects by this tag
+    tags={"report": "inspection_briefing"},
     description="Monthly inspection briefing for the Director of Children's Services (published): Ofsted reports "
     "published in the previous calendar month, outcomes and movement.",
 )
