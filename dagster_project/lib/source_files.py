@@ -93,7 +93,10 @@ def ees_file_version(path: Path) -> str | None:
     with Path(path).open("rb") as handle:
         head = [handle.readline(1 << 16) for _ in range(2)]
     text = b"".join(head).removeprefix(b"\xef\xbb\xbf").decode("cp1252", errors="replace")
-    rows = list(csv.reader(io.StringIO(text)))
+    try:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error:
+        return None
     if len(rows) < 2:
         return None
     header = [cell.strip().casefold() for cell in rows[0]]

@@ -288,6 +288,9 @@ def is_ees_file(path: Path) -> bool:
     with Path(path).open("rb") as handle:
         first = handle.readline(1 << 16)
     text = first.removeprefix(b"\xef\xbb\xbf").decode("cp1252", errors="replace")
-    headers = next(csv.reader([text]), [])
+    try:
+        headers = next(csv.reader([text]), [])
+    except csv.Error:  # binary, UTF-16, a workbook: the legacy reader says what the file is
+        return False
     keys = {" ".join(h.split()).casefold() for h in headers}
     return {"time_period", "geographic_level"} <= keys
