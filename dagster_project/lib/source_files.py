@@ -2,6 +2,8 @@
 
     gias/edubasealldataYYYYMMDD.csv, gias/links_edubasealldataYYYYMMDD.csv      data_version 'YYYY-MM-DD'
     ks2/<YYYY-YY>/england_ks2<final|revised|provisional>.csv (ks4 likewise)      academic_year from the folder
+    ks2/<YYYY-YY>/ks2_school_attainment_data[_<version>][_vN.N].csv             EES tidy (2024-25 on); release
+    ks4/<YYYY-YY>/YYYYYY_performance_tables_schools_<version>[_vN.N].csv         from the name or `version` column
     census/<YYYY-YY>/england_census.csv                                          data_version 'final'
     ofsted/..._all_inspections_as_at_DD_Mon_YYYY.csv                        data_version 'as_at YYYY-MM-DD'
     ofsted/..._latest_inspections_as_at_DD_Mon_YYYY.csv                     data_version 'latest as_at YYYY-MM-DD'
@@ -15,6 +17,8 @@ that match no pattern are reported through `log` rather than ignored silently.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -29,6 +33,16 @@ CENSUS_DATA_VERSION = "final"
 
 _ACADEMIC_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
 _KEY_STAGE_FILE = re.compile(r"^england_(ks[24])(final|revised|provisional)\.csv$", re.IGNORECASE)
+# Tidy EES school-level files (2024-25 onwards), named as DfE publishes them, with sap-public's optional
+# `_v<version>` suffix. KS2's name carries no release (the `version` column does); KS4's does.
+_EES_FILES = {
+    "ks2": re.compile(
+        r"^ks2_school_attainment_data(?:_(final|revised|provisional))?(?:_v\d+(?:\.\d+)*)?\.csv$", re.IGNORECASE
+    ),
+    "ks4": re.compile(
+        r"^\d{6}_performance_tables_schools_(final|revised|provisional)(?:_v\d+(?:\.\d+)*)?\.csv$", re.IGNORECASE
+    ),
+}
 _CENSUS_FILE = re.compile(r"^england_census\.csv$", re.IGNORECASE)
 _GIAS_FILE = re.compile(r"^(links_)?edubasealldata(\d{8})\.csv$", re.IGNORECASE)
 _OFSTED_FILE = re.compile(r"(all|latest)_inspections.*_as_at_(\d{1,2})_([A-Za-z]+)_(\d{4})\.csv$", re.IGNORECASE)
@@ -69,6 +83,27 @@ def validate_academic_year(text: str) -> str:
 def data_version_rank(version: str | None) -> int:
     """Order of a performance-table version within a year (provisional < revised < final)."""
     return DATA_VERSIONS.index(version) if version in DATA_VERSIONS else -1
+
+
+def ees_file_version(path: Path) -> str | None:
+    """The release named in an EES file's `version` column (first data row), for file names without one.
+
+    None when it cannot be read: the parser then refuses the file with the reason.
+    """
+    with Path(path).open("rb") as handle:
+        head = [handle.readline(1 << 16) for _ in range(2)]
+    text = b"".join(head).removeprefix(b"\xef\xbb\xbf").decode("cp1252", errors="replace")
+    try:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error:
+        return None
+    if len(rows) < 2:
+        return None
+    header = [cell.strip().casefold() for cell in rows[0]]
+    if "version" not in header or len(rows[1]) <= header.index("version"):
+        return None
+    version = rows[1][header.index("version")].strip().casefold()
+    return version if version in DATA_VERSIONS else None
 
 
 def gias_extract_date(file_name: str) -> str:
@@ -114,10 +149,17 @@ def discover_source_files(root: Path, log: Callable[[str], None] | None = None) 
     for key_stage in ("ks2", "ks4"):
         for year_dir, csv_file in _year_files(root / key_stage):
             match = _KEY_STAGE_FILE.match(csv_file.name)
+            ees = _EES_FILES[key_stage].match(csv_file.name)
             if match and match.group(1).lower() == key_stage:
                 found.append(SourceFile(key_stage, csv_file, year_dir, match.group(2).lower()))
+            elif ees:
+                version = ees.group(1).lower() if ees.group(1) else ees_file_version(csv_file)
+                found.append(SourceFile(key_stage, csv_file, year_dir, version))
             else:
-                warn(f"ignored {csv_file}: not an england_{key_stage}<final|revised|provisional>.csv file")
+                warn(
+                    f"ignored {csv_file}: not an england_{key_stage}<final|revised|provisional>.csv file "
+                    "or an EES school-level file"
+                )
     for year_dir, csv_file in _year_files(root / "census"):
         if _CENSUS_FILE.match(csv_file.name):
             found.append(SourceFile("census", csv_file, year_dir, CENSUS_DATA_VERSION))

@@ -8,13 +8,13 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from . import absence, census, gias, ks2, ks4, neighbours, ofsted
+from . import absence, census, ees, gias, ks2, ks4, neighbours, ofsted
 from .outcomes import simulate
-from .world import ACADEMIC_YEARS, DEFAULT_SEED, GENERATOR_VERSION, GIAS_EXTRACT_DATE, build_world
+from .world import ACADEMIC_YEARS, DEFAULT_SEED, EES_YEARS, GENERATOR_VERSION, GIAS_EXTRACT_DATE, build_world
 from .writers import write_csv, write_links_csv
 
 MARKER = ".generated.json"
-DATA_VERSIONS = {"2021-22": "final", "2022-23": "final", "2023-24": "revised"}
+DATA_VERSIONS = {"2021-22": "final", "2022-23": "final", "2023-24": "revised", "2024-25": "revised"}
 CP1252_YEARS = {("ks2", "2023-24")}  # DfE published this one in Windows-1252, the others UTF-8 with BOM
 
 
@@ -81,6 +81,17 @@ def generate(out: Path, seed: int, scale: str, log: Callable[[str], None] = prin
                 lambda p, y=year: write_csv(p, census.HEADER, census.rows(world, y), encoding="utf-8-sig"),
             )
         )
+    for year in EES_YEARS:  # 2024-25 onwards: KS2 and KS4 only in the tidy EES layout
+        version = DATA_VERSIONS[year]
+        for stage in ("ks2", "ks4"):
+            jobs.append(
+                (
+                    f"{stage}/{year}/{ees.file_name(stage, year, version)}",
+                    lambda p, s=stage, y=year, v=version: write_csv(
+                        p, ees.header(s), ees.rows(s, world, results, y, v), encoding="utf-8"
+                    ),
+                )
+            )
     written: dict[str, int] = {}
     files: dict[str, dict[str, object]] = {}
     for relative, job in jobs:

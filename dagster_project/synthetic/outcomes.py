@@ -13,15 +13,16 @@ import random
 from dataclasses import dataclass
 from datetime import date
 
-from .world import ACADEMIC_YEARS, School, World, stream
+from .world import RESULT_YEARS, School, World, stream
 
 # Published national figures the simulation is calibrated to (state-funded, England).
 KS2_BASE_LOGIT = {  # (other, disadvantaged) intercepts for % meeting expected standard in RWM
     "2021-22": (0.73, -0.10),
     "2022-23": (0.77, -0.10),
     "2023-24": (0.82, -0.02),
+    "2024-25": (0.84, 0.0),
 }
-KS4_ATT8_BASE = {"2021-22": (53.4, 39.0), "2022-23": (50.9, 36.5), "2023-24": (50.6, 36.1)}
+KS4_ATT8_BASE = {"2021-22": (53.4, 39.0), "2022-23": (50.9, 36.5), "2023-24": (50.6, 36.1), "2024-25": (50.9, 36.3)}
 KS4_FSM_FACTOR = 0.85  # secondary cohorts are less often disadvantaged than primary ones (27% v 31%)
 KS2_PROGRESS_SD = {
     "read": 6.0,
@@ -168,7 +169,7 @@ def _cohort(rng: random.Random, base: int) -> int:
 
 
 def _year_index(year: str) -> int:
-    return ACADEMIC_YEARS.index(year)
+    return RESULT_YEARS.index(year)
 
 
 def _ks2(seed: int, school: School, year: str) -> KS2Result:
@@ -186,9 +187,9 @@ def _ks2(seed: int, school: School, year: str) -> KS2Result:
     dis_shift = 0.0
     yi = _year_index(year)
     if "declining_trend" in school.risks:
-        q += (0.9, 0.0, -0.9)[yi]
+        q += (0.9, 0.0, -0.9, -1.5)[yi]  # planted trends carry on into 2024-25
     if "widening_gap" in school.risks:
-        dis_shift = (0.2, -0.7, -1.5)[yi]
+        dis_shift = (0.2, -0.7, -1.5, -2.0)[yi]
     if "ks2_progress_below" in school.risks:
         q -= 1.3
     special = school.is_special
@@ -317,9 +318,9 @@ def _ks4(seed: int, school: School, year: str) -> KS4Result:
     if low_attaining:
         p8_true = -1.3 + 0.3 * school.quality
     if "p8_below" in school.risks:
-        p8_true = (-0.1, -0.65, -0.7)[yi]
-        att_other -= (1.0, 6.0, 6.5)[yi]
-        att_fsm -= (1.0, 6.0, 6.5)[yi]
+        p8_true = (-0.1, -0.65, -0.7, -0.75)[yi]
+        att_other -= (1.0, 6.0, 6.5, 7.0)[yi]
+        att_fsm -= (1.0, 6.0, 6.5, 7.0)[yi]
     if "serious_weaknesses" in school.roles:
         p8_true -= 0.35
     coverage_other = rng.uniform(0.9, 1.0)
@@ -380,7 +381,7 @@ def simulate(world: World) -> Results:
     """Every school-year result the performance tables publish (plus independents' national-only KS2)."""
     ks2: dict[tuple[str, int], KS2Result] = {}
     ks4: dict[tuple[str, int], KS4Result] = {}
-    for year in ACADEMIC_YEARS:
+    for year in RESULT_YEARS:
         ks2_day, ks4_day = test_day(year, 2), test_day(year, 4)
         for school in world.schools:
             if school.ks2_cohort > 0 and school.is_open_on(ks2_day):

@@ -14,13 +14,16 @@ from types import MappingProxyType
 
 from . import names
 
-GENERATOR_VERSION = "1.1.0"
+GENERATOR_VERSION = "1.2.0"  # 1.2: 2024-25 KS2/KS4 in the EES tidy layout
 DEFAULT_SEED = 20240901
 SCALES = ("la", "national")
 
 KINGSMERE_CODE = 991
 KINGSMERE_NAME = "Kingsmere"
 ACADEMIC_YEARS = ("2021-22", "2022-23", "2023-24")
+# Years whose KS2/KS4 school-level data DfE publishes only in the tidy EES layout (no census/absence here yet).
+EES_YEARS = ("2024-25",)
+RESULT_YEARS = (*ACADEMIC_YEARS, *EES_YEARS)
 OFSTED_AS_AT = date(2024, 8, 31)
 GIAS_EXTRACT_DATE = date(2024, 9, 6)
 FIRST_INSPECTION_DATE = date(2005, 9, 1)
@@ -279,6 +282,8 @@ def stream(seed: int, *parts: object) -> random.Random:
 
 __all__ = [
     "ACADEMIC_YEARS",
+    "EES_YEARS",
+    "RESULT_YEARS",
     "DEFAULT_SEED",
     "ESTABLISHMENT_TYPES",
     "GENERATOR_VERSION",

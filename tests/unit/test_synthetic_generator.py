@@ -33,6 +33,11 @@ KS4_FILES = {
     "2022-23": "ks4/2022-23/england_ks4final.csv",
     "2023-24": "ks4/2023-24/england_ks4revised.csv",
 }
+# 2024-25 onwards: DfE's tidy EES layout (UTF-8 without BOM); KS2 keeps DfE's version-less name.
+EES_FILES = {
+    "ks2": "ks2/2024-25/ks2_school_attainment_data.csv",
+    "ks4": "ks4/2024-25/202425_performance_tables_schools_revised.csv",
+}
 GIAS = "gias/edubasealldata20240906.csv"
 LINKS = "gias/links_edubasealldata20240906.csv"
 OFSTED = "ofsted/Management_information_-_state-funded_schools_-_all_inspections_as_at_31_Aug_2024.csv"
@@ -44,10 +49,11 @@ SN_CSV = "statistical_neighbours/sn_april_2021.csv"
 LA_CODES = "la_codes/la_code_list.csv"
 ABSENCE_FILES = {y: f"absence/{y}/england_abs.csv" for y in synthetic_absence.YEARS}
 CP1252 = {KS2_FILES["2023-24"], GIAS, LINKS, OFSTED, OFSTED_YTD_2025, OFSTED_YTD_2026, OFSTED_LATEST}
-NO_BOM = {SN_XLSX, SN_CSV, LA_CODES}  # the LAIT exports are plain UTF-8; the workbook is a zip
+NO_BOM = {SN_XLSX, SN_CSV, LA_CODES, *EES_FILES.values()}  # LAIT and EES files are plain UTF-8; xlsx is a zip
 EXPECTED_FILES = {
     *KS2_FILES.values(),
     *KS4_FILES.values(),
+    *EES_FILES.values(),
     GIAS,
     LINKS,
     OFSTED,
@@ -471,3 +477,16 @@ def test_la_code_list_names_every_fictional_la(out, world):
     assert {la.code for la in world.las} <= set(frame["la_code"])
     assert frame.loc[frame["la_code"] == 991, "la_name"].item() == "Kingsmere"
     assert frame.loc[frame["la_code"] == 1000, "la_type"].isna().all()
+
+
+def test_2024_25_is_only_in_the_ees_layout_with_every_area_and_ees_symbols(out):
+    for relative in EES_FILES.values():
+        rows = read(out, relative)
+        assert {r["time_period"] for r in rows} == {"202425"}
+        assert {r["version"] for r in rows} == {"Revised"}
+        assert {r["geographic_level"] for r in rows} == {"School", "Local authority", "National"}
+        # identifiers are blank where they do not apply (a national row has no LA); indicators never are
+        indicators = list(rows[0])[list(rows[0]).index("pupil_count") :]
+        cells = {r[name] for r in rows for name in indicators}
+        assert {"c", "z"} <= cells and not cells & {"SUPP", "NA", "NP", "", " "}
+    assert not (out / "ks2" / "2024-25" / "england_ks2revised.csv").exists()

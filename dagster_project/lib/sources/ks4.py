@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from dagster_project.lib.sources import _ees_tidy, ees_layouts
 from dagster_project.lib.sources import _performance_tables as pt
 from dagster_project.lib.sources._fields import SourceSpec
 
@@ -52,6 +53,15 @@ COLUMNS = pt.source_columns(MEASURES)
 
 def parse(path: Path, *, academic_year: str | None = None, data_version: str | None = None) -> pd.DataFrame:
     """Every row (all RECTYPEs) of a KS4 file as raw_ks4 columns, without loaded_at."""
+    if ees_layouts.is_ees_file(path):  # tidy EES layout, 2024-25 onwards
+        return _ees_tidy.parse_ees_table(
+            path,
+            layout=ees_layouts.KS4,
+            schema=SCHEMA,
+            measures=MEASURES,
+            academic_year=academic_year,
+            data_version=data_version,
+        )
     return pt.parse_performance_table(
         path,
         record_types=RECORD_TYPES,
