@@ -11,7 +11,6 @@ template in its own temporary folder, two at a time (concurrent.futures; the wor
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 import yaml
+from slugify import slugify
 
 from dagster_project.lib import rendering
 from dagster_project.lib.disclosure_control import DisclosureRule, control, load_rule
@@ -176,7 +176,7 @@ def build_booklets(
 
 
 def booklet_stem(urn: int, school_name: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", school_name.lower()).strip("-")[:60] or "school"
+    slug = slugify(school_name, max_length=60) or "school"
     return f"{urn}_{slug}"
 
 

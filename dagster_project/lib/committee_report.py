@@ -8,13 +8,13 @@ and PDF: the only date in either is the data date (term end), which also fixes t
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pandas as pd
+from slugify import slugify
 
 from dagster_project.lib import rendering
 from dagster_project.lib.category_movement import (
@@ -268,7 +268,7 @@ def committee_document(tables: CommitteeTables, rule: DisclosureRule) -> Committ
 
 def term_slug(report_term: str) -> str:
     """'Summer 2024' -> 'summer-2024' (file names)."""
-    slug = re.sub(r"[^a-z0-9]+", "-", report_term.lower()).strip("-")
+    slug = slugify(report_term)
     if not slug:
         raise ReportDataError(f"report_term {report_term!r} gives an empty file name.")
     return slug

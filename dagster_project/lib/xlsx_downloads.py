@@ -9,13 +9,14 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
+from slugify import slugify
 
 DOWNLOADS_SUBDIR = "downloads"
 EXCEL_SHEET_NAME_LIMIT = 31
 
 
 def table_slug(name: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    slug = slugify(name)
     if not slug:
         raise ValueError(f"Table name {name!r} gives an empty file name.")
     return slug

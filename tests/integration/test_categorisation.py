@@ -234,7 +234,14 @@ def test_not_published_suppressed_and_no_data_stay_distinct_in_the_marts(warehou
     )
     assert {"published", "suppressed", "not published", "no data this year"} <= set(statuses)
     (not_published_years,) = warehouse.execute(
-        """select list(distinct academic_year) from fct_school_measure_comparison
+        """select list(distinct academic_year order by academic_year) from fct_school_measure_comparison
            where measure_code = 'ks2_reading_progress_score' and value_status = 'not published'"""
     ).fetchone()
-    assert not_published_years == ["2023-24"], "KS2 progress was not published for 2023-24 (no KS1 baseline)"
+    # The years DfE published KS2 results without progress (no KS1 baseline), per the availability seed.
+    (years_without_progress,) = warehouse.execute(
+        """select list(academic_year order by academic_year) from performance_table_availability
+           where key_stage = 'KS2' and school_level_published and not progress_measures_published
+             and academic_year in (select academic_year from raw_ks2)"""
+    ).fetchone()
+    assert years_without_progress == ["2023-24", "2024-25"]
+    assert not_published_years == years_without_progress

@@ -275,3 +275,9 @@ def test_hostile_school_names_render_as_text_in_every_report(hostile_warehouse, 
     if urn is not None:
         built = booklets.build_booklets(hostile_warehouse, tmp_path / "r", engine="pandoc", urns=[urn])
         _assert_printed_as_text(built[0].html)
+
+
+def test_booklet_file_names_transliterate_accented_school_names():
+    assert booklets.booklet_stem(900144, "St Thérèse's Catholic Primary School") == (
+        "900144_st-therese-s-catholic-primary-school"
+    )
