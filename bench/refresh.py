@@ -67,7 +67,7 @@ def main() -> int:
 
     settings = Settings.from_env()
     started = time.perf_counter()
-    ensure_generated(settings.sources_dir, scale=args.scale)
+    ensure_generated(settings.sources_dir, scale=args.scale, returns_dir=settings.returns_dir)
     generate_s = time.perf_counter() - started
     size_mib = sum(p.stat().st_size for p in settings.sources_dir.rglob("*") if p.is_file()) / 2**20
     print(f"generate ({args.scale}):      {generate_s:7.1f} s   {size_mib:.0f} MiB of source files")

@@ -23,7 +23,7 @@ def _ensure_sources(settings: Settings) -> None:
         print(f"==> using the data already in {settings.sources_dir} (no synthetic data generated)")
         return
     print(f"==> bundled synthetic LA (Kingsmere) in {settings.sources_dir}")
-    ensure_generated(settings.sources_dir)
+    ensure_generated(settings.sources_dir, returns_dir=settings.returns_dir)
 
 
 def _list_outputs(root: Path) -> list[Path]:

@@ -28,6 +28,7 @@ class Settings:
     quarantine_dir: Path
     published_dir: Path
     restricted_dir: Path
+    returns_dir: Path
     la_code: int
     quarto_path: str | None
 
@@ -47,6 +48,7 @@ class Settings:
             quarantine_dir=path("SI_QUARANTINE_DIR", data_dir / "quarantine"),
             published_dir=path("SI_PUBLISHED_DIR", data_dir / "published"),
             restricted_dir=path("SI_RESTRICTED_DIR", data_dir / "restricted"),
+            returns_dir=path("SI_RETURNS_DIR", data_dir / "returns"),
             la_code=int(env.get("SI_LA_CODE", DEFAULT_LA_CODE)),
             quarto_path=env.get("QUARTO_PATH") or None,
         )
@@ -62,6 +64,7 @@ class WarehouseResource(dg.ConfigurableResource):
     quarantine_dir: str
     published_dir: str
     restricted_dir: str
+    returns_dir: str
     la_code: int
     quarto_path: str | None = None
 
@@ -79,6 +82,7 @@ class WarehouseResource(dg.ConfigurableResource):
             quarantine_dir=str(settings.quarantine_dir),
             published_dir=str(settings.published_dir),
             restricted_dir=str(settings.restricted_dir),
+            returns_dir=str(settings.returns_dir),
             la_code=settings.la_code,
             quarto_path=settings.quarto_path,
         )

@@ -49,7 +49,7 @@ def pipeline_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     from dagster_project.synthetic import ensure_generated
 
     settings = settings_for(tmp_path_factory.mktemp("data"))
-    ensure_generated(settings.sources_dir)
+    ensure_generated(settings.sources_dir, returns_dir=settings.returns_dir)
     return settings
 
 

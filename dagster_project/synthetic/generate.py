@@ -43,8 +43,11 @@ def up_to_date(out: Path, seed: int, scale: str) -> bool:
     )
 
 
-def generate(out: Path, seed: int, scale: str, log: Callable[[str], None] = print) -> dict[str, int]:
-    """Write all files under `out`; returns {relative path: data rows}."""
+def generate(
+    out: Path, seed: int, scale: str, log: Callable[[str], None] = print, returns_dir: Path | None = None
+) -> dict[str, int]:
+    """Write all files under `out` and the LA's returns into `returns_dir` (default: `returns/` beside `out`);
+    returns {relative path: data rows}."""
     world = build_world(seed, scale)
     results = simulate(world)
     extract = GIAS_EXTRACT_DATE.strftime("%Y%m%d")
@@ -100,9 +103,9 @@ def generate(out: Path, seed: int, scale: str, log: Callable[[str], None] = prin
         written[relative] = count
         files[relative] = {"rows": count, "sha256": _sha256(path)}
         log(f"wrote {relative} ({count} rows)")
-    from .returns import write_synthetic_returns  # the LA's own returns, into the drop folder beside `out`
+    from .returns import write_returns
 
-    write_synthetic_returns(world, out, log)
+    write_returns(world, returns_dir or Path(out).resolve().parent / "returns", log)
     marker = {**_marker(seed, scale), "files": files}
     (out / MARKER).write_text(json.dumps(marker, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return written
@@ -163,11 +166,15 @@ def _national_jobs(world) -> list[tuple[str, Callable[[Path], int]]]:
 
 
 def ensure_generated(
-    out: Path, seed: int = DEFAULT_SEED, scale: str = "la", log: Callable[[str], None] = print
+    out: Path,
+    seed: int = DEFAULT_SEED,
+    scale: str = "la",
+    log: Callable[[str], None] = print,
+    returns_dir: Path | None = None,
 ) -> bool:
     """Generate unless `out` already holds this generator's output for `seed` and `scale`; True if written."""
     if up_to_date(out, seed, scale):
         log(f"{out} already holds generator {GENERATOR_VERSION} output for seed {seed}, scale {scale}: skipped")
         return False
-    generate(out, seed, scale, log)
+    generate(out, seed, scale, log, returns_dir)
     return True

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -375,12 +374,6 @@ def _csv_bytes(rows: list[dict[str, object]], header: list[str]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def returns_dir_for(sources_dir: Path) -> Path:
-    """SI_RETURNS_DIR, else ``returns/`` beside the sources folder (``$SI_DATA_DIR/returns`` by default)."""
-    configured = os.environ.get("SI_RETURNS_DIR")
-    return Path(configured) if configured else Path(sources_dir).resolve().parent / "returns"
-
-
 def write_returns(world: World, folder: Path, log: Callable[[str], None] = print) -> dict[str, int]:
     """Write the good returns into ``folder`` (the drop folder); returns {file name: rows}."""
     from dagster_project.lib.returns.spec import RETURNS
@@ -396,11 +389,6 @@ def write_returns(world: World, folder: Path, log: Callable[[str], None] = print
         written[name] = len(rows)
         log(f"wrote returns/{name} ({len(rows)} rows)")
     return written
-
-
-def write_synthetic_returns(world: World, sources_dir: Path, log: Callable[[str], None] = print) -> dict[str, int]:
-    """Hook for ``generate``: the good returns into the drop folder beside the sources."""
-    return write_returns(world, returns_dir_for(sources_dir), log)
 
 
 # --- deliberately bad files (tests only; never written to the default drop folder) --------------------------

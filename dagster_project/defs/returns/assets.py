@@ -5,7 +5,6 @@ refusal shows as the failed check ``<return>_files_accepted`` with the row-level
 in ``<file>.errors.csv`` beside the file), and stays red until a corrected file is dropped.
 """
 
-import os
 from datetime import date
 from pathlib import Path
 
@@ -15,17 +14,13 @@ from dagster_duckdb import DuckDBResource
 from dagster_project.defs.dbt.assets import DUCKDB_WRITER_POOL
 from dagster_project.lib.returns.errors import errors_markdown
 from dagster_project.lib.returns.ingest import ReturnIngestReport, ingest_return
-from dagster_project.lib.returns.reading import discover_return_files, returns_dir_from
+from dagster_project.lib.returns.reading import discover_return_files
 from dagster_project.lib.returns.references import ReferenceDataMissing, load_reference_data
 from dagster_project.lib.returns.spec import RETURNS, ReturnSpec
 from dagster_project.resources import WarehouseResource
 
 RETURNS_GROUP = "returns"
 CHECK_SUFFIX = "files_accepted"
-
-
-def returns_dir(warehouse: WarehouseResource) -> Path:
-    return returns_dir_from(Path(warehouse.data_dir), dict(os.environ))
 
 
 def _files_table(report: ReturnIngestReport) -> str:
@@ -83,7 +78,7 @@ def build_return_asset(spec: ReturnSpec) -> dg.AssetsDefinition:
     def _return_asset(
         context: dg.AssetExecutionContext, duckdb: DuckDBResource, warehouse: WarehouseResource
     ) -> dg.MaterializeResult:
-        folder = returns_dir(warehouse)
+        folder = Path(warehouse.returns_dir)
         files = [f for f in discover_return_files(folder) if f.return_name == spec.name]
         with duckdb.get_connection() as conn:
             try:

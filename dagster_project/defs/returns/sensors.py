@@ -2,14 +2,13 @@
 everything downstream of it (staging, categorisation, register)."""
 
 import json
-import os
 from pathlib import Path
 
 import dagster as dg
 
 from dagster_project.defs.returns.assets import RETURNS_GROUP
 from dagster_project.lib.archive import file_sha256
-from dagster_project.lib.returns.reading import discover_return_files, returns_dir_from
+from dagster_project.lib.returns.reading import discover_return_files
 from dagster_project.lib.returns.spec import RETURNS
 from dagster_project.resources import Settings
 
@@ -45,7 +44,7 @@ def changed_files(folder: Path, seen: dict[str, str]) -> tuple[dict[str, str], l
 )
 def returns_drop_folder_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
     settings = Settings.from_env()
-    folder = returns_dir_from(settings.data_dir, dict(os.environ))
+    folder = settings.returns_dir
     seen = json.loads(context.cursor) if context.cursor else {}
     current, changed, unknown = changed_files(folder, seen)
     for name in unknown:

@@ -26,11 +26,6 @@ class ReturnFile:
     as_at: date | None  # None when the date in the name is missing or not a date
 
 
-def returns_dir_from(data_dir: Path, env: dict[str, str]) -> Path:
-    """SI_RETURNS_DIR, else ``<data dir>/returns``."""
-    return Path(env["SI_RETURNS_DIR"]).resolve() if env.get("SI_RETURNS_DIR") else Path(data_dir) / "returns"
-
-
 def identify(path: Path) -> ReturnFile:
     """Which return a file is and its as-at date, from ``<return>_<YYYY-MM-DD>.csv|xlsx``."""
     match = _NAME.match(path.stem.lower())
