@@ -17,13 +17,15 @@ academic_year_partitions = dg.StaticPartitionsDefinition(load_academic_years())
 academic_year_backfill_policy = dg.BackfillPolicy.single_run()
 
 
+def range_tags(first: str, last: str) -> dict[str, str]:
+    """Run tags for one run over the academic years first..last (what a single-run backfill launches)."""
+    return {ASSET_PARTITION_RANGE_START_TAG: first, ASSET_PARTITION_RANGE_END_TAG: last}
+
+
 def all_years_tags() -> dict[str, str]:
     """Run tags for one run over every academic year: what `make run` and a full backfill materialise."""
     keys = academic_year_partitions.get_partition_keys()
-    return {
-        ASSET_PARTITION_RANGE_START_TAG: keys[0],
-        ASSET_PARTITION_RANGE_END_TAG: keys[-1],
-    }
+    return range_tags(keys[0], keys[-1])
 
 
 def partition_years(context: dg.AssetExecutionContext) -> list[str]:
