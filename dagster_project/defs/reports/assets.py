@@ -36,6 +36,9 @@ def _published_metadata(html: Path, pdf: Path, downloads: list[Path], engine: st
     return {
         "html": dg.MetadataValue.path(str(html)),
         "pdf": dg.MetadataValue.path(str(pdf)),
+        # Clickable in the asset page: open the rendered report in the browser that runs the UI.
+        "open_html": dg.MetadataValue.url(html.resolve().as_uri()),
+        "open_pdf": dg.MetadataValue.url(pdf.resolve().as_uri()),
         "xlsx_downloads": len(downloads),
         "engine": engine,
     }
