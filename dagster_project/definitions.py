@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from dagster_project.defs.dbt.assets import school_improvement_dbt_assets
+from dagster_project.defs.dbt.assets import dbt_asset_definitions
 from dagster_project.defs.ingest.assets import ingest_assets
 from dagster_project.defs.operations.downloads import download_sources, downstream_of_downloads, operations_jobs
 from dagster_project.defs.operations.jobs import refresh_all_job
@@ -22,7 +22,7 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
         assets=[
             download_sources,
             *downstream_of_downloads(ingest_assets),
-            school_improvement_dbt_assets,
+            *dbt_asset_definitions,
             *report_assets,
             *return_assets,
         ],

@@ -54,7 +54,9 @@ def pipeline_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 
 def materialize_everything(settings: Settings) -> dg.ExecuteInProcessResult:
+    """Every asset over every academic year in one run, as `make run` does."""
     from dagster_project.definitions import build_definitions
+    from dagster_project.defs.partitions import all_years_tags
 
     definitions = build_definitions(settings)
     return dg.materialize(
@@ -62,6 +64,7 @@ def materialize_everything(settings: Settings) -> dg.ExecuteInProcessResult:
         resources=definitions.resources,
         instance=dg.DagsterInstance.ephemeral(),
         raise_on_error=False,
+        tags=all_years_tags(),
     )
 
 

@@ -83,6 +83,7 @@ def test_a_new_ees_version_requests_one_run_for_exactly_that_dataset_and_year(de
     assert request.tags["si/dataset"] == "ks2" and request.tags["si/academic_year"] == "2024-25"
     assert request.tags["si/release"] == "1.1" and request.tags["si/source"] == "ks2_ees"
     assert request.run_key == f"ks2_ees/2024-25@ees:{EES_ID}|version:1.1"
+    assert request.partition_key == "2024-25"  # only that year's partition of raw_ks2 and the ks2 stg_ models
     selected = {key.to_user_string() for key in request.asset_selection}
     assert {"download_sources", "raw_ks2", "stg_ks2__school_results", "committee_report"} <= selected
     assert not {"raw_ks4", "raw_gias_establishments", "stg_ks4__school_results"} & selected
@@ -107,6 +108,7 @@ def test_the_requested_selection_is_a_valid_run_of_the_refresh_from_sources_job(
     assert len(result.run_requests) == 2
     for request in result.run_requests:
         assert set(request.asset_selection) <= set(job.asset_layer.executable_asset_keys)
+        assert job.partitions_def.has_partition_key(request.partition_key)
 
 
 def at_london(*args: int) -> datetime:
@@ -155,15 +157,22 @@ def test_monthly_inspection_briefing_is_due_on_the_first_working_day_of_the_mont
     assert inspection_briefing_month_due(date(*day), load_working_calendar()) == due_month
 
 
-def test_monthly_inspection_briefing_requests_a_run_for_last_month_on_the_first_working_day(definitions):
+def test_monthly_inspection_briefing_requests_last_months_briefing_on_its_first_working_day(definitions):
     due = evaluate_schedule(definitions, "monthly_inspection_briefing", at_london(2022, 1, 4))
     not_due = evaluate_schedule(definitions, "monthly_inspection_briefing", at_london(2022, 1, 3))
 
     assert isinstance(due, dg.RunRequest)
     assert due.tags["si/briefing_month"] == "2021-12" and due.run_key == "inspection_briefing:2021-12"
     assert isinstance(not_due, dg.SkipReason) and "not the first working day" in not_due.skip_message
-    job = definitions.resolve_job_def("monthly_inspection_briefing")
-    assert dg.AssetKey("inspection_briefing") in job.asset_layer.selected_asset_keys
+
+
+def test_the_briefing_schedule_renders_the_briefing_from_its_models_without_ingesting(definitions):
+    job_name = definitions.resolve_schedule_def("monthly_inspection_briefing").job_name
+    selected = definitions.resolve_job_def(job_name).asset_layer.executable_asset_keys
+    names = {key.to_user_string() for key in selected}
+
+    assert {"inspection_briefing", "rpt_inspection_briefing__inspections"} <= names
+    assert not {name for name in names if name.startswith("raw_") or name == "download_sources"}
 
 
 def test_nightly_source_check_downloads_every_source_then_refreshes(definitions):

@@ -1,23 +1,64 @@
-"""Every dbt model, seed and test as Dagster assets and checks, built with one `dbt build`."""
+"""Every dbt model, seed and test as Dagster assets and checks, in two `dbt build`s.
 
-from collections.abc import Iterator
+The year-grained staging models (dbt tag `academic_year_partitioned`: KS2, KS4, census, absence) are incremental,
+delete+insert by academic year, and partitioned like the raw tables they read: a run builds exactly its
+partition(s), passed to dbt as the `academic_years` var. Everything else is one unpartitioned build.
+"""
+
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from dagster_project.defs.dbt.project import dbt_project
+from dagster_project.defs.partitions import academic_year_backfill_policy, academic_year_partitions
+from dagster_project.lib.academic_years import dbt_vars
 from dagster_project.lib.environment import scoped_environ
 from dagster_project.resources import WarehouseResource
 
 DUCKDB_WRITER_POOL = "duckdb_writer"
+ACADEMIC_YEAR_MODELS = "tag:academic_year_partitioned"
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, pool=DUCKDB_WRITER_POOL)
-def school_improvement_dbt_assets(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+def _build(
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    warehouse: WarehouseResource,
+    academic_years: Sequence[str] | None,
 ) -> Iterator[Any]:
     # dbt runs as a child process: hand it the same DuckDB file and LA as the ingest assets.
     with scoped_environ(warehouse.dbt_env()):
-        invocation = dbt.cli(["build", "--vars", f"{{la_code: {warehouse.la_code}}}"], context=context)
+        invocation = dbt.cli(["build", "--vars", dbt_vars(warehouse.la_code, academic_years)], context=context)
     yield from invocation.stream()
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    select=ACADEMIC_YEAR_MODELS,
+    name="dbt_academic_year_models",
+    partitions_def=academic_year_partitions,
+    backfill_policy=academic_year_backfill_policy,
+    pool=DUCKDB_WRITER_POOL,
+)
+def academic_year_dbt_assets(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+) -> Iterator[Any]:
+    yield from _build(context, dbt, warehouse, list(context.partition_keys))
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    exclude=ACADEMIC_YEAR_MODELS,
+    name="dbt_models",
+    pool=DUCKDB_WRITER_POOL,
+)
+def school_improvement_dbt_assets(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+) -> Iterator[Any]:
+    yield from _build(context, dbt, warehouse, academic_years=None)
+
+
+dbt_asset_definitions = [academic_year_dbt_assets, school_improvement_dbt_assets]

@@ -3,8 +3,10 @@
 `source_release_sensor` polls each configured source (lib/release_detection.py) and asks for one run per new
 release stream - a dataset and, for year-based sources, an academic year - selecting `download_sources`, the
 raw_* assets that read that dataset and everything downstream of them. Run tags name the dataset and year; the
-run key (stream + signature) stops a release being requested twice while its run is queued. When raw_* assets
-become partitioned by academic year, the year goes into `partition_key` (see `release_run_request`).
+run key (stream + signature) stops a release being requested twice while its run is queued. A year-based release
+(KS2, KS4, census, absence) runs for exactly that academic-year partition; the unpartitioned models downstream
+are rebuilt in the same run. A release for a year with no partition (not yet in dbt/seeds/academic_years.csv)
+requests nothing and says so.
 """
 
 from collections.abc import Sequence
@@ -19,6 +21,7 @@ from dagster_project.defs.operations.downloads import (
     refresh_from_sources_job,
     state_dir,
 )
+from dagster_project.defs.partitions import academic_year_partitions
 from dagster_project.lib.alerts import append_alert, run_failure_alert_line
 from dagster_project.lib.download import HttpClient
 from dagster_project.lib.release_detection import Release, ReleaseCheck, check_releases
@@ -29,8 +32,13 @@ from dagster_project.resources import WarehouseResource
 DEFAULT_RELEASE_POLL_SECONDS = 3600
 
 
-def release_run_request(release: Release, asset_keys: Sequence[dg.AssetKey]) -> dg.RunRequest:
-    """One run for one release: download it, then refresh exactly the assets that read that dataset."""
+def release_run_request(
+    release: Release, asset_keys: Sequence[dg.AssetKey], partitioned: bool = False
+) -> dg.RunRequest:
+    """One run for one release: download it, then refresh exactly the assets that read that dataset.
+
+    `partitioned`: the selection holds academic-year-partitioned assets, so the run is for the release's year.
+    """
     tags = {
         "si/trigger": "source_release_sensor",
         "si/dataset": release.dataset,
@@ -47,7 +55,7 @@ def release_run_request(release: Release, asset_keys: Sequence[dg.AssetKey]) -> 
         asset_selection=list(asset_keys),
         run_config=dg.RunConfig(ops={DOWNLOAD_SOURCES.to_python_identifier(): download}),
         tags=tags,
-        # partition_key=release.academic_year,  <- when the raw_* assets get academic-year partitions
+        partition_key=release.academic_year if partitioned else None,
     )
 
 
@@ -67,6 +75,13 @@ def affected_asset_keys(release: Release, repository_def: dg.RepositoryDefinitio
     return [DOWNLOAD_SOURCES, *sorted(downstream, key=lambda key: key.to_user_string())]
 
 
+def _is_partitioned(keys: Sequence[dg.AssetKey], repository_def: dg.RepositoryDefinition | None) -> bool:
+    if repository_def is None:
+        return False
+    graph = repository_def.asset_graph
+    return any(graph.get(key).partitions_def is not None for key in keys if graph.has(key))
+
+
 def release_sensor_result(
     checks: list[ReleaseCheck], repository_def: dg.RepositoryDefinition | None, log
 ) -> dg.SensorResult | dg.SkipReason:
@@ -75,7 +90,7 @@ def release_sensor_result(
             log.warning(f"release check failed: {check.describe()}")
         elif check.status == "unverifiable":
             log.warning(f"release check cannot compare (no file name, ETag, date or length): {check.describe()}")
-    requests = []
+    requests, refused = [], []
     for check in checks:
         if check.status != "new" or check.release is None:
             continue
@@ -84,8 +99,19 @@ def release_sensor_result(
         except KeyError as error:
             log.error(str(error))
             continue
+        partitioned = _is_partitioned(keys, repository_def)
+        year = check.release.academic_year
+        if partitioned and not academic_year_partitions.has_partition_key(year or ""):
+            refused.append(
+                f"{check.describe()} is for academic year {year}, which has no partition: "
+                "add it to dbt/seeds/academic_years.csv"
+            )
+            log.error(refused[-1])
+            continue
         log.info(f"new release: {check.describe()}")
-        requests.append(release_run_request(check.release, keys))
+        requests.append(release_run_request(check.release, keys, partitioned=partitioned))
+    if refused and not requests:
+        return dg.SkipReason("new release(s) not run: " + "; ".join(refused))
     if not requests:
         summary = "; ".join(check.describe() for check in checks) or "no enabled sources"
         return dg.SkipReason(f"no new releases ({summary})")

@@ -5,16 +5,18 @@ One check per raw table that has a suite in expectations/<table>.json, named <ta
 """
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
+import duckdb
 
+from dagster_project.defs.dbt.assets import DUCKDB_WRITER_POOL
 from dagster_project.defs.ingest.assets import RAW_TABLES
 from dagster_project.lib.expectations import suite_path, validate_dataframe
+from dagster_project.resources import WarehouseResource
 
 ID_COLUMNS = ["source_file", "source_row_number", "urn", "academic_year"]
 
 
-def _check_result(table: str, duckdb: DuckDBResource) -> dg.AssetCheckResult:
-    with duckdb.get_connection() as conn:
+def _check_result(table: str, warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    with duckdb.connect(str(warehouse.duckdb_path), read_only=True) as conn:
         frame = conn.sql(f"select * from {table}").df()
     outcome = validate_dataframe(frame, table, id_columns=[c for c in ID_COLUMNS if c in frame.columns])
     return dg.AssetCheckResult(
@@ -50,9 +52,10 @@ def build_expectations_check(table: str) -> dg.AssetChecksDefinition:
         name=f"{table}_expectations",
         blocking=True,
         description=f"expectations/{table}.json (GX Core) on {table}.",
+        pool=DUCKDB_WRITER_POOL,  # reads only, but DuckDB refuses any other process while one writes
     )
-    def _expectations(duckdb: DuckDBResource) -> dg.AssetCheckResult:
-        return _check_result(table, duckdb)
+    def _expectations(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        return _check_result(table, warehouse)
 
     return _expectations
 

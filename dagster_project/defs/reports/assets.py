@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from dagster_project.defs.dbt.assets import DUCKDB_WRITER_POOL
 from dagster_project.defs.dbt.project import DBT_PROJECT_DIR
 from dagster_project.lib.booklets import build_booklets
 from dagster_project.lib.causing_concern_register import FALLBACK_TABLE, REGISTER_TABLE, build_register
@@ -36,6 +37,9 @@ def _published_metadata(html: Path, pdf: Path, downloads: list[Path], engine: st
     return {
         "html": dg.MetadataValue.path(str(html)),
         "pdf": dg.MetadataValue.path(str(pdf)),
+        # Clickable in the asset page: open the rendered report in the browser that runs the UI.
+        "open_html": dg.MetadataValue.url(html.resolve().as_uri()),
+        "open_pdf": dg.MetadataValue.url(pdf.resolve().as_uri()),
         "xlsx_downloads": len(downloads),
         "engine": engine,
     }
@@ -43,6 +47,7 @@ def _published_metadata(html: Path, pdf: Path, downloads: list[Path], engine: st
 
 @dg.asset(
     group_name="reports",
+    pool=DUCKDB_WRITER_POOL,  # read-only, but DuckDB refuses any other process while one writes
     deps=[
         *(dg.AssetKey(table) for table in RPT_TABLES),
         SOURCES,
@@ -73,6 +78,7 @@ def committee_report(context: dg.AssetExecutionContext, warehouse: WarehouseReso
 
 @dg.asset(
     group_name="reports",
+    pool=DUCKDB_WRITER_POOL,  # read-only, but DuckDB refuses any other process while one writes
     deps=[dg.AssetKey("rpt_inspection_briefing__inspections"), SOURCES],
     kinds={"quarto", "html", "pdf", "xlsx"},
     tags={"report": "inspection_briefing"},
@@ -92,6 +98,7 @@ def inspection_briefing(context: dg.AssetExecutionContext, warehouse: WarehouseR
 
 @dg.asset(
     group_name="reports",
+    pool=DUCKDB_WRITER_POOL,  # read-only, but DuckDB refuses any other process while one writes
     deps=[dg.AssetKey("rpt_gap__school_gaps"), LA_MEASURES, SOURCES, dg.AssetKey("rpt_committee__report_context")],
     kinds={"quarto", "html", "pdf", "xlsx"},
     description="Narrowing the gap (published, annual after summer data): disadvantaged pupils against national, "
@@ -113,6 +120,7 @@ def narrowing_the_gap_report(context: dg.AssetExecutionContext, warehouse: Wareh
 
 @dg.asset(
     group_name="reports",
+    pool=DUCKDB_WRITER_POOL,  # read-only, but DuckDB refuses any other process while one writes
     deps=[
         committee_report,
         inspection_briefing,
@@ -141,6 +149,7 @@ def published_site(context: dg.AssetExecutionContext, warehouse: WarehouseResour
 
 @dg.asset(
     group_name="reports",
+    pool=DUCKDB_WRITER_POOL,  # read-only, but DuckDB refuses any other process while one writes
     deps=[*_keys_of_existing_models(REGISTER_TABLE), dg.AssetKey(FALLBACK_TABLE), dg.AssetKey("dim_school"), SOURCES],
     kinds={"quarto", "html", "pdf", "xlsx"},
     description="RESTRICTED: schools causing concern register (concerns, support, progress, next steps, lead "
@@ -164,6 +173,7 @@ def causing_concern_register(context: dg.AssetExecutionContext, warehouse: Wareh
 
 @dg.asset(
     group_name="reports",
+    pool=DUCKDB_WRITER_POOL,  # read-only, but DuckDB refuses any other process while one writes
     deps=[
         dg.AssetKey("rpt_booklet__schools"),
         dg.AssetKey("rpt_booklet__measures"),
@@ -189,6 +199,7 @@ def school_booklets(context: dg.AssetExecutionContext, warehouse: WarehouseResou
 
 @dg.asset(
     group_name="reports",
+    pool=DUCKDB_WRITER_POOL,  # read-only, but DuckDB refuses any other process while one writes
     deps=[dg.AssetKey("fct_school_support_category"), dg.AssetKey("dim_school")],
     kinds={"csv", "xlsx"},
     description="RESTRICTED: every LA school's support category, visit entitlement and the reasons, for the "

@@ -1,10 +1,21 @@
 {#- National rows of england_abs.csv (LA 'NAT'), one per phase (PRI, SEC, SPE) and year. -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='academic_year',
+        on_schema_change='sync_all_columns',
+        tags=['academic_year_partitioned'],
+    )
+}}
+
 with
 
 source as (
 
     select * from {{ source('raw', 'raw_absence') }}
     where record_type = 'national'
+        and {{ academic_year_filter() }}
 
 ),
 

@@ -1,11 +1,22 @@
 {#- School rows of england_abs.csv: overall and persistent absence per school and year. Persistent absence
     used a 15% threshold before 2015-16 and 10% since; the threshold travels with every figure. -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='academic_year',
+        on_schema_change='sync_all_columns',
+        tags=['academic_year_partitioned'],
+    )
+}}
+
 with
 
 source as (
 
     select * from {{ source('raw', 'raw_absence') }}
     where record_type = 'school'
+        and {{ academic_year_filter() }}
 
 ),
 

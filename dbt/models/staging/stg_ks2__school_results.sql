@@ -1,8 +1,19 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='academic_year',
+        on_schema_change='sync_all_columns',
+        tags=['academic_year_partitioned'],
+    )
+}}
+
 with
 
 source as (
 
     select * from {{ source('raw', 'raw_ks2') }}
+    where {{ academic_year_filter() }}
 
 ),
 
