@@ -35,9 +35,7 @@ def _materialize_range(definitions: dg.Definitions, first: str, last: str) -> dg
     )
 
 
-def test_a_backfill_in_year_ranges_builds_the_same_year_tables_as_a_full_run(
-    materialized, pipeline_settings, tmp_path
-):
+def test_a_backfill_in_year_ranges_builds_the_same_year_tables_as_a_full_run(materialized, pipeline_settings, tmp_path):
     from dagster_project.definitions import build_definitions
 
     settings = settings_for(tmp_path / "data")
