@@ -395,7 +395,7 @@ def _inspections(inspections: pd.DataFrame) -> dict[str, Any]:
             "school_name": _text(row["school_name"]),
             "urn": format_count(row["urn"]).replace(",", ""),
             "publication_date": format_date(row["publication_date"]),
-            "outcome": "not graded"
+            "outcome": "not stated"
             if is_missing(row["overall_effectiveness_label"])
             else str(row["overall_effectiveness_label"]),
             "previous_outcome": "no previous inspection"
@@ -651,8 +651,8 @@ def _published_tables(values: dict[str, Any], la_name: str) -> dict[str, pd.Data
                 "School": row["school_name"],
                 "URN": row["urn"],
                 "Report published": row["publication_date"],
-                "Overall effectiveness": row["outcome"],
-                "Previous overall effectiveness": row["previous_outcome"],
+                "Outcome": row["outcome"],
+                "Previous outcome": row["previous_outcome"],
                 "Movement": row["movement"],
             }
             for row in values["inspection_rows"]
@@ -661,8 +661,8 @@ def _published_tables(values: dict[str, Any], la_name: str) -> dict[str, pd.Data
             "School",
             "URN",
             "Report published",
-            "Overall effectiveness",
-            "Previous overall effectiveness",
+            "Outcome",
+            "Previous outcome",
             "Movement",
         ],
     )

@@ -33,7 +33,19 @@ REQUIRED = (
     "movement",
 )
 OUTPUT_SUBDIR = "inspection_briefing"
-MOVEMENTS = ("improved", "unchanged", "declined", "first inspection", "not graded")
+# Movement words of int_ofsted_inspection_outcomes (shared with the committee report and the booklets), in the
+# order the briefing counts them.
+MOVEMENTS = (
+    "improved",
+    "unchanged",
+    "declined",
+    "remains good or better",
+    "now good or better",
+    "now below good",
+    "remains below good",
+    "first inspection",
+    "no new judgement",
+)
 
 
 @dataclass(frozen=True)

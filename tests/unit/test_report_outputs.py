@@ -135,6 +135,39 @@ def test_committee_report_figures_match_the_marts(published, warehouse):
         assert name in text
 
 
+def test_committee_report_inspections_show_the_report_card_wording_of_the_shared_outcome_model(published, warehouse):
+    """A report-card inspection (from 10 November 2025) reads as its report card, not 'Not graded', and the
+    committee report, the briefing and the booklets take it from int_ofsted_inspection_outcomes."""
+    text = _text(_one(published / "committee_report", "*.html"))
+    rows = _query(
+        warehouse,
+        """
+        select term.school_name, term.urn, term.publication_date, outcome.outcome_label, outcome.movement
+        from rpt_committee__inspections_this_term as term
+        join int_ofsted_inspection_outcomes as outcome
+          on outcome.urn = term.urn and outcome.publication_date = term.publication_date
+         and outcome.generations_back = 0
+        where outcome.inspection_regime = 'report_card' and outcome.bears_judgement
+        order by term.publication_date, term.urn
+        """,
+    )
+    assert rows, "the bundled data has report-card inspections published this term"
+    for name, urn, published_on, label, movement in rows:
+        assert label.startswith("Report card: ") and "safeguarding" in label
+        assert f"{name} {urn} {format_date(published_on)} {label} " in text
+        assert movement in text
+    assert "Not graded" not in text
+    briefing = _query(
+        warehouse,
+        """
+        select count(*) from rpt_inspection_briefing__inspections as briefing
+        join int_ofsted_inspection_outcomes as outcome using (urn, inspection_number)
+        where briefing.overall_effectiveness_label is distinct from outcome.outcome_label
+        """,
+    )
+    assert briefing == [(0,)]
+
+
 def test_inspection_briefing_lists_every_report_published_in_the_previous_month(published, warehouse):
     page = _one(published / "inspection_briefing", "*.html")
     text = _text(page)
