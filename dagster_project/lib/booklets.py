@@ -444,6 +444,7 @@ def _inspection_rows(inspections: pd.DataFrame) -> list[dict[str, str]]:
             "type": text(r["inspection_type"]),
             "outcome": text(r["overall_effectiveness_label"]),
             "concern": text(r["category_of_concern_label"]),
+            "movement": text(r.get("movement")),
             "school": "predecessor school (URN " + str(int(r["inspected_urn"])) + ")"
             if r["is_inherited_from_predecessor"]
             else "this school",
