@@ -30,11 +30,13 @@ from dagster_project.lib.report_data import DataSource, load_data_sources, read_
 from dagster_project.lib.report_document import render_report
 from dagster_project.lib.report_text import (
     NO_DATA,
+    NOT_PUBLISHED,
     data_timestamp,
     format_date,
     format_difference,
     format_measure,
     is_missing,
+    is_not_published,
     text,
     unit_format,
 )
@@ -230,6 +232,18 @@ def _fmt(value: Any, unit: Any, reason: Any = None) -> str:
     return format_measure(value, unit, reason)
 
 
+def _np(row: dict[str, Any]) -> str | None:
+    """'NP' when the school's row says DfE did not publish the measure that year (rpt_booklet__measures)."""
+    return "NP" if is_not_published(row.get("value_reason")) else None
+
+
+def _comparator(row: dict[str, Any], column: str, unit: Any) -> str:
+    value = row.get(column)
+    if value is not None and not is_missing(value):
+        return _fmt(value, unit)
+    return NOT_PUBLISHED if _np(row) else NO_DATA
+
+
 def _key_stage_section(key_stage: str, rows: pd.DataFrame, school_name: str, rule: DisclosureRule) -> dict[str, Any]:
     everyone = rows[rows["pupil_group"] == "all"]
     years = sorted(everyone["academic_year"].unique())[-TREND_YEARS:]
@@ -245,11 +259,10 @@ def _key_stage_section(key_stage: str, rows: pd.DataFrame, school_name: str, rul
             {
                 "measure": text(measure_rows["measure_name"].iloc[0]),
                 "years": [_school_figure(by_year.get(y), unit, rule) for y in years],
-                "la": _fmt(latest.get("la_value"), unit) if latest.get("la_value") is not None else NO_DATA,
-                "national": _fmt(latest.get("national_value"), unit)
-                if latest.get("national_value") is not None
-                else NO_DATA,
-                "vs_national": format_difference(latest.get("vs_national"), unit),
+                # Not published (reason NP) is a fact about the measure and year: the LA and England read the same.
+                "la": _comparator(latest, "la_value", unit),
+                "national": _comparator(latest, "national_value", unit),
+                "vs_national": format_difference(latest.get("vs_national"), unit, _np(latest)),
             }
         )
         if measure_code == CHART_MEASURES.get(key_stage):

@@ -538,9 +538,7 @@ def trend_tables(
                 "years": years,
                 "rows": table_rows,
                 "chart": chart,
-                "not_published": not_published_notes(headlines, str(key_stage), years)
-                if headlines is not None
-                else [],
+                "not_published": not_published_notes(headlines, str(key_stage), years) if headlines is not None else [],
             }
         )
     return tables
