@@ -42,6 +42,8 @@ from dagster_project.lib.report_text import (
 )
 
 OUTPUT_SUBDIR = "booklets"
+LA_RETURN_PREFIX = "LA return: "  # rpt_report__data_sources names of the LA's own returns
+TARGETS_SOURCE = "LA return: targets"
 BOOKLET_WORKERS = 2
 TREND_YEARS = 3
 RULES_FILE = rendering.REPORTS_DIR / "areas_to_investigate.yml"
@@ -99,7 +101,12 @@ def load_booklet_data(duckdb_path: Path) -> BookletData:
         )
         la_measures = load_la_measures(connection)
         targets = _load_targets(connection)
-        sources = load_data_sources(connection)
+        # Of the LA's returns a booklet reads only the targets (name and as-at date, never another school's data).
+        sources = [
+            source
+            for source in load_data_sources(connection, restricted=True)
+            if not source.source_name.startswith(LA_RETURN_PREFIX) or source.source_name == TARGETS_SOURCE
+        ]
         data_date = connection.execute("select max(ofsted_as_at_date) from stg_ofsted__inspections").fetchone()[0]
     national = la_measures[la_measures["geography_level"] == "national"]
     pivot = national.pivot_table(index=["academic_year", "measure_code"], columns="pupil_group", values="value")

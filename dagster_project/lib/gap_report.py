@@ -81,7 +81,9 @@ def build_gap_report(
         school_gaps = read_table(
             connection, SCHOOL_GAPS_TABLE, SCHOOL_GAP_COLUMNS, "key_stage, measure_code, urn, academic_year"
         )
-        sources = sources_for(load_data_sources(connection), "KS2", "KS4", "Get Information")
+        sources = sources_for(
+            load_data_sources(connection), "KS2", "KS4", "Get Information", "Statistical neighbours", "Local authority"
+        )
     values = gap_values(comparisons, school_gaps, text(la_name), rule)
     values["sources"] = sources
     values["comparators_note"] = comparators.neighbours_note

@@ -115,7 +115,11 @@ def briefing_values(
         noun = "report was" if len(rows) == 1 else "reports were"
         summary = (
             f"{len(rows)} Ofsted inspection {noun} published for {la_name} schools in {month}: "
-            + ", ".join(f"{movement} {int(movement_counts.get(movement, 0))}" for movement in MOVEMENTS)
+            + ", ".join(
+                f"{movement} {int(movement_counts[movement])}"
+                for movement in MOVEMENTS
+                if movement_counts.get(movement, 0)
+            )
             + "."
         )
     else:

@@ -5,6 +5,7 @@ match the marts (asserted by value), a clean published-tree scan, and hostile sc
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 import shutil
 from pathlib import Path
 
@@ -248,6 +249,43 @@ def test_one_booklet_per_maintained_school_with_its_own_figures(restricted, ware
     assert "Line chart of" in page.read_text(encoding="utf-8")  # trend chart alt text
     others = _query(warehouse, "select school_name from rpt_booklet__schools where urn <> ? limit 5", urn)
     assert not any(f"{other} " in text for (other,) in others if other not in name)
+
+
+def test_every_report_has_one_title_and_headings_in_order_with_no_empty_section(published, restricted):
+    """One h1 (the title, never repeated), no level skipped (h1 -> h2 -> h3), and no heading directly followed by
+    a heading of the same or a higher level (an empty section must say 'none this month' or the like)."""
+    pages = [*published.glob("*/*.html"), *restricted.glob("causing_concern_register/*.html")]
+    pages += sorted(restricted.glob("booklets/*/*.html"))[:3]
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        levels = [int(level) for level in re.findall(r"<h([1-6])[\s>]", html)]
+        assert levels.count(1) == 1 and levels[0] == 1, (page.name, levels)
+        assert all(after <= before + 1 for before, after in pairwise(levels)), (page.name, levels)
+        empty = re.findall(r"</h([1-6])>\s*<h([1-6])", html)
+        assert not [pair for pair in empty if int(pair[1]) <= int(pair[0])], (page.name, empty)
+
+
+def test_data_sources_name_every_source_with_versions_in_words_and_la_returns_only_when_restricted(
+    published, restricted, warehouse
+):
+    committee = _text(_one(published / "committee_report", "*.html"))
+    for source in ("Pupil absence in schools in England", "Statistical neighbours", "Local authority and region codes"):
+        assert source in committee
+    ((version, newest_file),) = _query(
+        warehouse,
+        "select data_version, max(source_file) from rpt_report__data_sources where source_name like 'Ofsted%' "
+        "group by data_version",
+    )
+    assert re.fullmatch(r"(all|latest) inspections as at \d{1,2} [A-Z][a-z]+ \d{4}", version)
+    assert f"{version} " in committee and newest_file in committee
+    assert "as_at" not in committee.split("Data sources and versions", 1)[1].replace(newest_file, "")
+    returns = _query(warehouse, "select source_name, data_version from rpt_report__data_sources where is_restricted")
+    assert returns, "the bundled LA has returns in force"
+    register = _text(_one(restricted / "causing_concern_register", "*.html"))
+    for name, as_at in returns:
+        assert f"{name} not applicable {as_at}" in register
+        for page in published.glob("*/*.html"):
+            assert name not in _text(page), page
 
 
 def test_every_report_states_its_sources_versions_and_data_date(published, restricted):
