@@ -5,8 +5,8 @@ match the marts (asserted by value), a clean published-tree scan, and hostile sc
 from __future__ import annotations
 
 import re
-from itertools import pairwise
 import shutil
+from itertools import pairwise
 from pathlib import Path
 
 import duckdb
