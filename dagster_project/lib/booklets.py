@@ -30,16 +30,20 @@ from dagster_project.lib.report_data import DataSource, load_data_sources, read_
 from dagster_project.lib.report_document import render_report
 from dagster_project.lib.report_text import (
     NO_DATA,
+    NOT_PUBLISHED,
     data_timestamp,
     format_date,
     format_difference,
     format_measure,
     is_missing,
+    is_not_published,
     text,
     unit_format,
 )
 
 OUTPUT_SUBDIR = "booklets"
+LA_RETURN_PREFIX = "LA return: "  # rpt_report__data_sources names of the LA's own returns
+TARGETS_SOURCE = "LA return: targets"
 BOOKLET_WORKERS = 2
 TREND_YEARS = 3
 RULES_FILE = rendering.REPORTS_DIR / "areas_to_investigate.yml"
@@ -97,7 +101,12 @@ def load_booklet_data(duckdb_path: Path) -> BookletData:
         )
         la_measures = load_la_measures(connection)
         targets = _load_targets(connection)
-        sources = load_data_sources(connection)
+        # Of the LA's returns a booklet reads only the targets (name and as-at date, never another school's data).
+        sources = [
+            source
+            for source in load_data_sources(connection, restricted=True)
+            if not source.source_name.startswith(LA_RETURN_PREFIX) or source.source_name == TARGETS_SOURCE
+        ]
         data_date = connection.execute("select max(ofsted_as_at_date) from stg_ofsted__inspections").fetchone()[0]
     national = la_measures[la_measures["geography_level"] == "national"]
     pivot = national.pivot_table(index=["academic_year", "measure_code"], columns="pupil_group", values="value")
@@ -230,6 +239,18 @@ def _fmt(value: Any, unit: Any, reason: Any = None) -> str:
     return format_measure(value, unit, reason)
 
 
+def _np(row: dict[str, Any]) -> str | None:
+    """'NP' when the school's row says DfE did not publish the measure that year (rpt_booklet__measures)."""
+    return "NP" if is_not_published(row.get("value_reason")) else None
+
+
+def _comparator(row: dict[str, Any], column: str, unit: Any) -> str:
+    value = row.get(column)
+    if value is not None and not is_missing(value):
+        return _fmt(value, unit)
+    return NOT_PUBLISHED if _np(row) else NO_DATA
+
+
 def _key_stage_section(key_stage: str, rows: pd.DataFrame, school_name: str, rule: DisclosureRule) -> dict[str, Any]:
     everyone = rows[rows["pupil_group"] == "all"]
     years = sorted(everyone["academic_year"].unique())[-TREND_YEARS:]
@@ -245,11 +266,10 @@ def _key_stage_section(key_stage: str, rows: pd.DataFrame, school_name: str, rul
             {
                 "measure": text(measure_rows["measure_name"].iloc[0]),
                 "years": [_school_figure(by_year.get(y), unit, rule) for y in years],
-                "la": _fmt(latest.get("la_value"), unit) if latest.get("la_value") is not None else NO_DATA,
-                "national": _fmt(latest.get("national_value"), unit)
-                if latest.get("national_value") is not None
-                else NO_DATA,
-                "vs_national": format_difference(latest.get("vs_national"), unit),
+                # Not published (reason NP) is a fact about the measure and year: the LA and England read the same.
+                "la": _comparator(latest, "la_value", unit),
+                "national": _comparator(latest, "national_value", unit),
+                "vs_national": format_difference(latest.get("vs_national"), unit, _np(latest)),
             }
         )
         if measure_code == CHART_MEASURES.get(key_stage):
@@ -444,6 +464,7 @@ def _inspection_rows(inspections: pd.DataFrame) -> list[dict[str, str]]:
             "type": text(r["inspection_type"]),
             "outcome": text(r["overall_effectiveness_label"]),
             "concern": text(r["category_of_concern_label"]),
+            "movement": text(r.get("movement")),
             "school": "predecessor school (URN " + str(int(r["inspected_urn"])) + ")"
             if r["is_inherited_from_predecessor"]
             else "this school",

@@ -109,7 +109,7 @@ def build_register(
 ) -> Register:
     with duckdb.connect(str(duckdb_path), read_only=True) as connection:
         register, source = load_register(connection)
-        sources = load_data_sources(connection)
+        sources = load_data_sources(connection, restricted=True)  # restricted report: lists the LA returns
         context = connection.execute(
             "select la_name, report_term, term_end from rpt_committee__report_context"
         ).fetchone()

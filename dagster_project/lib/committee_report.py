@@ -31,12 +31,14 @@ from dagster_project.lib.report_data import DataSource, ReportDataError, load_da
 from dagster_project.lib.report_document import fill_template
 from dagster_project.lib.report_text import (
     NO_DATA,
+    NOT_PUBLISHED,
     TREND_WORDS,
     format_count,
     format_date,
     format_difference,
     format_measure,
     is_missing,
+    is_not_published,
     markdown_escape,
     unit_format,
 )
@@ -237,7 +239,7 @@ def committee_document(tables: CommitteeTables, rule: DisclosureRule) -> Committ
     gap_rows = _gap_rows(tables.gap_headline, la_name)
     inspections = _inspections(tables.inspections_this_term)
     categories = _categories(tables.category_distribution)
-    trends = trend_tables(tables.comparisons, la_name, rule)
+    trends = trend_tables(tables.comparisons, la_name, rule, tables.la_headlines)
     movement = _movement(tables.movement, tables.category_distribution)
     charts = {table["chart"]["file"]: table["chart"]["svg"] for table in trends if table["chart"]}
     values = {
@@ -288,7 +290,10 @@ def _headline_tables(la_headlines: pd.DataFrame, la_name: str) -> list[dict[str,
     tables = []
     for key_stage, rows in la_headlines.groupby("key_stage", sort=True):
         latest_year = rows["academic_year"].max()
-        latest = rows[rows["academic_year"] == latest_year].to_dict("records")
+        latest_rows = rows[rows["academic_year"] == latest_year]
+        if "headline_order" in latest_rows.columns:  # seed measure_dictionary.committee_headline_order
+            latest_rows = latest_rows.sort_values("headline_order", kind="stable")
+        latest = latest_rows.to_dict("records")
         table_rows = [_headline_row(row) for row in latest]
         tables.append(
             {
@@ -297,9 +302,29 @@ def _headline_tables(la_headlines: pd.DataFrame, la_name: str) -> list[dict[str,
                 "data_version": ", ".join(sorted({_text(row["data_version"]) for row in latest})),
                 "summary": _headline_summary(latest, la_name, str(key_stage)),
                 "rows": table_rows,
+                "not_published": not_published_notes(la_headlines, str(key_stage), [latest_year]),
             }
         )
     return tables
+
+
+def not_published_notes(la_headlines: pd.DataFrame, key_stage: str, years: list[str]) -> list[str]:
+    """'Reading: progress score, Writing: progress score (2023-24): <reason from seed performance_table_availability>'
+    for each year shown in which DfE did not publish a measure (rpt_committee__la_headlines.not_published_reason)."""
+    if "not_published_reason" not in la_headlines.columns:
+        return []
+    shown = la_headlines[
+        (la_headlines["key_stage"] == key_stage)
+        & la_headlines["academic_year"].isin(years)
+        & la_headlines["not_published_reason"].notna()
+    ]
+    if "headline_order" in shown.columns:
+        shown = shown.sort_values(["academic_year", "headline_order"], kind="stable")
+    notes = []
+    for (year, reason), rows in shown.groupby(["academic_year", "not_published_reason"], sort=True):
+        measures = ", ".join(dict.fromkeys(_text(name) for name in rows["measure_name"]))
+        notes.append(f"{measures} ({year}): not published by the Department for Education. {reason}.")
+    return notes
 
 
 def _headline_row(row: dict[str, Any]) -> dict[str, str]:
@@ -395,7 +420,7 @@ def _inspections(inspections: pd.DataFrame) -> dict[str, Any]:
             "school_name": _text(row["school_name"]),
             "urn": format_count(row["urn"]).replace(",", ""),
             "publication_date": format_date(row["publication_date"]),
-            "outcome": "not graded"
+            "outcome": "not stated"
             if is_missing(row["overall_effectiveness_label"])
             else str(row["overall_effectiveness_label"]),
             "previous_outcome": "no previous inspection"
@@ -473,9 +498,16 @@ TREND_YEARS = 3
 CHART_MEASURES = {"KS2": "ks2_rwm_expected_pct", "KS4": "ks4_attainment8_score"}
 
 
-def trend_tables(comparisons: pd.DataFrame | None, la_name: str, rule: DisclosureRule) -> list[dict[str, Any]]:
+def trend_tables(
+    comparisons: pd.DataFrame | None,
+    la_name: str,
+    rule: DisclosureRule,
+    headlines: pd.DataFrame | None = None,
+) -> list[dict[str, Any]]:
     """Per key stage: the LA's last three years of each headline measure (all pupils) and the latest year's
-    national, region and statistical-neighbour figures, plus a trend chart of the key stage's main measure."""
+    national, region and statistical-neighbour figures, plus a trend chart of the key stage's main measure.
+    A measure DfE did not publish that year reads "not published" in every column (LA, national, region,
+    statistical neighbours), with the reason from `headlines` (rpt_committee__la_headlines) in a note."""
     if comparisons is None or comparisons.empty:
         return []
     tables = []
@@ -500,7 +532,15 @@ def trend_tables(comparisons: pd.DataFrame | None, la_name: str, rule: Disclosur
             )
             if measure_code == CHART_MEASURES.get(str(key_stage)):
                 chart = _trend_chart(str(key_stage), measure_rows, years, la_name, unit, rule)
-        tables.append({"key_stage": str(key_stage), "years": years, "rows": table_rows, "chart": chart})
+        tables.append(
+            {
+                "key_stage": str(key_stage),
+                "years": years,
+                "rows": table_rows,
+                "chart": chart,
+                "not_published": not_published_notes(headlines, str(key_stage), years) if headlines is not None else [],
+            }
+        )
     return tables
 
 
@@ -516,6 +556,9 @@ def _controlled_measure(row: dict[str, Any] | None, unit: Any, rule: DisclosureR
 def _plain(row: dict[str, Any] | None, column: str, unit: Any) -> str:
     if row is None:
         return NO_DATA
+    if is_not_published(row.get("la_value_reason")):
+        # Not published is a fact about the measure and year, so region and neighbours are not published either.
+        return NOT_PUBLISHED
     reason = row.get(f"{column}_reason")
     if column == "sn_value" and is_missing(row[column]):
         return "not available"
@@ -651,8 +694,8 @@ def _published_tables(values: dict[str, Any], la_name: str) -> dict[str, pd.Data
                 "School": row["school_name"],
                 "URN": row["urn"],
                 "Report published": row["publication_date"],
-                "Overall effectiveness": row["outcome"],
-                "Previous overall effectiveness": row["previous_outcome"],
+                "Outcome": row["outcome"],
+                "Previous outcome": row["previous_outcome"],
                 "Movement": row["movement"],
             }
             for row in values["inspection_rows"]
@@ -661,8 +704,8 @@ def _published_tables(values: dict[str, Any], la_name: str) -> dict[str, pd.Data
             "School",
             "URN",
             "Report published",
-            "Overall effectiveness",
-            "Previous overall effectiveness",
+            "Outcome",
+            "Previous outcome",
             "Movement",
         ],
     )

@@ -24,10 +24,12 @@ from dagster_project.lib.report_data import load_data_sources, read_table, sourc
 from dagster_project.lib.report_document import render_report
 from dagster_project.lib.report_text import (
     NO_DATA,
+    NOT_PUBLISHED,
     data_timestamp,
     format_difference,
     format_measure,
     is_missing,
+    is_not_published,
     text,
     unit_format,
 )
@@ -79,7 +81,9 @@ def build_gap_report(
         school_gaps = read_table(
             connection, SCHOOL_GAPS_TABLE, SCHOOL_GAP_COLUMNS, "key_stage, measure_code, urn, academic_year"
         )
-        sources = sources_for(load_data_sources(connection), "KS2", "KS4", "Get Information")
+        sources = sources_for(
+            load_data_sources(connection), "KS2", "KS4", "Get Information", "Statistical neighbours", "Local authority"
+        )
     values = gap_values(comparisons, school_gaps, text(la_name), rule)
     values["sources"] = sources
     values["comparators_note"] = comparators.neighbours_note
@@ -174,6 +178,7 @@ def _la_sections(comparisons: pd.DataFrame, la_name: str, rule: DisclosureRule) 
         table_rows, la_series, national_series = [], [], []
         for row in rows.to_dict("records"):
             national_other = row["national_value_other"]
+            not_published = is_not_published(row["la_value_reason"])
             la_value = control(row["la_value"], row["la_pupils"], row["la_value_reason"], rule)
             la_gap = _gap(la_value.value, national_other)
             national_gap = _gap(row["national_value"], national_other)
@@ -184,8 +189,13 @@ def _la_sections(comparisons: pd.DataFrame, la_name: str, rule: DisclosureRule) 
                     "national_other": format_measure(national_other, unit, row.get("national_value_reason_other")),
                     "la_gap": la_value.label or format_difference(la_gap, unit),
                     "national_gap": format_difference(national_gap, unit),
-                    "region_gap": format_difference(_gap(row["region_value"], national_other), unit),
-                    "sn_gap": "not available"
+                    # Not published (NP) is a fact about the measure and year: every comparator reads the same.
+                    "region_gap": format_difference(
+                        _gap(row["region_value"], national_other), unit, "NP" if not_published else None
+                    ),
+                    "sn_gap": NOT_PUBLISHED
+                    if not_published
+                    else "not available"
                     if is_missing(row["sn_value"])
                     else format_difference(_gap(row["sn_value"], national_other), unit),
                 }

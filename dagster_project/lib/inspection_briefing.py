@@ -33,7 +33,19 @@ REQUIRED = (
     "movement",
 )
 OUTPUT_SUBDIR = "inspection_briefing"
-MOVEMENTS = ("improved", "unchanged", "declined", "first inspection", "not graded")
+# Movement words of int_ofsted_inspection_outcomes (shared with the committee report and the booklets), in the
+# order the briefing counts them.
+MOVEMENTS = (
+    "improved",
+    "unchanged",
+    "declined",
+    "remains good or better",
+    "now good or better",
+    "now below good",
+    "remains below good",
+    "first inspection",
+    "no new judgement",
+)
 
 
 @dataclass(frozen=True)
@@ -103,7 +115,11 @@ def briefing_values(
         noun = "report was" if len(rows) == 1 else "reports were"
         summary = (
             f"{len(rows)} Ofsted inspection {noun} published for {la_name} schools in {month}: "
-            + ", ".join(f"{movement} {int(movement_counts.get(movement, 0))}" for movement in MOVEMENTS)
+            + ", ".join(
+                f"{movement} {int(movement_counts[movement])}"
+                for movement in MOVEMENTS
+                if movement_counts.get(movement, 0)
+            )
             + "."
         )
     else:

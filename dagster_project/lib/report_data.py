@@ -58,14 +58,19 @@ def read_table(
     return frame
 
 
-def load_data_sources(connection: duckdb.DuckDBPyConnection) -> list[DataSource]:
-    """Every source with its version and date (rpt_report__data_sources), newest year first within a source."""
+def load_data_sources(connection: duckdb.DuckDBPyConnection, *, restricted: bool = False) -> list[DataSource]:
+    """Every source with its version and date (rpt_report__data_sources), newest year first within a source.
+
+    The LA's own returns (is_restricted: name, file and as-at date only) are listed only when `restricted` is true,
+    i.e. for reports written to the restricted folder; published reports never name them."""
     frame = read_table(
         connection,
         DATA_SOURCES_TABLE,
         ("source_name", "academic_year", "data_version", "data_date", "source_file"),
         "source_name, academic_year desc nulls last, source_file",
     )
+    if "is_restricted" in frame.columns and not restricted:
+        frame = frame[~frame["is_restricted"].fillna(True).astype(bool)]
     return [
         DataSource(
             source_name=str(row["source_name"]),

@@ -35,6 +35,7 @@ REASON_WORDS: dict[str, str] = {
     "BLANK": "no data",
 }
 NO_DATA = "no data"
+NOT_PUBLISHED = "not published"  # REASON_WORDS["NP"]: DfE did not publish the measure that year (for everyone)
 MINUS = "\u2212"  # a real minus sign: clearer than a hyphen and read as "minus" by screen readers
 
 # unit (normalised) -> (decimal places, suffix). Unknown units fall back to one decimal place.
@@ -71,6 +72,11 @@ def reason_word(reason_code: Any) -> str:
     if is_missing(reason_code):
         return NO_DATA
     return REASON_WORDS.get(str(reason_code).strip().upper(), NO_DATA)
+
+
+def is_not_published(reason_code: Any) -> bool:
+    """The reason code says DfE did not publish the figure (a fact about the measure and year, not the area)."""
+    return not is_missing(reason_code) and str(reason_code).strip().upper() == "NP"
 
 
 def unit_format(unit: Any) -> tuple[int, str]:

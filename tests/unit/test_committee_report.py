@@ -542,3 +542,36 @@ def test_first_term_without_a_snapshot_says_movement_starts_next_term(tmp_path: 
         warehouse, tmp_path / "published", restricted_dir=tmp_path / "restricted", engine="pandoc"
     )
     assert "movement since last term cannot be shown yet" in _visible_text(built.html.read_text(encoding="utf-8"))
+
+
+def test_a_measure_dfe_did_not_publish_reads_not_published_in_every_column_with_the_reason(tmp_path: Path):
+    """KS2 progress in 2023-24 (seed performance_table_availability: no KS1 baseline) is NP for the LA and national
+    alike (rpt models); the headline and trend tables say 'not published' everywhere, never 'not applicable',
+    'no data' or 'not available', and the reason is stated beside the table."""
+    reason = "No progress measures: no KS1 baseline (KS1 assessments cancelled in 2020)"
+    tables = _committee_tables()
+    headlines = tables["rpt_committee__la_headlines"]
+    is_progress = headlines["measure_code"] == "readprog"
+    headlines.loc[is_progress, ["la_value", "national_value", "la_minus_national"]] = None
+    headlines.loc[is_progress, "la_value_reason"] = "NP"
+    headlines["national_value_reason"] = headlines["la_value_reason"]
+    headlines["not_published_reason"] = [reason if flag else None for flag in is_progress]
+    measures = tables["rpt_report__la_measures"]
+    progress = measures[measures["academic_year"] == "2023-24"].assign(
+        measure_code="readprog", measure_name="Reading progress", unit="progress_score", value=None, value_reason="NP"
+    )
+    tables["rpt_report__la_measures"] = pd.concat([measures, progress], ignore_index=True)
+    tables["stg_statistical_neighbours__neighbours"] = pd.DataFrame(
+        {"la_code": [991], "neighbour_la_code": [963], "neighbour_rank": [1]}
+    )
+    built = cr.build_committee_report(
+        _write_warehouse(tmp_path / "warehouse.duckdb", tables), tmp_path / "published", engine="pandoc"
+    )
+    html = built.html.read_text(encoding="utf-8")
+    headline = next(r for r in _table_rows(html, "KS2 headline measures, 2023-24") if r[0] == "Reading progress")
+    assert headline[1:4] == ["not published"] * 3
+    trend = next(r for r in _table_rows(html, "KS2: Kingsmere over") if r[0] == "Reading progress")
+    assert trend[-4:] == ["not published"] * 4  # Kingsmere 2023-24, national, region, statistical neighbours
+    assert f"Reading progress (2023-24): not published by the Department for Education. {reason}." in _visible_text(
+        html
+    )

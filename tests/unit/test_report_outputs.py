@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from itertools import pairwise
 from pathlib import Path
 
 import duckdb
@@ -135,6 +136,39 @@ def test_committee_report_figures_match_the_marts(published, warehouse):
         assert name in text
 
 
+def test_committee_report_inspections_show_the_report_card_wording_of_the_shared_outcome_model(published, warehouse):
+    """A report-card inspection (from 10 November 2025) reads as its report card, not 'Not graded', and the
+    committee report, the briefing and the booklets take it from int_ofsted_inspection_outcomes."""
+    text = _text(_one(published / "committee_report", "*.html"))
+    rows = _query(
+        warehouse,
+        """
+        select term.school_name, term.urn, term.publication_date, outcome.outcome_label, outcome.movement
+        from rpt_committee__inspections_this_term as term
+        join int_ofsted_inspection_outcomes as outcome
+          on outcome.urn = term.urn and outcome.publication_date = term.publication_date
+         and outcome.generations_back = 0
+        where outcome.inspection_regime = 'report_card' and outcome.bears_judgement
+        order by term.publication_date, term.urn
+        """,
+    )
+    assert rows, "the bundled data has report-card inspections published this term"
+    for name, urn, published_on, label, movement in rows:
+        assert label.startswith("Report card: ") and "safeguarding" in label
+        assert f"{name} {urn} {format_date(published_on)} {label} " in text
+        assert movement in text
+    assert "Not graded" not in text
+    briefing = _query(
+        warehouse,
+        """
+        select count(*) from rpt_inspection_briefing__inspections as briefing
+        join int_ofsted_inspection_outcomes as outcome using (urn, inspection_number)
+        where briefing.overall_effectiveness_label is distinct from outcome.outcome_label
+        """,
+    )
+    assert briefing == [(0,)]
+
+
 def test_inspection_briefing_lists_every_report_published_in_the_previous_month(published, warehouse):
     page = _one(published / "inspection_briefing", "*.html")
     text = _text(page)
@@ -215,6 +249,43 @@ def test_one_booklet_per_maintained_school_with_its_own_figures(restricted, ware
     assert "Line chart of" in page.read_text(encoding="utf-8")  # trend chart alt text
     others = _query(warehouse, "select school_name from rpt_booklet__schools where urn <> ? limit 5", urn)
     assert not any(f"{other} " in text for (other,) in others if other not in name)
+
+
+def test_every_report_has_one_title_and_headings_in_order_with_no_empty_section(published, restricted):
+    """One h1 (the title, never repeated), no level skipped (h1 -> h2 -> h3), and no heading directly followed by
+    a heading of the same or a higher level (an empty section must say 'none this month' or the like)."""
+    pages = [*published.glob("*/*.html"), *restricted.glob("causing_concern_register/*.html")]
+    pages += sorted(restricted.glob("booklets/*/*.html"))[:3]
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        levels = [int(level) for level in re.findall(r"<h([1-6])[\s>]", html)]
+        assert levels.count(1) == 1 and levels[0] == 1, (page.name, levels)
+        assert all(after <= before + 1 for before, after in pairwise(levels)), (page.name, levels)
+        empty = re.findall(r"</h([1-6])>\s*<h([1-6])", html)
+        assert not [pair for pair in empty if int(pair[1]) <= int(pair[0])], (page.name, empty)
+
+
+def test_data_sources_name_every_source_with_versions_in_words_and_la_returns_only_when_restricted(
+    published, restricted, warehouse
+):
+    committee = _text(_one(published / "committee_report", "*.html"))
+    for source in ("Pupil absence in schools in England", "Statistical neighbours", "Local authority and region codes"):
+        assert source in committee
+    ((version, newest_file),) = _query(
+        warehouse,
+        "select data_version, max(source_file) from rpt_report__data_sources where source_name like 'Ofsted%' "
+        "group by data_version",
+    )
+    assert re.fullmatch(r"(all|latest) inspections as at \d{1,2} [A-Z][a-z]+ \d{4}", version)
+    assert f"{version} " in committee and newest_file in committee
+    assert "as_at" not in committee.split("Data sources and versions", 1)[1].replace(newest_file, "")
+    returns = _query(warehouse, "select source_name, data_version from rpt_report__data_sources where is_restricted")
+    assert returns, "the bundled LA has returns in force"
+    register = _text(_one(restricted / "causing_concern_register", "*.html"))
+    for name, as_at in returns:
+        assert f"{name} not applicable {as_at}" in register
+        for page in published.glob("*/*.html"):
+            assert name not in _text(page), page
 
 
 def test_every_report_states_its_sources_versions_and_data_date(published, restricted):

@@ -1,8 +1,8 @@
 {#- Whether each school counts as good or outstanding, under the definition of the Ofsted regime of its latest
     judgement-bearing inspection (seed good_or_outstanding_definitions). The regime is decided by the inspection
     start date against the seed's effective dates. Grain: one row per school (urn) with such an inspection. -#}
-{%- set report_card_areas = ['inclusion', 'curriculum_and_teaching', 'achievement', 'attendance_and_behaviour',
-    'personal_development_and_wellbeing', 'early_years', 'post_16_provision', 'leadership_and_governance'] -%}
+{#- The per-regime rules live in macros/ofsted_outcome.sql, shared with int_ofsted_inspection_outcomes. -#}
+{%- set report_card_areas = report_card_areas() -%}
 
 with
 
@@ -56,34 +56,14 @@ with_regime as (
 
 ),
 
--- An inspection bears a judgement under its regime: an overall grade (graded), the key sub-judgements
--- (ungraded regime), report-card area grades, or a category of concern. Ungraded visits under the graded regime do not change the outcome.
+-- Whether the inspection bears a judgement under its regime, and whether that judgement is good or outstanding
+-- (or equivalent): macros ofsted_bears_judgement and ofsted_is_good_or_outstanding.
 judged as (
 
     select
         *,
-        case inspection_regime
-            when 'graded' then overall_effectiveness_grade is not null or category_of_concern is not null
-            when 'ungraded_sub_judgements' then quality_of_education_grade is not null or category_of_concern is not null
-            when 'report_card' then
-                coalesce({% for area in report_card_areas %}{{ area }}_grade{{ ', ' if not loop.last }}{% endfor %}) is not null
-                or category_of_concern is not null
-            else false
-        end as bears_judgement,
-        case
-            when category_of_concern in ('SM', 'SWK', 'RSI') then false
-            when inspection_regime = 'graded' then overall_effectiveness_grade in (1, 2)
-            when inspection_regime = 'ungraded_sub_judgements' then
-                greatest(quality_of_education_grade, behaviour_and_attitudes_grade, personal_development_grade,
-                    leadership_and_management_grade) <= 2
-                and coalesce(is_safeguarding_effective, false)
-            -- Report cards: no area graded 'Needs attention' or 'Urgent improvement' and safeguarding standards met.
-            when inspection_regime = 'report_card' then
-                coalesce(safeguarding_standards = 'Met', false)
-                {%- for area in report_card_areas %}
-                and coalesce({{ area }}_grade, 'Expected standard') in ('Exceptional', 'Strong standard', 'Expected standard')
-                {%- endfor %}
-        end as is_good_or_outstanding
+        {{ ofsted_bears_judgement() }} as bears_judgement,
+        {{ ofsted_is_good_or_outstanding() }} as is_good_or_outstanding
     from with_regime
 
 ),

@@ -7,15 +7,10 @@ schools as (
 
 ),
 
+-- One regime-aware outcome and movement per inspection, shared with the committee report and the briefing.
 history as (
 
-    select * from {{ ref('int_school_inspection_history') }}
-
-),
-
-grades as (
-
-    select * from {{ ref('ofsted_grades') }}
+    select * from {{ ref('int_ofsted_inspection_outcomes') }}
 
 ),
 
@@ -30,17 +25,13 @@ final as (
         history.inspection_start_date,
         history.publication_date,
         history.overall_effectiveness_grade,
-        coalesce(grades.grade_label, 'Not graded') as overall_effectiveness_label,
-        case history.category_of_concern
-            when 'SM' then 'Special measures'
-            when 'SWK' then 'Serious weaknesses'
-            else 'None'
-        end as category_of_concern_label
+        history.inspection_regime,
+        history.outcome_label as overall_effectiveness_label,
+        history.category_of_concern_label,
+        history.movement
     from history
     inner join schools
         on schools.urn = history.urn
-    left join grades
-        on grades.overall_effectiveness_grade = history.overall_effectiveness_grade
 
 )
 

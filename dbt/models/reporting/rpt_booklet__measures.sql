@@ -90,6 +90,34 @@ measures_long as (
 
 ),
 
+dictionary as (
+
+    select * from {{ ref('measure_dictionary') }}
+
+),
+
+availability as (
+
+    select * from {{ ref('performance_table_availability') }}
+
+),
+
+-- Not published (seed performance_table_availability, e.g. KS2 progress with no KS1 baseline) is one state for
+-- the school, the LA and England: the value is NULL with reason NP and the seed's reason is kept.
+with_availability as (
+
+    select
+        measures_long.*,
+        {{ not_published_reason('availability', 'dictionary') }} as not_published_reason
+    from measures_long
+    left join dictionary
+        on dictionary.measure_code = measures_long.measure_code
+    left join availability
+        on availability.key_stage = measures_long.key_stage
+        and availability.academic_year = measures_long.academic_year
+
+),
+
 final as (
 
     select
@@ -103,17 +131,18 @@ final as (
         measure_order,
         has_results,
         data_version,
-        cast(value as double) as value,
-        cast(value_reason as varchar) as value_reason,
+        case when not_published_reason is null then cast(value as double) end as value,
+        case when not_published_reason is null then cast(value_reason as varchar) else 'NP' end as value_reason,
         cast(pupils as double) as pupils,
         cast(pupils_reason as varchar) as pupils_reason,
-        cast(la_value as double) as la_value,
-        cast(national_value as double) as national_value,
-        cast(vs_national as double) as vs_national,
+        case when not_published_reason is null then cast(la_value as double) end as la_value,
+        case when not_published_reason is null then cast(national_value as double) end as national_value,
+        case when not_published_reason is null then cast(vs_national as double) end as vs_national,
         cast(lower_limit as double) as lower_limit,
         cast(upper_limit as double) as upper_limit,
-        significance_band
-    from measures_long
+        significance_band,
+        not_published_reason
+    from with_availability
 
 )
 

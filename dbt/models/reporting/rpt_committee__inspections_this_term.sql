@@ -14,26 +14,21 @@ schools as (
 
 ),
 
-history as (
+-- One regime-aware outcome and movement per inspection, shared with the inspection briefing and the booklets.
+outcomes as (
 
-    select * from {{ ref('int_school_inspection_history') }}
-
-),
-
-grades as (
-
-    select * from {{ ref('ofsted_grades') }}
+    select * from {{ ref('int_ofsted_inspection_outcomes') }}
 
 ),
 
 -- The school's own inspections (generations_back = 0); the previous judgement may come from a predecessor URN.
 inspections_in_term as (
 
-    select history.*
-    from history
+    select outcomes.*
+    from outcomes
     inner join report_term
-        on history.publication_date between report_term.term_start and report_term.term_end
-    where history.generations_back = 0
+        on outcomes.publication_date between report_term.term_start and report_term.term_end
+    where outcomes.generations_back = 0
 
 ),
 
@@ -43,28 +38,13 @@ final as (
         inspections_in_term.urn,
         schools.school_name,
         inspections_in_term.publication_date,
-        coalesce(current_grade.grade_label, 'Not graded')
-            || case inspections_in_term.category_of_concern
-                when 'SM' then ' (special measures)'
-                when 'SWK' then ' (serious weaknesses)'
-                else ''
-            end as overall_effectiveness_label,
-        coalesce(previous_grade.grade_label, 'None') as previous_effectiveness_label,
-        case
-            when inspections_in_term.overall_effectiveness_grade is null then 'not graded'
-            when inspections_in_term.previous_effectiveness_grade is null then 'first inspection'
-            -- Grade 1 is the best, so a lower number is an improvement.
-            when inspections_in_term.overall_effectiveness_grade < inspections_in_term.previous_effectiveness_grade then 'improved'
-            when inspections_in_term.overall_effectiveness_grade > inspections_in_term.previous_effectiveness_grade then 'declined'
-            else 'unchanged'
-        end as movement
+        inspections_in_term.inspection_regime,
+        inspections_in_term.outcome_label as overall_effectiveness_label,
+        inspections_in_term.previous_outcome_label as previous_effectiveness_label,
+        inspections_in_term.movement
     from inspections_in_term
     inner join schools
         on schools.urn = inspections_in_term.urn
-    left join grades as current_grade
-        on current_grade.overall_effectiveness_grade = inspections_in_term.overall_effectiveness_grade
-    left join grades as previous_grade
-        on previous_grade.overall_effectiveness_grade = inspections_in_term.previous_effectiveness_grade
 
 )
 

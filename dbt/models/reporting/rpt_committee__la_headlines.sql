@@ -1,84 +1,94 @@
-{#- Headline measures shown to committee: (key_stage, measure_code, measure_name, unit, comparator column). -#}
-{%- set headline_measures = [
-    ('KS2', 'ks2_rwm_expected_pct', 'Reading, writing and maths: % meeting the expected standard', 'percent', 'rwm_expected_pct'),
-    ('KS2', 'ks2_rwm_higher_pct', 'Reading, writing and maths: % achieving the higher standard', 'percent', 'rwm_higher_pct'),
-    ('KS2', 'ks2_reading_scaled_score', 'Reading: average scaled score', 'scaled score', 'reading_scaled_score'),
-    ('KS2', 'ks2_maths_scaled_score', 'Maths: average scaled score', 'scaled score', 'maths_scaled_score'),
-    ('KS2', 'ks2_reading_progress_score', 'Reading: progress score', 'progress score', 'reading_progress_score'),
-    ('KS2', 'ks2_writing_progress_score', 'Writing: progress score', 'progress score', 'writing_progress_score'),
-    ('KS2', 'ks2_maths_progress_score', 'Maths: progress score', 'progress score', 'maths_progress_score'),
-    ('KS4', 'ks4_attainment8_score', 'Attainment 8: average score', 'points', 'attainment8_score'),
-    ('KS4', 'ks4_progress8_score', 'Progress 8: average score', 'progress score', 'progress8_score'),
-    ('KS4', 'ks4_english_maths_grade5_pct', 'English and maths: % achieving grade 5 or above', 'percent', 'english_maths_grade5_pct'),
-    ('KS4', 'ks4_english_maths_grade4_pct', 'English and maths: % achieving grade 4 or above', 'percent', 'english_maths_grade4_pct'),
-    ('KS4', 'ks4_ebacc_entry_pct', 'EBacc: % of pupils entered', 'percent', 'ebacc_entry_pct'),
-    ('KS4', 'ks4_ebacc_aps_score', 'EBacc: average point score', 'points', 'ebacc_aps_score'),
-] -%}
-
+{#- Headline measures shown to committee: every measure of seed measure_dictionary with a committee_headline_order
+    (rules as data: the list lives in the seed), LA against national, with last year's value and trend.
+    A progress measure in a year DfE did not publish progress (seed performance_table_availability) is 'NP'
+    (not published) for the LA and national alike, with the seed's reason. -#}
 with
 
-ks2_la as (
+dictionary as (
 
-    select * from {{ ref('int_ks2_la_comparators') }}
-    where la_code = {{ var('la_code') }}
-
-),
-
-ks4_la as (
-
-    select * from {{ ref('int_ks4_la_comparators') }}
-    where la_code = {{ var('la_code') }}
+    select * from {{ ref('measure_dictionary') }}
+    where committee_headline_order is not null
 
 ),
 
-ks2_national as (
+availability as (
 
-    select * from {{ ref('int_ks2_national_comparators') }}
+    select * from {{ ref('performance_table_availability') }}
 
 ),
 
-ks4_national as (
+area_measures as (
 
-    select * from {{ ref('int_ks4_national_comparators') }}
+    select * from {{ ref('int_area_measures_long') }}
+
+),
+
+la as (
+
+    select * from area_measures
+    where geography_level = 'la'
+        and la_code = {{ var('la_code') }}
+
+),
+
+national as (
+
+    select * from area_measures
+    where geography_level = 'national'
 
 ),
 
 measures_long as (
 
-    {%- for key_stage, measure_code, measure_name, unit, column in headline_measures %}
-    {%- set ks = key_stage | lower %}
     select
-        {{ ks }}_la.academic_year,
-        '{{ key_stage }}' as key_stage,
-        '{{ measure_code }}' as measure_code,
-        '{{ measure_name }}' as measure_name,
-        '{{ unit }}' as unit,
-        {{ ks }}_la.{{ column }} as la_value,
-        {{ ks }}_la.{{ column }}_reason as la_value_reason,
-        {{ ks }}_national.{{ column }} as national_value,
-        {{ ks }}_national.{{ column }}_reason as national_value_reason,
-        coalesce({{ ks }}_la.data_version, {{ ks }}_national.data_version) as data_version
-    from {{ ks }}_la
-    left join {{ ks }}_national
-        on {{ ks }}_national.academic_year = {{ ks }}_la.academic_year
-    {{ 'union all' if not loop.last }}
-    {%- endfor %}
+        la.academic_year,
+        dictionary.key_stage,
+        dictionary.measure_code,
+        dictionary.measure_name,
+        dictionary.unit,
+        cast(dictionary.committee_headline_order as integer) as headline_order,
+        cast(dictionary.decimal_places as integer) as published_decimals,
+        la.measure_value as la_value,
+        la.measure_value_reason as la_value_reason,
+        national.measure_value as national_value,
+        national.measure_value_reason as national_value_reason,
+        coalesce(la.data_version, national.data_version) as data_version,
+        {{ not_published_reason('availability', 'dictionary') }} as not_published_reason
+    from la
+    inner join dictionary
+        on dictionary.measure_code = la.measure_code
+    left join national
+        on national.academic_year = la.academic_year
+        and national.measure_code = la.measure_code
+    left join availability
+        on availability.key_stage = dictionary.key_stage
+        and availability.academic_year = la.academic_year
 
 ),
 
--- Trends are judged at the precision DfE publishes each unit (percentages whole, scores one place, progress two).
+-- Not published is one state for every column: the value is NULL with reason NP whatever the file carried.
+harmonised as (
+
+    select
+        * replace (
+            case when not_published_reason is null then la_value end as la_value,
+            case when not_published_reason is null then la_value_reason else 'NP' end as la_value_reason,
+            case when not_published_reason is null then national_value end as national_value,
+            case when not_published_reason is null then national_value_reason else 'NP' end as national_value_reason
+        )
+    from measures_long
+
+),
+
+-- Trends are judged at the precision DfE publishes each measure (seed measure_dictionary.decimal_places).
 with_previous as (
 
     select
         current_year.*,
-        case current_year.unit
-            when 'percent' then 0
-            when 'progress score' then 2
-            else 1
-        end as published_decimals,
-        previous_year.la_value as la_value_previous_year
-    from measures_long as current_year
-    left join measures_long as previous_year
+        previous_year.la_value as la_value_previous_year,
+        previous_year.la_value_reason as la_value_previous_year_reason
+    from harmonised as current_year
+    left join harmonised as previous_year
         on previous_year.measure_code = current_year.measure_code
         and previous_year.academic_year = {{ previous_academic_year('current_year.academic_year') }}
 
@@ -92,18 +102,21 @@ final as (
         measure_code,
         measure_name,
         unit,
+        headline_order,
         round(la_value, 2) as la_value,
         la_value_reason,
         round(national_value, 2) as national_value,
         national_value_reason,
         round(la_value - national_value, 2) as la_minus_national,
         round(la_value_previous_year, 2) as la_value_previous_year,
+        la_value_previous_year_reason,
         case
             when la_value is null or la_value_previous_year is null then null
             when round(la_value, published_decimals) > round(la_value_previous_year, published_decimals) then 'up'
             when round(la_value, published_decimals) < round(la_value_previous_year, published_decimals) then 'down'
             else 'same'
         end as trend,
+        not_published_reason,
         data_version
     from with_previous
 

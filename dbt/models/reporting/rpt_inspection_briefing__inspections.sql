@@ -28,30 +28,11 @@ schools as (
 
 ),
 
+-- One regime-aware outcome and movement per inspection, shared with the committee report and the booklets.
 history as (
 
-    select * from {{ ref('int_school_inspection_history') }}
+    select * from {{ ref('int_ofsted_inspection_outcomes') }}
     where generations_back = 0
-
-),
-
-grades as (
-
-    select * from {{ ref('ofsted_grades') }}
-
-),
-
--- The regime and the non-graded outcomes (ungraded inspections from September 2024, report cards from
--- November 2025), one row per inspection (the same inspection can appear in several Ofsted files).
-regimes as (
-
-    select
-        inspection_number,
-        inspection_regime,
-        ungraded_outcome,
-        safeguarding_standards
-    from {{ ref('stg_ofsted__inspections') }}
-    qualify row_number() over (partition by inspection_number order by ofsted_as_at_date desc) = 1
 
 ),
 
@@ -70,39 +51,15 @@ final as (
         history.inspection_start_date,
         history.publication_date,
         history.overall_effectiveness_grade,
-        coalesce(regimes.inspection_regime, 'graded') as inspection_regime,
-        case
-            when current_grade.grade_label is not null then current_grade.grade_label
-            when regimes.inspection_regime = 'report_card'
-                then 'Report card (no overall grade); safeguarding ' || coalesce(regimes.safeguarding_standards, 'not stated')
-            when regimes.ungraded_outcome is not null then 'Not graded: ' || regimes.ungraded_outcome
-            else 'Not graded'
-        end as overall_effectiveness_label,
-        case history.category_of_concern
-            when 'SM' then 'Special measures'
-            when 'SWK' then 'Serious weaknesses'
-            else 'None'
-        end as category_of_concern_label,
-        history.previous_effectiveness_grade,
-        coalesce(previous_grade.grade_label, 'None') as previous_effectiveness_label,
-        case
-            when history.overall_effectiveness_grade is null then 'not graded'
-            when history.previous_effectiveness_grade is null then 'first inspection'
-            -- Grade 1 is the best, so a lower number is an improvement.
-            when history.overall_effectiveness_grade < history.previous_effectiveness_grade then 'improved'
-            when history.overall_effectiveness_grade > history.previous_effectiveness_grade then 'declined'
-            else 'unchanged'
-        end as movement
+        history.inspection_regime,
+        history.outcome_label as overall_effectiveness_label,
+        history.category_of_concern_label,
+        history.previous_outcome_label as previous_effectiveness_label,
+        history.movement
     from history
     cross join briefing_month
     inner join schools
         on schools.urn = history.urn
-    left join grades as current_grade
-        on current_grade.overall_effectiveness_grade = history.overall_effectiveness_grade
-    left join grades as previous_grade
-        on previous_grade.overall_effectiveness_grade = history.previous_effectiveness_grade
-    left join regimes
-        on regimes.inspection_number = history.inspection_number
     where history.publication_date between briefing_month.month_start and briefing_month.month_end
 
 )

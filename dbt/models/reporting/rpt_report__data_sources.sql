@@ -1,5 +1,6 @@
-{#- Every source a report reads, one row per source and academic year: its version and the date of the data.
-    Every report prints these rows in its "Data sources" section. -#}
+{#- Every source a report reads, one row per source, academic year and file: its version in words and the date of
+    the data. Every report prints these rows in its "Data sources" section. LA returns are listed by name, file and
+    as-at date only (never their content) and flagged is_restricted: only restricted reports show them. -#}
 with
 
 ks2 as (
@@ -40,15 +41,31 @@ census as (
 
 ),
 
+-- Ofsted: the files of the newest management-information release (it may be several files: the year-to-date
+-- all-inspections file and the latest-inspections snapshot), each with its own version in words.
+ofsted_files as (
+
+    select distinct
+        data_version,
+        ofsted_as_at_date,
+        source_file
+    from {{ ref('stg_ofsted__inspections') }}
+
+),
+
 ofsted as (
 
     select
         'Ofsted state-funded school inspections (management information)' as source_name,
         cast(null as varchar) as academic_year,
-        max(data_version) as data_version,
-        max(ofsted_as_at_date) as data_date,
-        max(source_file) as source_file
-    from {{ ref('stg_ofsted__inspections') }}
+        case
+            when data_version like 'latest%' then 'latest inspections as at '
+            else 'all inspections as at '
+        end || {{ date_words('ofsted_as_at_date') }} as data_version,
+        ofsted_as_at_date as data_date,
+        source_file
+    from ofsted_files
+    where ofsted_as_at_date = (select max(ofsted_as_at_date) from ofsted_files)
 
 ),
 
@@ -57,14 +74,66 @@ gias as (
     select
         'Get Information about Schools (GIAS) establishments' as source_name,
         cast(null as varchar) as academic_year,
-        'extract' as data_version,
+        'extract of ' || {{ date_words('max(gias_extract_date)') }} as data_version,
         max(gias_extract_date) as data_date,
         max(source_file) as source_file
     from {{ ref('stg_gias__establishments') }}
 
 ),
 
-unioned as (
+absence as (
+
+    select distinct
+        'Pupil absence in schools in England' as source_name,
+        academic_year,
+        data_version,
+        cast(null as date) as data_date,
+        source_file
+    from {{ ref('stg_absence__school_absence') }}
+
+),
+
+-- The statistical-neighbour release the reports use (the latest), e.g. '2025-05' as 'release of May 2025'.
+statistical_neighbours as (
+
+    select distinct
+        'Statistical neighbours (DfE local authority interactive tool)' as source_name,
+        cast(null as varchar) as academic_year,
+        'release of ' || strftime(strptime(sn_release, '%Y-%m'), '%B %Y') as data_version,
+        cast(null as date) as data_date,
+        source_file
+    from {{ ref('stg_statistical_neighbours__neighbours') }}
+    where is_latest_release
+
+),
+
+la_codes as (
+
+    select distinct
+        'Local authority and region codes' as source_name,
+        cast(null as varchar) as academic_year,
+        'current list' as data_version,
+        cast(null as date) as data_date,
+        source_file
+    from {{ ref('stg_la_codes__local_authorities') }}
+
+),
+
+-- The LA's own returns in force: name, file and as-at date only. Restricted reports alone list them.
+la_returns as (
+
+    select
+        'LA return: ' || replace(return_name, '_', ' ') as source_name,
+        cast(null as varchar) as academic_year,
+        'as at ' || {{ date_words('return_as_at') }} as data_version,
+        cast(return_as_at as date) as data_date,
+        source_file
+    from {{ ref('stg_returns__versions') }}
+    where is_in_force
+
+),
+
+national_sources as (
 
     select * from ks2
     union all
@@ -75,6 +144,20 @@ unioned as (
     select * from ofsted
     union all
     select * from gias
+    union all
+    select * from absence
+    union all
+    select * from statistical_neighbours
+    union all
+    select * from la_codes
+
+),
+
+unioned as (
+
+    select *, false as is_restricted from national_sources
+    union all
+    select *, true as is_restricted from la_returns
 
 ),
 
@@ -85,7 +168,8 @@ final as (
         academic_year,
         data_version,
         data_date,
-        source_file
+        source_file,
+        is_restricted
     from unioned
 
 )

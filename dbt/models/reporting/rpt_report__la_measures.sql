@@ -49,6 +49,18 @@ ks4_national as (
 
 ),
 
+dictionary as (
+
+    select * from {{ ref('measure_dictionary') }}
+
+),
+
+availability as (
+
+    select * from {{ ref('performance_table_availability') }}
+
+),
+
 -- An LA's region is the region GIAS gives most of its schools.
 la_regions as (
 
@@ -114,13 +126,23 @@ final as (
         measures_long.measure_name,
         measures_long.unit,
         measures_long.pupil_group,
-        cast(measures_long.value as double) as value,
-        cast(measures_long.value_reason as varchar) as value_reason,
+        -- Not published (seed performance_table_availability) is one state for every LA and national alike, so
+        -- region and statistical-neighbour averages are not published either.
+        case when {{ not_published_reason('availability', 'dictionary') }} is null
+            then cast(measures_long.value as double) end as value,
+        case when {{ not_published_reason('availability', 'dictionary') }} is null
+            then cast(measures_long.value_reason as varchar) else 'NP' end as value_reason,
         cast(measures_long.pupils as double) as pupils,
-        measures_long.data_version
+        measures_long.data_version,
+        {{ not_published_reason('availability', 'dictionary') }} as not_published_reason
     from measures_long
     left join la_regions
         on la_regions.la_code = measures_long.la_code
+    left join dictionary
+        on dictionary.measure_code = measures_long.measure_code
+    left join availability
+        on availability.key_stage = measures_long.key_stage
+        and availability.academic_year = measures_long.academic_year
 
 )
 
