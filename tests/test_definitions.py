@@ -43,3 +43,20 @@ def test_raw_ks2_is_guarded_by_a_blocking_expectations_check(dbt_manifest, tmp_p
     assert dg.AssetCheckKey(dg.AssetKey("raw_ks2"), "raw_ks2_expectations") in check_keys
     (check_def,) = [c for c in definitions.asset_checks if any(k.name == "raw_ks2_expectations" for k in c.check_keys)]
     assert all(spec.blocking for spec in check_def.check_specs)
+
+
+def test_assets_are_grouped_by_pipeline_layer(dbt_manifest, tmp_path):
+    from tests.conftest import settings_for
+
+    graph = build_definitions(settings_for(tmp_path)).resolve_asset_graph()
+
+    def group(name: str) -> str:
+        return graph.get(dg.AssetKey(name)).group_name
+
+    assert group("raw_ks2") == "ingest"
+    assert group("stg_ks2__school_results") == "staging"
+    assert group("int_school_data_risk_flags") == "intermediate"
+    assert group("fct_school_support_category") == "marts"
+    assert group("rpt_committee__la_headlines") == "reporting"
+    assert group("support_categories") == "rules"
+    assert group("committee_report") == "reports"

@@ -5,11 +5,11 @@ delete+insert by academic year, and partitioned like the raw tables they read: a
 partition(s), passed to dbt as the `academic_years` var. Everything else is one unpartitioned build.
 """
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DbtCliResource, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from dagster_project.defs.dbt.project import dbt_project
 from dagster_project.defs.partitions import academic_year_backfill_policy, academic_year_partitions
@@ -19,6 +19,20 @@ from dagster_project.resources import WarehouseResource
 
 DUCKDB_WRITER_POOL = "duckdb_writer"
 ACADEMIC_YEAR_MODELS = "tag:academic_year_partitioned"
+
+
+class DbtLayerTranslator(DagsterDbtTranslator):
+    """Groups dbt assets by layer (staging, intermediate, marts, reporting; seeds as rules), so the asset graph in
+    the UI reads ingest → staging → intermediate → marts → reporting → reports."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str:
+        if dbt_resource_props["resource_type"] == "seed":
+            return "rules"
+        fqn = dbt_resource_props["fqn"]  # ['school_improvement', '<layer folder>', ..., '<model>']
+        return fqn[1] if len(fqn) > 2 else "dbt"
+
+
+dbt_translator = DbtLayerTranslator()
 
 
 def _build(
@@ -38,6 +52,7 @@ def _build(
     project=dbt_project,
     select=ACADEMIC_YEAR_MODELS,
     name="dbt_academic_year_models",
+    dagster_dbt_translator=dbt_translator,
     partitions_def=academic_year_partitions,
     backfill_policy=academic_year_backfill_policy,
     pool=DUCKDB_WRITER_POOL,
@@ -53,6 +68,7 @@ def academic_year_dbt_assets(
     project=dbt_project,
     exclude=ACADEMIC_YEAR_MODELS,
     name="dbt_models",
+    dagster_dbt_translator=dbt_translator,
     pool=DUCKDB_WRITER_POOL,
 )
 def school_improvement_dbt_assets(
