@@ -60,3 +60,13 @@ def test_assets_are_grouped_by_pipeline_layer(dbt_manifest, tmp_path):
     assert group("rpt_committee__la_headlines") == "reporting"
     assert group("support_categories") == "rules"
     assert group("committee_report") == "reports"
+
+
+def test_every_singular_dbt_test_shows_as_a_dagster_asset_check(dbt_manifest, tmp_path):
+    from dagster_project.defs.dbt.project import DBT_PROJECT_DIR
+    from tests.conftest import settings_for
+
+    graph = build_definitions(settings_for(tmp_path)).resolve_asset_graph()
+    singular = {p.stem for p in (DBT_PROJECT_DIR / "tests" / "singular").glob("*.sql")}
+    checks = {key.name for key in graph.asset_check_keys}
+    assert singular and singular <= checks

@@ -1,5 +1,13 @@
 -- Adviser free text from the LA returns is restricted: no published reporting model (rpt_committee__*, the published
 -- committee report's tables) may carry one of its columns.
+-- Read information_schema after the committee models are built (dbt sees no ref otherwise).
+-- depends_on: {{ ref('rpt_committee__category_distribution') }}
+-- depends_on: {{ ref('rpt_committee__gap_headline') }}
+-- depends_on: {{ ref('rpt_committee__inspections_this_term') }}
+-- depends_on: {{ ref('rpt_committee__la_headlines') }}
+-- depends_on: {{ ref('rpt_committee__report_context') }}
+-- Shown in Dagster as a check on rpt_committee__la_headlines.
+{{ config(meta={'dagster': {'ref': {'name': 'rpt_committee__la_headlines'}}}) }}
 select table_name, column_name
 from information_schema.columns
 where table_name like 'rpt_committee__%'

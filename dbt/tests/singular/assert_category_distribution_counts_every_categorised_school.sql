@@ -1,4 +1,6 @@
 -- The committee's category table accounts for every categorised school exactly once.
+-- Shown in Dagster as a check on rpt_committee__category_distribution.
+{{ config(meta={'dagster': {'ref': {'name': 'rpt_committee__category_distribution'}}}) }}
 with
 
 distribution as (

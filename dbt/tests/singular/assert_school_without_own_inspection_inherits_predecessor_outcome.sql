@@ -1,4 +1,6 @@
 -- When a school has no graded inspection of its own but a predecessor does, the latest outcome comes from the chain.
+-- Shown in Dagster as a check on fct_school_latest_ofsted.
+{{ config(meta={'dagster': {'ref': {'name': 'fct_school_latest_ofsted'}}}) }}
 with
 
 latest as (
