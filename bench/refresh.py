@@ -84,13 +84,10 @@ def main() -> int:
     import dagster as dg
 
     from dagster_project.definitions import build_definitions
+    from dagster_project.full_run import run_everything
 
     started = time.perf_counter()
-    result = (
-        build_definitions(settings)
-        .resolve_job_def("refresh_all")
-        .execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
-    )
+    result = run_everything(build_definitions(settings), dg.DagsterInstance.ephemeral(), settings.duckdb_path)
     refresh_s = time.perf_counter() - started
     own, child = peak_rss_mib()
     status = "succeeded" if result.success else "FAILED"

@@ -32,25 +32,25 @@ def _list_outputs(root: Path) -> list[Path]:
 
 def run(settings: Settings) -> int:
     from dagster_project.definitions import build_definitions
-    from dagster_project.defs.partitions import all_years_tags
+    from dagster_project.full_run import run_everything
 
     _ensure_sources(settings)
     started = time.monotonic()
     print(f"==> refreshing the warehouse {settings.duckdb_path}")
-    job = build_definitions(settings).resolve_job_def("refresh_all")
-    # With DAGSTER_HOME set (as `make run` does) the run is recorded and shows in `make dev`'s UI.
+    # With DAGSTER_HOME set (as `make run` does) the runs are recorded and show in `make dev`'s UI.
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
-    result = job.execute_in_process(
-        instance=instance,
-        raise_on_error=False,
-        # One run over every academic-year partition: the same warehouse as a backfill of all years.
-        tags=all_years_tags(),
+    result = run_everything(
+        build_definitions(settings),
+        instance,
+        settings.duckdb_path,
         run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+        log=lambda message: print(f"==> {message}", flush=True),
     )
     elapsed = time.monotonic() - started
     if not result.success:
-        failed = [event.step_key for event in result.all_events if event.is_step_failure]
-        print(f"!! refresh failed after {elapsed:.0f}s in: {', '.join(failed) or 'the run'}", file=sys.stderr)
+        print(
+            f"!! refresh failed after {elapsed:.0f}s in: {', '.join(result.failed_steps) or 'the run'}", file=sys.stderr
+        )
         print("   open the run in the Dagster UI (`make dev`) for the full logs", file=sys.stderr)
         return 1
     print(f"==> refresh finished in {elapsed:.0f}s")

@@ -4,8 +4,8 @@ import dagster as dg
 
 from dagster_project.defs.dbt.assets import dbt_asset_definitions
 from dagster_project.defs.ingest.assets import ingest_assets
-from dagster_project.defs.operations.downloads import download_sources, downstream_of_downloads, operations_jobs
-from dagster_project.defs.operations.jobs import refresh_all_job
+from dagster_project.defs.operations.downloads import download_sources, downstream_of_downloads
+from dagster_project.defs.operations.jobs import operations_jobs
 from dagster_project.defs.operations.schedules import operations_schedules
 from dagster_project.defs.operations.sensors import build_sensors
 from dagster_project.defs.quality.checks import expectation_checks
@@ -27,7 +27,7 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
             *return_assets,
         ],
         asset_checks=[*expectation_checks],
-        jobs=[refresh_all_job, *operations_jobs],
+        jobs=operations_jobs,
         schedules=operations_schedules,
         sensors=[*build_sensors(), returns_drop_folder_sensor],
         resources=build_resources(settings),

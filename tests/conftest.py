@@ -10,6 +10,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from dagster_project.full_run import FullRun
 from dagster_project.resources import REPO_ROOT, Settings
 
 REFERENCE_DIR = Path(os.environ.get("SI_REFERENCE_DIR", REPO_ROOT.parent / "shared" / "reference"))
@@ -53,24 +54,17 @@ def pipeline_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return settings
 
 
-def materialize_everything(settings: Settings) -> dg.ExecuteInProcessResult:
-    """Every asset over every academic year in one run, as `make run` does."""
+def materialize_everything(settings: Settings) -> FullRun:
+    """Every asset over every academic year, then the committee report and briefing for the latest term and
+    month, as `make run` does."""
     from dagster_project.definitions import build_definitions
-    from dagster_project.defs.partitions import all_years_tags
+    from dagster_project.full_run import run_everything
 
-    definitions = build_definitions(settings)
-    return dg.materialize(
-        assets=[*definitions.assets, *definitions.asset_checks],
-        resources=definitions.resources,
-        instance=dg.DagsterInstance.ephemeral(),
-        raise_on_error=False,
-        tags=all_years_tags(),
-    )
+    return run_everything(build_definitions(settings), dg.DagsterInstance.ephemeral(), settings.duckdb_path)
 
 
 @pytest.fixture(scope="session")
-def materialized(pipeline_settings: Settings, dbt_manifest: Path) -> dg.ExecuteInProcessResult:
+def materialized(pipeline_settings: Settings, dbt_manifest: Path) -> FullRun:
     result = materialize_everything(pipeline_settings)
-    failures = [e.step_key for e in result.all_events if e.is_step_failure]
-    assert result.success, f"materialising every asset failed in {failures}"
+    assert result.success, f"materialising every asset failed in {result.failed_steps}"
     return result

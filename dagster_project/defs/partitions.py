@@ -1,7 +1,11 @@
-"""Academic-year partitions ('2023-24') for the yearly national datasets (KS2, KS4, census, absence).
+"""Partitions: academic years for the yearly national datasets, reporting terms and months for the reports.
+
+academic_year_partitions   '2023-24': KS2, KS4, census, absence and their staging models (dbt/seeds/academic_years.csv)
+reporting_term_partitions  '2025-26-autumn': the termly committee report (dbt/seeds/school_terms.csv)
+briefing_month_partitions  '2026-01': the monthly inspection briefing, every complete month from the first term
 
 Snapshot sources (GIAS, Ofsted, statistical neighbours, LA codes) and LA returns carry their own dates and stay
-unpartitioned. The keys come from dbt/seeds/academic_years.csv.
+unpartitioned, as do the annual and restricted reports (they follow the latest data).
 """
 
 import dagster as dg
@@ -10,8 +14,19 @@ import dagster as dg
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from dagster_project.lib.academic_years import load_academic_years
+from dagster_project.lib.report_calendar import load_reporting_terms
 
 academic_year_partitions = dg.StaticPartitionsDefinition(load_academic_years())
+
+reporting_term_partitions = dg.StaticPartitionsDefinition([term.partition_key for term in load_reporting_terms()])
+
+# A month's briefing can be written once the month is over (end_offset=0: the current month is not a key yet).
+briefing_month_partitions = dg.MonthlyPartitionsDefinition(
+    start_date=f"{load_reporting_terms()[0].term_start:%Y-%m}",
+    fmt="%Y-%m",
+    timezone="Europe/London",
+    end_offset=0,
+)
 
 # A multi-year backfill is one run (one dbt invocation, one ingest pass), not one run per year.
 academic_year_backfill_policy = dg.BackfillPolicy.single_run()

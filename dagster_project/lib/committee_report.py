@@ -14,7 +14,6 @@ from typing import Any
 
 import duckdb
 import pandas as pd
-from slugify import slugify
 
 from dagster_project.lib import rendering
 from dagster_project.lib.category_movement import (
@@ -26,6 +25,7 @@ from dagster_project.lib.category_movement import (
 )
 from dagster_project.lib.disclosure_control import DisclosureRule, control, load_rule
 from dagster_project.lib.la_comparators import Comparators, compare, load_comparators, load_la_measures
+from dagster_project.lib.report_calendar import ReportingTerm, term_containing
 from dagster_project.lib.report_charts import Series, axis_label, line_chart
 from dagster_project.lib.report_data import DataSource, ReportDataError, load_data_sources, read_table
 from dagster_project.lib.report_document import fill_template
@@ -96,8 +96,10 @@ RPT_TABLES: dict[str, tuple[tuple[str, ...], str]] = {
         ),
         "key_stage, academic_year",
     ),
-    "rpt_committee__inspections_this_term": (
+    "rpt_committee__inspections": (
         (
+            "academic_year",
+            "term_code",
             "urn",
             "school_name",
             "publication_date",
@@ -121,13 +123,18 @@ RPT_TABLES: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
+_CONTEXT = ("rpt_committee__report_context", *RPT_TABLES["rpt_committee__report_context"])
+
+
 @dataclass(frozen=True)
 class CommitteeTables:
-    report_context: pd.DataFrame
+    report_context: pd.DataFrame  # one row; its term is the report's term
     la_headlines: pd.DataFrame
     gap_headline: pd.DataFrame
-    inspections_this_term: pd.DataFrame
+    inspections_this_term: pd.DataFrame  # rpt_committee__inspections of the report's term
     category_distribution: pd.DataFrame
+    term: ReportingTerm | None = None
+    later_data_term: str | None = None  # the latest data's term, when the report is for an earlier term
     comparisons: pd.DataFrame | None = None  # la_comparators.compare(): LA vs national, region, neighbours
     comparators: Comparators | None = None
     sources: tuple[DataSource, ...] = ()
@@ -154,21 +161,22 @@ def build_committee_report(
     duckdb_path: Path,
     published_dir: Path,
     *,
+    term: ReportingTerm | None = None,
     restricted_dir: Path | None = None,
     quarto_path: str | None = None,
     engine: rendering.Engine = "auto",
     rule: DisclosureRule | None = None,
 ) -> CommitteeReport:
-    """Read the warehouse (read-only), render the report and write
-    `<published_dir>/committee_report/committee_report_<term-slug>.html` and `.pdf`.
+    """Read the warehouse (read-only), render the report for `term` (default: the term of the latest data,
+    int_report_term) and write `<published_dir>/committee_report/committee_report_<2025-26-autumn>.html` and `.pdf`.
 
     With `restricted_dir`, the support-category movement since the last recorded term is shown (counts only)
-    and this term's categories are recorded there for next term."""
-    tables = load_committee_tables(duckdb_path, restricted_dir=restricted_dir)
+    and, for the term of the latest data, this term's categories are recorded there for next term. A report for
+    an earlier term never overwrites that term's recorded categories."""
+    tables = load_committee_tables(duckdb_path, restricted_dir=restricted_dir, term=term)
     context = _single_context_row(tables.report_context)
     document = committee_document(tables, rule or load_rule())
-    slug = term_slug(str(context["report_term"]))
-    stem = f"committee_report_{slug}"
+    stem = f"committee_report_{tables.term.partition_key}"
     with _temporary_qmd(document.text, stem) as qmd_path:
         for name, svg in document.charts.items():
             (qmd_path.parent / name).write_text(svg, encoding="utf-8")
@@ -181,10 +189,13 @@ def build_committee_report(
             engine=engine,
             quarto_path=quarto_path,
         )
-    if restricted_dir is not None:
+    if restricted_dir is not None and tables.later_data_term is None:
         with duckdb.connect(str(duckdb_path), read_only=True) as connection:
             record_snapshot(
-                current_categories(connection), Path(restricted_dir), pd.Timestamp(context["term_end"]).date(), slug
+                current_categories(connection),
+                Path(restricted_dir),
+                pd.Timestamp(context["term_end"]).date(),
+                tables.term.partition_key,
             )
     return CommitteeReport(
         html=rendered.html,
@@ -195,8 +206,20 @@ def build_committee_report(
     )
 
 
-def load_committee_tables(duckdb_path: Path, *, restricted_dir: Path | None = None) -> CommitteeTables:
-    """Every table the report reads, through a read-only connection (DuckDB has one writer)."""
+def latest_data_term(duckdb_path: Path) -> ReportingTerm:
+    """The reporting term of the latest data (int_report_term): the committee report `make run` writes."""
+    with duckdb.connect(str(duckdb_path), read_only=True) as connection:
+        context = _single_context_row(read_table(connection, *_CONTEXT))
+    return term_containing(pd.Timestamp(context["term_end"]).date())
+
+
+def load_committee_tables(
+    duckdb_path: Path, *, restricted_dir: Path | None = None, term: ReportingTerm | None = None
+) -> CommitteeTables:
+    """Every table the report reads, through a read-only connection (DuckDB has one writer).
+
+    The report's term is the term of the latest data (int_report_term) unless `term` is given; the inspections
+    are those published in that term. A term after the latest data's term is refused."""
     frames: dict[str, pd.DataFrame] = {}
     with duckdb.connect(str(duckdb_path), read_only=True) as connection:
         for table, (required, order_by) in RPT_TABLES.items():
@@ -206,20 +229,40 @@ def load_committee_tables(duckdb_path: Path, *, restricted_dir: Path | None = No
                 raise ReportDataError(f"Committee report, warehouse '{duckdb_path}': {error}") from error
             frames[table.removeprefix("rpt_committee__")] = frame
         context = _single_context_row(frames["report_context"])
+        data_term_end = pd.Timestamp(context["term_end"]).date()
+        later_data_term = None
+        if term is None:
+            term = term_containing(data_term_end)
+        elif term.term_end != data_term_end:
+            if term.term_start > data_term_end:
+                raise ReportDataError(
+                    f"Committee report for {term.term_name}: the warehouse holds data to {context['report_term']} "
+                    "only (the term of its latest Ofsted data). Load that term's data first."
+                )
+            later_data_term = str(context["report_term"])
+            frames["report_context"] = frames["report_context"].assign(
+                report_term=term.term_name, term_start=term.term_start, term_end=term.term_end
+            )
+        inspections = frames.pop("inspections")
+        frames["inspections_this_term"] = inspections[
+            (inspections["academic_year"] == term.academic_year) & (inspections["term_code"] == term.term_code)
+        ].reset_index(drop=True)
         la_code = int(context["la_code"])
         la_measures = load_la_measures(connection)
         comparators = load_comparators(connection, la_measures, la_code)
         sources = tuple(load_data_sources(connection))
         movement = None
-        if restricted_dir is not None:
-            term_end = pd.Timestamp(context["term_end"]).date()
+        # Movement compares today's categories with last term's snapshot: only meaningful for the latest term.
+        if restricted_dir is not None and later_data_term is None:
             movement = category_movement(
                 current_categories(connection),
-                previous_snapshot(Path(restricted_dir), term_end),
+                previous_snapshot(Path(restricted_dir), term.term_end),
                 [str(c) for c in frames["category_distribution"]["support_category"]],
             )
     return CommitteeTables(
         **frames,
+        term=term,
+        later_data_term=later_data_term,
         comparisons=compare(la_measures, comparators),
         comparators=comparators,
         sources=sources,
@@ -240,7 +283,15 @@ def committee_document(tables: CommitteeTables, rule: DisclosureRule) -> Committ
     inspections = _inspections(tables.inspections_this_term)
     categories = _categories(tables.category_distribution)
     trends = trend_tables(tables.comparisons, la_name, rule, tables.la_headlines)
-    movement = _movement(tables.movement, tables.category_distribution)
+    movement = (
+        {
+            "movement_summary": "Movement between support categories is shown only in the report for the term of "
+            f"the latest data ({tables.later_data_term}).",
+            "movement_rows": [],
+        }
+        if tables.later_data_term
+        else _movement(tables.movement, tables.category_distribution)
+    )
     charts = {table["chart"]["file"]: table["chart"]["svg"] for table in trends if table["chart"]}
     values = {
         "title": f"Termly school improvement report \u2014 {la_name}, {_text(context['report_term'])}",
@@ -252,6 +303,7 @@ def committee_document(tables: CommitteeTables, rule: DisclosureRule) -> Committ
         "term_start": format_date(context["term_start"]),
         "term_end": format_date(context["term_end"]),
         "latest_academic_year": _text(context["latest_academic_year"]),
+        "later_data_note": _later_data_note(context["report_term"], tables.later_data_term),
         "headline_tables": headline_tables,
         "trend_tables": trends,
         "comparators_note": tables.comparators.neighbours_note if tables.comparators else "",
@@ -268,15 +320,18 @@ def committee_document(tables: CommitteeTables, rule: DisclosureRule) -> Committ
     return CommitteeDocument(text=text, charts=charts, tables=_published_tables(values, la_name))
 
 
-def term_slug(report_term: str) -> str:
-    """'Summer 2024' -> 'summer-2024' (file names)."""
-    slug = slugify(report_term)
-    if not slug:
-        raise ReportDataError(f"report_term {report_term!r} gives an empty file name.")
-    return slug
-
-
 # ---------------------------------------------------------------- sections
+
+
+def _later_data_note(report_term: Any, later_data_term: str | None) -> str:
+    if later_data_term is None:
+        return ""
+    term = _text(report_term)
+    return (
+        f"This report for {term} was produced after the term, from data to {later_data_term}: the inspections are "
+        f"those published in {term}; attainment, support categories and the count of schools causing concern "
+        "are from the latest data."
+    )
 
 
 def _single_context_row(report_context: pd.DataFrame) -> dict[str, Any]:
@@ -748,8 +803,8 @@ __all__ = [
     "format_date",
     "format_difference",
     "format_measure",
+    "latest_data_term",
     "load_committee_tables",
     "markdown_escape",
     "render_committee_qmd",
-    "term_slug",
 ]

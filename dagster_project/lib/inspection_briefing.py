@@ -1,6 +1,7 @@
 """Monthly inspection briefing for the Director of Children's Services (published): Ofsted reports published
-in the calendar month before the date of the Ofsted data, their outcomes and the movement since each school's
-previous inspection. Reads rpt_inspection_briefing__inspections and rpt_report__data_sources."""
+in a calendar month ('2026-01', the asset's partition), their outcomes and the movement since each school's
+previous inspection. By default the month is the one before the month of the Ofsted data date. Reads
+rpt_inspection_briefing__inspections and rpt_report__data_sources."""
 
 from __future__ import annotations
 
@@ -12,15 +13,13 @@ import duckdb
 import pandas as pd
 
 from dagster_project.lib import rendering
-from dagster_project.lib.report_data import load_data_sources, read_table, sources_for
+from dagster_project.lib.report_data import ReportDataError, load_data_sources, read_table, sources_for
 from dagster_project.lib.report_document import render_report
 from dagster_project.lib.report_text import data_timestamp, format_date, is_missing, text
 
 TABLE = "rpt_inspection_briefing__inspections"
 REQUIRED = (
-    "month_start",
-    "month_end",
-    "ofsted_as_at_date",
+    "publication_month",
     "urn",
     "school_name",
     "phase",
@@ -57,37 +56,65 @@ class InspectionBriefing:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
-def briefing_month(ofsted_as_at: Any) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """The calendar month before the Ofsted data date (the same rule as the rpt model, for empty months)."""
-    as_at = pd.Timestamp(ofsted_as_at)
-    start = (as_at.replace(day=1) - pd.offsets.MonthBegin(1)).normalize()
-    return start, as_at.replace(day=1) - pd.Timedelta(days=1)
+def default_month(ofsted_as_at: Any) -> str:
+    """'YYYY-MM' of the calendar month before the month of the Ofsted data date: the briefing `make run` writes."""
+    previous = pd.Timestamp(ofsted_as_at).replace(day=1) - pd.Timedelta(days=1)
+    return f"{previous:%Y-%m}"
+
+
+def month_bounds(month: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """'2026-01' -> (1 January 2026, 31 January 2026)."""
+    try:
+        start = pd.Timestamp(f"{month}-01")
+    except ValueError:
+        raise ReportDataError(f"briefing month {month!r} is not YYYY-MM") from None
+    return start, start + pd.offsets.MonthEnd(0)
+
+
+def ofsted_data_date(duckdb_path: Path) -> Any:
+    with duckdb.connect(str(duckdb_path), read_only=True) as connection:
+        (as_at,) = connection.execute("select max(ofsted_as_at_date) from stg_ofsted__inspections").fetchone()
+    if is_missing(as_at):
+        raise ReportDataError(f"warehouse '{duckdb_path}': stg_ofsted__inspections has no Ofsted data date")
+    return as_at
 
 
 def build_inspection_briefing(
-    duckdb_path: Path, published_dir: Path, *, quarto_path: str | None = None, engine: rendering.Engine = "auto"
+    duckdb_path: Path,
+    published_dir: Path,
+    *,
+    month: str | None = None,
+    quarto_path: str | None = None,
+    engine: rendering.Engine = "auto",
 ) -> InspectionBriefing:
+    """Render the briefing for `month` ('YYYY-MM'; default: the month before the Ofsted data date's month) to
+    `<published_dir>/inspection_briefing/inspection_briefing_<month>.html` and `.pdf`."""
+    ofsted_as_at = ofsted_data_date(duckdb_path)
+    month = month or default_month(ofsted_as_at)
+    month_start, month_end = month_bounds(month)
+    if month_end > pd.Timestamp(ofsted_as_at):
+        raise ReportDataError(
+            f"Inspection briefing for {month_start:%B %Y}: the Ofsted data is as at {format_date(ofsted_as_at)}, "
+            "before the month ends, so its reports may be missing. Load a later Ofsted file or choose an earlier month."
+        )
     with duckdb.connect(str(duckdb_path), read_only=True) as connection:
         inspections = read_table(connection, TABLE, REQUIRED, "publication_date, school_name, urn")
         sources = sources_for(load_data_sources(connection), "Ofsted", "Get Information")
-        la_name, ofsted_as_at = connection.execute(
-            "select (select max(la_name) from dim_school where is_la_school), "
-            "(select max(ofsted_as_at_date) from stg_ofsted__inspections)"
-        ).fetchone()
-    month_start, month_end = briefing_month(ofsted_as_at)
-    month = f"{month_start:%B %Y}"
-    values = briefing_values(inspections, text(la_name), month, month_start, month_end, ofsted_as_at)
+        (la_name,) = connection.execute("select max(la_name) from dim_school where is_la_school").fetchone()
+    in_month = inspections[pd.to_datetime(inspections["publication_month"]) == month_start]
+    label = f"{month_start:%B %Y}"
+    values = briefing_values(in_month, text(la_name), label, month_start, month_end, ofsted_as_at)
     values["sources"] = sources
     rendered = render_report(
         "inspection_briefing.qmd",
         values,
         Path(published_dir) / OUTPUT_SUBDIR,
-        f"inspection_briefing_{month_start:%Y-%m}",
+        f"inspection_briefing_{month}",
         pdf_timestamp=data_timestamp(ofsted_as_at),
         engine=engine,
         quarto_path=quarto_path,
     )
-    return InspectionBriefing(rendered.html, rendered.pdf, month, rendered.engine, {"Inspections": values["table"]})
+    return InspectionBriefing(rendered.html, rendered.pdf, label, rendered.engine, {"Inspections": values["table"]})
 
 
 def briefing_values(

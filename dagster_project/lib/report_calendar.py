@@ -2,6 +2,8 @@
 
 termly committee report      the first working day after a reporting term ends, for the term just ended
 monthly inspection briefing  the first working day of each month, for the previous calendar month
+
+A reporting term's partition key is '<academic year>-<term code>' ('2025-26-autumn'): it sorts in term order.
 """
 
 from __future__ import annotations
@@ -25,6 +27,10 @@ class ReportingTerm:
     term_start: date
     term_end: date
 
+    @property
+    def partition_key(self) -> str:
+        return f"{self.academic_year}-{self.term_code}"
+
 
 def load_reporting_terms(path: Path = SCHOOL_TERMS_SEED) -> list[ReportingTerm]:
     with Path(path).open(newline="", encoding="utf-8") as handle:
@@ -46,6 +52,23 @@ def load_reporting_terms(path: Path = SCHOOL_TERMS_SEED) -> list[ReportingTerm]:
                 f"{path}, data row {row_number}: {error}; expected term_start/term_end YYYY-MM-DD"
             ) from None
     return sorted(terms, key=lambda t: t.term_end)
+
+
+def reporting_term(partition_key: str, terms: list[ReportingTerm] | None = None) -> ReportingTerm:
+    """The reporting term with this partition key ('2025-26-autumn')."""
+    terms = load_reporting_terms() if terms is None else terms
+    for term in terms:
+        if term.partition_key == partition_key:
+            return term
+    raise KeyError(f"no reporting term {partition_key!r} in {SCHOOL_TERMS_SEED.name}")
+
+
+def term_containing(day: date, terms: list[ReportingTerm] | None = None) -> ReportingTerm:
+    terms = load_reporting_terms() if terms is None else terms
+    for term in terms:
+        if term.term_start <= day <= term.term_end:
+            return term
+    raise KeyError(f"no reporting term in {SCHOOL_TERMS_SEED.name} contains {day.isoformat()}")
 
 
 def committee_report_term_due(day: date, terms: list[ReportingTerm], calendar: WorkingCalendar) -> ReportingTerm | None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dagster_project.lib import rendering
-from dagster_project.lib.xlsx_downloads import DOWNLOADS_SUBDIR, workbook_title
+from dagster_project.lib.xlsx_downloads import downloads_folder, workbook_title
 
 INDEX_FILE = "index.html"
 # Report folder -> heading on the index, in the order shown.
@@ -31,23 +31,19 @@ class PublishedReport:
 
 
 def published_reports(published_dir: Path) -> list[PublishedReport]:
+    """Every report in the published folder, newest period first: file names end with the period
+    ('2025-26-autumn', '2026-01', '2024-25'), which sort in time order."""
     published_dir = Path(published_dir)
     reports = []
     for folder, section in REPORT_SECTIONS.items():
-        downloads_dir = published_dir / DOWNLOADS_SUBDIR / folder
-        downloads = tuple(
-            (workbook_title(path), path)
-            for path in sorted(downloads_dir.glob("*.xlsx"))
-            if not path.name.startswith(".")
-        )
-        # newest first (the report just rendered); its downloads are the current tables
-        pages = sorted(
-            (published_dir / folder).glob("*.html"), key=lambda p: (p.stat().st_mtime_ns, p.name), reverse=True
-        )
-        for page in pages:
+        for page in sorted((published_dir / folder).glob("*.html"), key=lambda p: p.name, reverse=True):
+            downloads = tuple(
+                (workbook_title(path), path)
+                for path in sorted(downloads_folder(published_dir, page).glob("*.xlsx"))
+                if not path.name.startswith(".")
+            )
             pdf = page.with_suffix(".pdf")
             reports.append(PublishedReport(section, _title(page), page, pdf if pdf.is_file() else None, downloads))
-            downloads = ()  # downloads are of the latest report in the folder
     return reports
 
 

@@ -56,9 +56,16 @@ def workbook_title(path: Path) -> str:
         workbook.close()
 
 
-def write_table_downloads(tables: Mapping[str, pd.DataFrame], published_dir: Path, report_slug: str) -> list[Path]:
-    """`<published_dir>/downloads/<report_slug>/<table>.xlsx` for each table; stale workbooks are removed."""
-    folder = Path(published_dir) / DOWNLOADS_SUBDIR / report_slug
+def downloads_folder(published_dir: Path, report_html: Path) -> Path:
+    """`<published_dir>/downloads/<report folder>/<report file stem>`: each report (each term, each month) keeps
+    its own tables."""
+    return Path(published_dir) / DOWNLOADS_SUBDIR / Path(report_html).parent.name / Path(report_html).stem
+
+
+def write_table_downloads(tables: Mapping[str, pd.DataFrame], published_dir: Path, report_html: Path) -> list[Path]:
+    """`<table>.xlsx` for each table of the report `report_html` in its downloads folder; stale workbooks are
+    removed."""
+    folder = downloads_folder(published_dir, report_html)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, frame in tables.items():

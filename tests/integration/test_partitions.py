@@ -23,7 +23,11 @@ PROVENANCE = ("loaded_at", "source_file")  # when and from which copy of the sou
 
 
 def _partitioned_assets(definitions: dg.Definitions) -> list[dg.AssetsDefinition]:
-    return [a for a in definitions.assets if isinstance(a, dg.AssetsDefinition) and a.partitions_def is not None]
+    return [
+        a
+        for a in definitions.assets
+        if isinstance(a, dg.AssetsDefinition) and a.partitions_def == academic_year_partitions
+    ]
 
 
 def _materialize_range(definitions: dg.Definitions, first: str, last: str) -> dg.ExecuteInProcessResult:

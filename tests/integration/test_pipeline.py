@@ -36,7 +36,7 @@ def _one(conn: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
 
 
 def test_every_asset_check_passes(materialized):
-    evaluations = materialized.get_asset_check_evaluations()
+    evaluations = materialized.refresh.get_asset_check_evaluations()
     assert evaluations, "no asset checks ran"
     failed = [e.check_name for e in evaluations if not e.passed]
     assert not failed

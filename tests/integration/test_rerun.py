@@ -29,7 +29,7 @@ def test_a_second_refresh_changes_nothing(materialized, pipeline_settings):
     before = snapshot()
     result = materialize_everything(pipeline_settings)
     assert result.success
-    raw_events = [e for e in result.get_asset_materialization_events() if e.asset_key == dg.AssetKey("raw_ks2")]
+    raw_events = [e for e in result.refresh.get_asset_materialization_events() if e.asset_key == dg.AssetKey("raw_ks2")]
     metadata = raw_events[0].materialization.metadata
     ks2_files = files_for("ks2", discover_source_files(pipeline_settings.sources_dir))
     assert metadata["files_loaded"].value == 0 and metadata["files_unchanged"].value == len(ks2_files) >= 4

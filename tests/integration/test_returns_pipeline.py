@@ -38,7 +38,7 @@ def test_every_generated_return_is_accepted_and_its_check_passes(materialized, w
     assert statuses == {name: "accepted" for name in truth.files}
     checks = {
         e.check_name: e.passed
-        for e in materialized.get_asset_check_evaluations()
+        for e in materialized.refresh.get_asset_check_evaluations()
         if e.check_name.endswith("_files_accepted")
     }
     assert len(checks) == 7 and all(checks.values())

@@ -15,6 +15,7 @@ import pytest
 from dagster_project.lib import committee_report as cr
 from dagster_project.lib.disclosure_control import load_rule
 from dagster_project.lib.rendering import qmd_to_typst
+from dagster_project.lib.report_calendar import reporting_term
 
 HOSTILE_SCHOOL = "<script>alert(1)</script> Primary"
 PIPE_SCHOOL = "Hill | Vale Academy"
@@ -129,11 +130,15 @@ def _committee_tables() -> dict[str, pd.DataFrame]:
     )
     inspections = pd.DataFrame(
         [
-            (909001, HOSTILE_SCHOOL, date(2024, 5, 9), "Good", "Requires improvement", "improved"),
-            (909002, PIPE_SCHOOL, date(2024, 6, 20), "Requires improvement", "Good", "declined"),
-            (909003, "Brookside Infant", date(2024, 7, 2), None, "Outstanding", None),
+            ("2023-24", "summer", 909001, HOSTILE_SCHOOL, date(2024, 5, 9), "Good", "Requires improvement", "improved"),
+            ("2023-24", "summer", 909002, PIPE_SCHOOL, date(2024, 6, 20), "Requires improvement", "Good", "declined"),
+            ("2023-24", "summer", 909003, "Brookside Infant", date(2024, 7, 2), None, "Outstanding", None),
+            # another term's inspection, which this term's report leaves out
+            ("2023-24", "spring", 909004, "Old Term Primary", date(2024, 2, 1), "Good", "Good", "unchanged"),
         ],
         columns=[
+            "academic_year",
+            "term_code",
             "urn",
             "school_name",
             "publication_date",
@@ -186,7 +191,7 @@ def _committee_tables() -> dict[str, pd.DataFrame]:
     return {
         "rpt_committee__la_headlines": headlines,
         "rpt_committee__gap_headline": gap,
-        "rpt_committee__inspections_this_term": inspections,
+        "rpt_committee__inspections": inspections,
         "rpt_committee__category_distribution": categories,
         "rpt_committee__report_context": context,
         # a restricted-style table in the same warehouse, to show the report does not pick names from it
@@ -329,8 +334,8 @@ def _visible_text(html: str) -> str:
 
 
 def test_report_is_written_to_the_published_committee_report_folder_named_by_term(report: cr.CommitteeReport):
-    assert report.html.name == "committee_report_summer-2024.html"
-    assert report.pdf.name == "committee_report_summer-2024.pdf"
+    assert report.html.name == "committee_report_2023-24-summer.html"
+    assert report.pdf.name == "committee_report_2023-24-summer.pdf"
     assert report.html.parent.name == "committee_report"
     assert report.report_term == "Summer 2024"
 
@@ -456,7 +461,7 @@ def test_missing_rpt_column_is_reported_with_table_and_column(tmp_path: Path):
 
 def test_empty_term_says_no_inspections_and_still_renders(tmp_path: Path):
     tables = _committee_tables()
-    tables["rpt_committee__inspections_this_term"] = tables["rpt_committee__inspections_this_term"].iloc[0:0]
+    tables["rpt_committee__inspections"] = tables["rpt_committee__inspections"].iloc[0:0]
     warehouse = _write_warehouse(tmp_path / "quiet.duckdb", tables)
     built = cr.build_committee_report(warehouse, tmp_path / "published", engine="pandoc")
     assert "No inspection reports were published this term." in built.html.read_text(encoding="utf-8")
@@ -493,11 +498,6 @@ def test_differences_are_signed_and_never_minus_zero(value, unit, expected):
     assert cr.format_difference(value, unit) == expected
 
 
-def test_term_slug_is_lower_case_with_hyphens():
-    assert cr.term_slug("Summer 2024") == "summer-2024"
-    assert cr.term_slug("Autumn  2024/25") == "autumn-2024-25"
-
-
 def test_category_movement_since_last_term_is_counted_from_the_recorded_snapshot(tmp_path: Path):
     """Last term's categories are the snapshot recorded under the restricted folder; only counts are published."""
     tables = _committee_tables()
@@ -528,7 +528,7 @@ def test_category_movement_since_last_term_is_counted_from_the_recorded_snapshot
         ["C (Targeted support)", "1", "0", "0", "1"],
         ["D (Intensive support)", "0", "1", "1", "0"],
     ]
-    assert (snapshots / "2024-08-31_summer-2024.csv").is_file(), "this term's categories were not recorded"
+    assert (snapshots / "2024-08-31_2023-24-summer.csv").is_file(), "this term's categories were not recorded"
     assert "urn" not in built.tables["Category movement"].columns  # no school-level data in the download
 
 
@@ -575,3 +575,36 @@ def test_a_measure_dfe_did_not_publish_reads_not_published_in_every_column_with_
     assert f"Reading progress (2023-24): not published by the Department for Education. {reason}." in _visible_text(
         html
     )
+
+
+def test_the_report_lists_only_the_inspections_published_in_its_term(report: cr.CommitteeReport):
+    text = _visible_text(report.html.read_text(encoding="utf-8"))
+    assert "Brookside Infant" in text
+    assert "Old Term Primary" not in text  # published in spring: in the spring report only
+
+
+def test_a_report_for_an_earlier_term_shows_that_terms_inspections_and_never_overwrites_its_categories(
+    warehouse: Path, tmp_path: Path
+):
+    restricted = tmp_path / "restricted"
+    built = cr.build_committee_report(
+        warehouse,
+        tmp_path / "published",
+        term=reporting_term("2023-24-spring"),
+        restricted_dir=restricted,
+        engine="pandoc",
+    )
+    text = _visible_text(built.html.read_text(encoding="utf-8"))
+    assert built.html.name == "committee_report_2023-24-spring.html" and built.report_term == "Spring 2024"
+    assert "It covers Spring 2024 (1 January 2024 to 31 March 2024)" in text
+    assert "Old Term Primary" in text and "Brookside Infant" not in text
+    assert "produced after the term, from data to Summer 2024" in text
+    assert "shown only in the report for the term of the latest data (Summer 2024)" in text
+    # today's categories are not spring's: nothing is recorded for spring
+    assert not (restricted / "category_snapshots").exists()
+
+
+def test_a_report_for_a_term_after_the_latest_data_is_refused(warehouse: Path, tmp_path: Path):
+    with pytest.raises(cr.ReportDataError, match=r"Autumn 2024: the warehouse holds data to Summer 2024 only"):
+        cr.build_committee_report(warehouse, tmp_path, term=reporting_term("2024-25-autumn"), engine="pandoc")
+    assert not list(tmp_path.rglob("*.html"))

@@ -95,7 +95,9 @@ def test_gap_report_neither_shows_nor_ranks_a_school_with_5_or_fewer_disadvantag
     assert "2 schools with 2023-24 results are not listed" in section["left_out_sentence"]
     assert "Tiny Primary" not in [row["school_name"] for row in section["closing"]]
     # the Excel downloads carry exactly what the page shows
-    downloads = write_table_downloads(values["tables"], tmp_path, "narrowing_the_gap")
+    downloads = write_table_downloads(
+        values["tables"], tmp_path, Path("narrowing_the_gap/narrowing_the_gap_2023-24.html")
+    )
     from dagster_project.lib.published_scan import published_text
 
     workbook_text = "".join(published_text(path) for path in downloads)

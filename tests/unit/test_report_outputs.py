@@ -76,7 +76,7 @@ def test_index_links_every_published_report_and_an_xlsx_download_of_each_table(p
     links = set(re.findall(r'href="([^"]+)"', index)) - {"data:,"}
     pages = {p.relative_to(published).as_posix() for p in published.glob("*/*.html")}
     pdfs = {p.relative_to(published).as_posix() for p in published.glob("*/*.pdf")}
-    workbooks = {p.relative_to(published).as_posix() for p in published.glob("downloads/*/*.xlsx")}
+    workbooks = {p.relative_to(published).as_posix() for p in published.glob("downloads/*/*/*.xlsx")}
     assert pages | pdfs | workbooks == links
     reports = published_reports(published)
     assert {r.section for r in reports} == {
@@ -132,7 +132,11 @@ def test_committee_report_figures_match_the_marts(published, warehouse):
         rf"Reading, writing and maths: % meeting the expected standard( \S+){{4}} {format_measure(region, 'percent')}",
         text,
     )
-    for (name,) in _query(warehouse, "select school_name from rpt_committee__inspections_this_term"):
+    this_term = """
+        select school_name from rpt_committee__inspections as inspection
+        join int_report_term as term using (academic_year, term_code)
+    """
+    for (name,) in _query(warehouse, this_term):
         assert name in text
 
 
@@ -144,7 +148,8 @@ def test_committee_report_inspections_show_the_report_card_wording_of_the_shared
         warehouse,
         """
         select term.school_name, term.urn, term.publication_date, outcome.outcome_label, outcome.movement
-        from rpt_committee__inspections_this_term as term
+        from rpt_committee__inspections as term
+        join int_report_term using (academic_year, term_code)
         join int_ofsted_inspection_outcomes as outcome
           on outcome.urn = term.urn and outcome.publication_date = term.publication_date
          and outcome.generations_back = 0
@@ -303,9 +308,12 @@ def hostile_warehouse(warehouse, tmp_path_factory) -> Path:
     """A copy of the warehouse where every school report table names one school hostilely."""
     copy = tmp_path_factory.mktemp("hostile") / "warehouse.duckdb"
     shutil.copyfile(warehouse, copy)
+    month = inspection_briefing.default_month(inspection_briefing.ofsted_data_date(warehouse))
     with duckdb.connect(str(copy)) as connection:
         (urn,) = connection.execute(
-            "select urn from rpt_inspection_briefing__inspections order by urn limit 1"
+            "select urn from rpt_inspection_briefing__inspections "
+            "where strftime(publication_month, '%Y-%m') = ? order by urn limit 1",
+            [month],
         ).fetchone()
         for table in (
             "rpt_inspection_briefing__inspections",

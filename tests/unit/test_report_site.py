@@ -9,33 +9,39 @@ from pathlib import Path
 import pandas as pd
 
 from dagster_project.lib.published_scan import scan_published_tree
-from dagster_project.lib.site_builder import build_site
+from dagster_project.lib.site_builder import build_site, published_reports
 from dagster_project.lib.xlsx_downloads import workbook_title, write_table_downloads
 
 
 def test_the_same_table_gives_the_same_workbook_bytes(tmp_path: Path):
     table = {"Inspections this term": pd.DataFrame({"School": ["Brookside Infant"], "Outcome": ["Good"]})}
-    first = write_table_downloads(table, tmp_path / "a", "committee_report")[0]
-    second = write_table_downloads(table, tmp_path / "b", "committee_report")[0]
+    page = Path("committee_report/committee_report_2023-24-summer.html")
+    first = write_table_downloads(table, tmp_path / "a", page)[0]
+    second = write_table_downloads(table, tmp_path / "b", page)[0]
     assert first.name == "inspections-this-term.xlsx"
     assert first.read_bytes() == second.read_bytes()
     assert workbook_title(first) == "Inspections this term"
 
 
+def _page(published: Path, name: str, title: str) -> Path:
+    page = published / "committee_report" / name
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text(f"<html><head><title>{title}</title></head><body></body></html>")
+    page.with_suffix(".pdf").write_bytes(b"%PDF-1.7")
+    return page
+
+
 def test_index_links_each_report_pdf_and_download_and_escapes_titles(tmp_path: Path):
     published = tmp_path / "published"
-    (published / "committee_report").mkdir(parents=True)
-    page = published / "committee_report" / "committee_report_summer-2024.html"
-    page.write_text("<html><head><title>Report &lt;b&gt; &amp; more</title></head><body></body></html>")
-    page.with_suffix(".pdf").write_bytes(b"%PDF-1.7")
-    write_table_downloads({"Support <categories>": pd.DataFrame({"A": [1]})}, published, "committee_report")
+    page = _page(published, "committee_report_2023-24-summer.html", "Report &lt;b&gt; &amp; more")
+    write_table_downloads({"Support <categories>": pd.DataFrame({"A": [1]})}, published, page)
     index = build_site(published, "King<s>mere", "31 August 2024").read_text(encoding="utf-8")
     links = re.findall(r'href="([^"]+)"', index)
     assert links == [
         "data:,",
-        "committee_report/committee_report_summer-2024.html",
-        "committee_report/committee_report_summer-2024.pdf",
-        "downloads/committee_report/support-categories.xlsx",
+        "committee_report/committee_report_2023-24-summer.html",
+        "committee_report/committee_report_2023-24-summer.pdf",
+        "downloads/committee_report/committee_report_2023-24-summer/support-categories.xlsx",
     ]
     assert "King&lt;s&gt;mere" in index and "<s>" not in index
     assert "Report &lt;b&gt; &amp; more (web page)" in index
@@ -43,11 +49,28 @@ def test_index_links_each_report_pdf_and_download_and_escapes_titles(tmp_path: P
     assert 'lang="en-GB"' in index and "<main>" in index
 
 
+def test_each_terms_report_keeps_its_own_downloads_and_the_latest_term_is_listed_first(tmp_path: Path):
+    published = tmp_path / "published"
+    # rendered out of order, as a backfill of an earlier term after the current one would be
+    summer = _page(published, "committee_report_2023-24-summer.html", "Summer 2024")
+    autumn = _page(published, "committee_report_2023-24-autumn.html", "Autumn 2023")
+    spring = _page(published, "committee_report_2023-24-spring.html", "Spring 2024")
+    for page in (summer, autumn, spring):
+        write_table_downloads({f"Inspections {page.stem[-6:]}": pd.DataFrame({"A": [1]})}, published, page)
+    reports = published_reports(published)
+    assert [r.title for r in reports] == ["Summer 2024", "Spring 2024", "Autumn 2023"]
+    assert [[name for name, _ in r.downloads] for r in reports] == [
+        ["Inspections summer"],
+        ["Inspections spring"],
+        ["Inspections autumn"],
+    ]
+
+
 def test_scan_reads_inside_workbooks(tmp_path: Path):
     write_table_downloads(
         {"Leak": pd.DataFrame({"Lead professional": ["Priya Raman"], "note": ["School X: leadership capacity weak"]})},
         tmp_path,
-        "committee_report",
+        Path("committee_report/committee_report_2023-24-summer.html"),
     )
     findings = scan_published_tree(tmp_path, ["School X: leadership capacity weak"])
     assert {(f.kind, f.term) for f in findings} == {

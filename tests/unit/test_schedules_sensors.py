@@ -85,7 +85,9 @@ def test_a_new_ees_version_requests_one_run_for_exactly_that_dataset_and_year(de
     assert request.run_key == f"ks2_ees/2024-25@ees:{EES_ID}|version:1.1"
     assert request.partition_key == "2024-25"  # only that year's partition of raw_ks2 and the ks2 stg_ models
     selected = {key.to_user_string() for key in request.asset_selection}
-    assert {"download_sources", "raw_ks2", "stg_ks2__school_results", "committee_report"} <= selected
+    assert {"download_sources", "raw_ks2", "stg_ks2__school_results", "narrowing_the_gap_report"} <= selected
+    # the termly and monthly reports are other partitionings: they follow on their schedules
+    assert not {"committee_report", "inspection_briefing"} & selected
     assert not {"raw_ks4", "raw_gias_establishments", "stg_ks4__school_results"} & selected
     download_config = request.run_config["ops"]["download_sources"]["config"]
     assert download_config == {"sources": ["ks2_ees"], "academic_years": ["2024-25"], "all_sources": False}
@@ -122,18 +124,21 @@ def evaluate_schedule(definitions: dg.Definitions, name: str, when: datetime):
 
 
 @pytest.mark.parametrize(
-    ("day", "term"),
+    ("day", "term", "partition"),
     [
-        ((2026, 1, 2), "Autumn 2025"),  # 31 Dec term end; 1 Jan is a bank holiday
-        ((2025, 9, 1), "Summer 2025"),  # Monday after a Sunday term end
-        ((2026, 4, 1), "Spring 2026"),
+        ((2026, 1, 2), "Autumn 2025", "2025-26-autumn"),  # 31 Dec term end; 1 Jan is a bank holiday
+        ((2025, 9, 1), "Summer 2025", "2024-25-summer"),  # Monday after a Sunday term end
+        ((2026, 4, 1), "Spring 2026", "2025-26-spring"),
     ],
 )
-def test_termly_committee_report_runs_on_the_first_working_day_after_a_term(definitions, day, term):
+def test_termly_committee_report_runs_on_the_first_working_day_after_a_term(definitions, day, term, partition):
     request = evaluate_schedule(definitions, "termly_committee_report", at_london(*day))
 
     assert isinstance(request, dg.RunRequest)
     assert request.tags["si/report_term"] == term
+    assert request.partition_key == partition  # the term's partition of the committee report
+    job = definitions.resolve_job_def("termly_committee_report")
+    assert job.partitions_def.has_partition_key(partition)
 
 
 def test_termly_committee_report_skips_other_days_and_says_when_it_is_next_due(definitions):
@@ -163,16 +168,22 @@ def test_monthly_inspection_briefing_requests_last_months_briefing_on_its_first_
 
     assert isinstance(due, dg.RunRequest)
     assert due.tags["si/briefing_month"] == "2021-12" and due.run_key == "inspection_briefing:2021-12"
+    assert due.partition_key == "2021-12"
+    assert definitions.resolve_job_def("monthly_inspection_briefing").partitions_def.has_partition_key("2021-12")
     assert isinstance(not_due, dg.SkipReason) and "not the first working day" in not_due.skip_message
 
 
-def test_the_briefing_schedule_renders_the_briefing_from_its_models_without_ingesting(definitions):
-    job_name = definitions.resolve_schedule_def("monthly_inspection_briefing").job_name
+@pytest.mark.parametrize(
+    ("schedule", "report"),
+    [("monthly_inspection_briefing", "inspection_briefing"), ("termly_committee_report", "committee_report")],
+)
+def test_the_report_schedules_render_their_report_and_the_site_without_ingesting_or_rebuilding(
+    definitions, schedule, report
+):
+    job_name = definitions.resolve_schedule_def(schedule).job_name
     selected = definitions.resolve_job_def(job_name).asset_layer.executable_asset_keys
-    names = {key.to_user_string() for key in selected}
 
-    assert {"inspection_briefing", "rpt_inspection_briefing__inspections"} <= names
-    assert not {name for name in names if name.startswith("raw_") or name == "download_sources"}
+    assert {key.to_user_string() for key in selected} == {report, "published_site"}
 
 
 def test_nightly_source_check_downloads_every_source_then_refreshes(definitions):

@@ -86,25 +86,3 @@ def _outcomes_table(outcomes: list[RefreshOutcome]) -> str:
             f"| {o.status}{': ' + detail if detail else ''} | {file} |"
         )
     return "\n".join(lines)
-
-
-refresh_from_sources_job = dg.define_asset_job(
-    name="refresh_from_sources",
-    selection=dg.AssetSelection.assets(DOWNLOAD_SOURCES).downstream(),
-    description="Download the selected sources, then ingest and rebuild everything downstream of them. "
-    "The release sensor runs it for the affected datasets only; the nightly schedule for every source.",
-)
-
-committee_report_job = dg.define_asset_job(
-    name="termly_committee_report",
-    selection=dg.AssetSelection.assets("committee_report").upstream() - dg.AssetSelection.groups("ingest"),
-    description="Rebuild the dbt models the committee report reads and render it (data already ingested).",
-)
-
-inspection_briefing_job = dg.define_asset_job(
-    name="monthly_inspection_briefing",
-    selection=dg.AssetSelection.assets("inspection_briefing").upstream() - dg.AssetSelection.groups("ingest"),
-    description="Rebuild and render the monthly inspection briefing (inspections published last month).",
-)
-
-operations_jobs = [refresh_from_sources_job, committee_report_job, inspection_briefing_job]

@@ -1,19 +1,15 @@
 """Schedules: termly committee report, monthly inspection briefing, nightly check of every source.
 
-The two report schedules tick at 07:00 (Europe/London) on weekdays and decide from data whether a report is due:
+The two report schedules tick at 07:00 (Europe/London) on weekdays and decide from data whether a report is due,
+then request that term's or month's partition:
 reporting terms from dbt/seeds/school_terms.csv, bank holidays from config/bank_holidays_england.csv
 (lib/report_calendar.py). On other days the tick is skipped with the reason and the next due date.
 """
 
 import dagster as dg
 
-from dagster_project.defs.operations.downloads import (
-    DOWNLOAD_SOURCES,
-    DownloadSourcesConfig,
-    committee_report_job,
-    inspection_briefing_job,
-    refresh_from_sources_job,
-)
+from dagster_project.defs.operations.downloads import DOWNLOAD_SOURCES, DownloadSourcesConfig
+from dagster_project.defs.operations.jobs import committee_report_job, inspection_briefing_job, refresh_from_sources_job
 from dagster_project.lib.report_calendar import (
     committee_report_term_due,
     inspection_briefing_month_due,
@@ -43,7 +39,8 @@ def termly_committee_report(context: dg.ScheduleEvaluationContext) -> dg.RunRequ
         when = f"next: {upcoming[1].term_name} on {upcoming[0].isoformat()}" if upcoming else "no later term listed"
         return dg.SkipReason(f"{day.isoformat()}: no committee report due ({when})")
     return dg.RunRequest(
-        run_key=f"committee_report:{term.academic_year}:{term.term_code}",
+        run_key=f"committee_report:{term.partition_key}",
+        partition_key=term.partition_key,
         tags={
             "si/trigger": "termly_committee_report",
             "si/report_term": term.term_name,
@@ -69,6 +66,7 @@ def monthly_inspection_briefing(context: dg.ScheduleEvaluationContext) -> dg.Run
         return dg.SkipReason(f"{day.isoformat()} is not the first working day of the month")
     return dg.RunRequest(
         run_key=f"inspection_briefing:{month}",
+        partition_key=month,
         tags={"si/trigger": "monthly_inspection_briefing", "si/briefing_month": month},
     )
 

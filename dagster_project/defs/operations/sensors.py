@@ -15,13 +15,10 @@ from pathlib import Path
 
 import dagster as dg
 
-from dagster_project.defs.operations.downloads import (
-    DOWNLOAD_SOURCES,
-    DownloadSourcesConfig,
-    refresh_from_sources_job,
-    state_dir,
-)
+from dagster_project.defs.operations.downloads import DOWNLOAD_SOURCES, DownloadSourcesConfig, state_dir
+from dagster_project.defs.operations.jobs import refresh_from_sources_job
 from dagster_project.defs.partitions import academic_year_partitions
+from dagster_project.defs.reports.assets import periodic_reports
 from dagster_project.lib.alerts import append_alert, run_failure_alert_line
 from dagster_project.lib.download import HttpClient
 from dagster_project.lib.release_detection import Release, ReleaseCheck, check_releases
@@ -60,7 +57,8 @@ def release_run_request(
 
 
 def affected_asset_keys(release: Release, repository_def: dg.RepositoryDefinition | None = None) -> list[dg.AssetKey]:
-    """`download_sources` + the dataset's raw_* assets + everything downstream of them (when the graph is known)."""
+    """`download_sources` + the dataset's raw_* assets + everything downstream of them (when the graph is known),
+    except the termly and monthly reports, which follow on their schedules."""
     raw_keys = [dg.AssetKey(name) for name in release.source.assets]
     if repository_def is None:
         return [DOWNLOAD_SOURCES, *raw_keys]
@@ -71,7 +69,7 @@ def affected_asset_keys(release: Release, repository_def: dg.RepositoryDefinitio
             f"source {release.source.key!r} lists asset(s) {', '.join(missing)} that are not defined; "
             "fix `assets` in the sources configuration"
         )
-    downstream = dg.AssetSelection.assets(*raw_keys).downstream().resolve(graph)
+    downstream = (dg.AssetSelection.assets(*raw_keys).downstream() - periodic_reports).resolve(graph)
     return [DOWNLOAD_SOURCES, *sorted(downstream, key=lambda key: key.to_user_string())]
 
 

@@ -1,7 +1,10 @@
 """Report assets: each renders its Quarto document(s) from the rpt_ models it reads.
 
-Published reports (committee report, inspection briefing, narrowing the gap) go under the published folder
-with an Excel download of each table; `published_site` writes the index and fails if the published tree holds
+The committee report is partitioned by reporting term and the inspection briefing by month (their schedules and
+jobs in defs/operations); the others follow the latest data and run in every refresh.
+
+Published reports (committee report, inspection briefing, narrowing the gap) go under the published folder with
+an Excel download of each table; `published_site` writes the index and fails if the published tree holds
 any restricted field name or value. Restricted outputs (register, booklets, support-category list) go under
 the restricted folder only.
 """
@@ -12,12 +15,15 @@ import dagster as dg
 
 from dagster_project.defs.dbt.assets import DUCKDB_WRITER_POOL
 from dagster_project.defs.dbt.project import DBT_PROJECT_DIR
+from dagster_project.defs.partitions import briefing_month_partitions, reporting_term_partitions
 from dagster_project.lib.booklets import build_booklets
 from dagster_project.lib.causing_concern_register import FALLBACK_TABLE, REGISTER_TABLE, build_register
 from dagster_project.lib.committee_report import RPT_TABLES, build_committee_report
 from dagster_project.lib.gap_report import build_gap_report
 from dagster_project.lib.inspection_briefing import build_inspection_briefing
 from dagster_project.lib.published_scan import restricted_values, scan_published_tree
+from dagster_project.lib.report_calendar import reporting_term
+from dagster_project.lib.report_data import ReportDataError
 from dagster_project.lib.report_text import format_date
 from dagster_project.lib.restricted_exports import export_support_categories
 from dagster_project.lib.site_builder import build_site
@@ -48,6 +54,7 @@ def _published_metadata(html: Path, pdf: Path, downloads: list[Path], engine: st
 @dg.asset(
     group_name="reports",
     pool=DUCKDB_WRITER_POOL,  # read-only, but DuckDB refuses any other process while one writes
+    partitions_def=reporting_term_partitions,
     deps=[
         *(dg.AssetKey(table) for table in RPT_TABLES),
         SOURCES,
@@ -55,18 +62,22 @@ def _published_metadata(html: Path, pdf: Path, downloads: list[Path], engine: st
         dg.AssetKey("fct_school_support_category"),
     ],
     kinds={"quarto", "html", "pdf", "xlsx"},
-    description="Termly committee report (published): LA headlines against national, region and statistical "
-    "neighbours with trends, inspections this term, support categories and movement since last term, "
-    "narrowing-the-gap headline, count of schools causing concern (no names).",
+    description="Termly committee report (published), one partition per reporting term ('2025-26-autumn'): LA "
+    "headlines against national, region and statistical neighbours with trends, inspections published in the "
+    "term, support categories and movement since last term, narrowing-the-gap headline, count of schools causing "
+    "concern (no names). A term after the latest data is refused.",
 )
 def committee_report(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    report = build_committee_report(
+    term = reporting_term(context.partition_key)
+    report = _or_failure(
+        build_committee_report,
         Path(warehouse.duckdb_path),
         Path(warehouse.published_dir),
+        term=term,
         restricted_dir=Path(warehouse.restricted_dir),
         quarto_path=warehouse.quarto_path,
     )
-    downloads = write_table_downloads(report.tables, Path(warehouse.published_dir), "committee_report")
+    downloads = write_table_downloads(report.tables, Path(warehouse.published_dir), report.html)
     context.log.info(f"published {report.html} and {report.pdf} with {report.engine}")
     return dg.MaterializeResult(
         metadata={
@@ -79,21 +90,39 @@ def committee_report(context: dg.AssetExecutionContext, warehouse: WarehouseReso
 @dg.asset(
     group_name="reports",
     pool=DUCKDB_WRITER_POOL,  # read-only, but DuckDB refuses any other process while one writes
+    partitions_def=briefing_month_partitions,
     deps=[dg.AssetKey("rpt_inspection_briefing__inspections"), SOURCES],
     kinds={"quarto", "html", "pdf", "xlsx"},
     tags={"report": "inspection_briefing"},
-    description="Monthly inspection briefing for the Director of Children's Services (published): Ofsted reports "
-    "published in the previous calendar month, outcomes and movement.",
+    description="Monthly inspection briefing for the Director of Children's Services (published), one partition "
+    "per calendar month ('2026-01'): Ofsted reports published in the month, outcomes and movement. A month the "
+    "Ofsted data does not yet cover to its end is refused.",
 )
 def inspection_briefing(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    report = build_inspection_briefing(
-        Path(warehouse.duckdb_path), Path(warehouse.published_dir), quarto_path=warehouse.quarto_path
+    report = _or_failure(
+        build_inspection_briefing,
+        Path(warehouse.duckdb_path),
+        Path(warehouse.published_dir),
+        month=context.partition_key,
+        quarto_path=warehouse.quarto_path,
     )
-    downloads = write_table_downloads(report.tables, Path(warehouse.published_dir), "inspection_briefing")
+    downloads = write_table_downloads(report.tables, Path(warehouse.published_dir), report.html)
     context.log.info(f"published {report.html} ({report.month})")
     return dg.MaterializeResult(
         metadata={"month": report.month, **_published_metadata(report.html, report.pdf, downloads, report.engine)}
     )
+
+
+# Partitioned by period, so not in the refresh jobs (a job's assets share one partitioning); see defs/operations.
+periodic_reports = dg.AssetSelection.assets(committee_report, inspection_briefing)
+
+
+def _or_failure(build, *args, **kwargs):
+    """A report the data cannot support (a term or month not yet covered) fails with the reason, not a traceback."""
+    try:
+        return build(*args, **kwargs)
+    except ReportDataError as error:
+        raise dg.Failure(description=str(error)) from error
 
 
 @dg.asset(
@@ -108,7 +137,7 @@ def narrowing_the_gap_report(context: dg.AssetExecutionContext, warehouse: Wareh
     report = build_gap_report(
         Path(warehouse.duckdb_path), Path(warehouse.published_dir), quarto_path=warehouse.quarto_path
     )
-    downloads = write_table_downloads(report.tables, Path(warehouse.published_dir), "narrowing_the_gap")
+    downloads = write_table_downloads(report.tables, Path(warehouse.published_dir), report.html)
     context.log.info(f"published {report.html} ({report.academic_year})")
     return dg.MaterializeResult(
         metadata={

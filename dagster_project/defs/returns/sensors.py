@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from dagster_project.defs.reports.assets import periodic_reports
 from dagster_project.defs.returns.assets import RETURNS_GROUP
 from dagster_project.lib.archive import file_sha256
 from dagster_project.lib.returns.reading import discover_return_files
@@ -14,8 +15,9 @@ from dagster_project.resources import Settings
 
 returns_refresh_job = dg.define_asset_job(
     name="returns_refresh",
-    selection=dg.AssetSelection.groups(RETURNS_GROUP).downstream(),
-    description="Judge the LA returns in the drop folder and rebuild what depends on them.",
+    selection=dg.AssetSelection.groups(RETURNS_GROUP).downstream() - periodic_reports,
+    description="Judge the LA returns in the drop folder and rebuild what depends on them (the termly and monthly "
+    "reports follow on their schedules).",
 )
 
 
@@ -52,7 +54,7 @@ def returns_drop_folder_sensor(context: dg.SensorEvaluationContext) -> dg.Sensor
     if not changed:
         return dg.SkipReason(f"no new or changed return files in {folder}")
     run_key = "returns:" + ",".join(f"{n}={current[n][:16]}" for n in sorted(current) if seen.get(n) != current[n])
-    selection = dg.AssetSelection.assets(*(RETURNS[name].table for name in changed)).downstream()
+    selection = dg.AssetSelection.assets(*(RETURNS[name].table for name in changed)).downstream() - periodic_reports
     return dg.SensorResult(
         run_requests=[
             dg.RunRequest(

@@ -1,24 +1,7 @@
-{#- Monthly inspection briefing: Ofsted reports published in the calendar month before the date of the Ofsted
-    data, for the LA's maintained schools and academies, with the outcome and movement since the previous
-    inspection (which may belong to a predecessor school). -#}
+{#- Monthly inspection briefing: every Ofsted report published for the LA's maintained schools and academies,
+    with its publication month, outcome and movement since the previous inspection (which may belong to a
+    predecessor school). The briefing for a month (a Dagster partition) shows that month's rows. -#}
 with
-
-ofsted_date as (
-
-    select max(ofsted_as_at_date) as ofsted_as_at_date
-    from {{ ref('stg_ofsted__inspections') }}
-
-),
-
-briefing_month as (
-
-    select
-        cast(date_trunc('month', ofsted_as_at_date) - interval 1 month as date) as month_start,
-        cast(date_trunc('month', ofsted_as_at_date) - interval 1 day as date) as month_end,
-        ofsted_as_at_date
-    from ofsted_date
-
-),
 
 schools as (
 
@@ -39,9 +22,7 @@ history as (
 final as (
 
     select
-        briefing_month.month_start,
-        briefing_month.month_end,
-        briefing_month.ofsted_as_at_date,
+        cast(date_trunc('month', history.publication_date) as date) as publication_month,
         history.urn,
         schools.school_name,
         schools.phase,
@@ -57,10 +38,9 @@ final as (
         history.previous_outcome_label as previous_effectiveness_label,
         history.movement
     from history
-    cross join briefing_month
     inner join schools
         on schools.urn = history.urn
-    where history.publication_date between briefing_month.month_start and briefing_month.month_end
+    where history.publication_date is not null
 
 )
 

@@ -3,7 +3,7 @@
 -- Read information_schema after the committee models are built (dbt sees no ref otherwise).
 -- depends_on: {{ ref('rpt_committee__category_distribution') }}
 -- depends_on: {{ ref('rpt_committee__gap_headline') }}
--- depends_on: {{ ref('rpt_committee__inspections_this_term') }}
+-- depends_on: {{ ref('rpt_committee__inspections') }}
 -- depends_on: {{ ref('rpt_committee__la_headlines') }}
 -- depends_on: {{ ref('rpt_committee__report_context') }}
 -- Shown in Dagster as a check on rpt_committee__la_headlines.

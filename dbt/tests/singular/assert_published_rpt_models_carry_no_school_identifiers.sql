@@ -2,7 +2,7 @@
 -- Read information_schema after the committee models are built (dbt sees no ref otherwise).
 -- depends_on: {{ ref('rpt_committee__category_distribution') }}
 -- depends_on: {{ ref('rpt_committee__gap_headline') }}
--- depends_on: {{ ref('rpt_committee__inspections_this_term') }}
+-- depends_on: {{ ref('rpt_committee__inspections') }}
 -- depends_on: {{ ref('rpt_committee__la_headlines') }}
 -- depends_on: {{ ref('rpt_committee__report_context') }}
 -- Shown in Dagster as a check on rpt_committee__la_headlines.
@@ -10,5 +10,5 @@
 select table_name, column_name
 from information_schema.columns
 where table_name like 'rpt_committee__%'
-    and table_name <> 'rpt_committee__inspections_this_term'
+    and table_name <> 'rpt_committee__inspections'
     and column_name in ('urn', 'school_name', 'laestab')
