@@ -39,7 +39,7 @@ def load_academic_years(path: Path = ACADEMIC_YEARS_SEED) -> list[str]:
 def dbt_vars(la_code: int, academic_years: Sequence[str] | None) -> str:
     """The `--vars` for a dbt build: the LA, and the academic years to (re)build in the incremental models.
 
-    None means every year (no filter); a list means delete+insert exactly those years.
+    None means every year (no filter); a list means replace exactly those years.
     """
     values: dict[str, object] = {"la_code": la_code}
     if academic_years is not None:

@@ -3,7 +3,7 @@
 The full run is the session's `materialized` warehouse (every asset, every year, one run, as `make run`). The
 backfill builds only the academic-year-partitioned assets (raw_ks2/ks4/census/absence and the incremental stg_
 models) in a second data folder, in two year ranges and then one year again, so the incremental models are built
-fresh, appended to and delete+inserted. Downstream models are unpartitioned functions of these tables.
+fresh, appended to and have a year replaced. Downstream models are unpartitioned functions of these tables.
 """
 
 from __future__ import annotations
@@ -104,3 +104,55 @@ def test_a_partition_run_replaces_only_its_own_year(materialized, pipeline_setti
         e.partition for e in result.get_asset_materialization_events() if e.asset_key == dg.AssetKey("raw_ks2")
     }
     assert materialized_partitions == {"2022-23"}
+
+
+def test_a_partition_run_over_a_year_whose_raw_rows_are_gone_leaves_no_staging_rows_for_it(
+    pipeline_settings, dbt_manifest, tmp_path
+):
+    """Re-running 2022-23 after its raw rows were removed empties 2022-23 in every incremental stg_ model.
+
+    A plain delete+insert by academic_year would delete only the years present in the new (empty) batch, so last
+    run's 2022-23 rows would stay. 2023-24 must be untouched.
+    """
+    from dagster_project.definitions import build_definitions
+    from dagster_project.defs.dbt.assets import academic_year_dbt_assets
+
+    settings = settings_for(tmp_path / "data")
+    shutil.copytree(pipeline_settings.sources_dir, settings.sources_dir)
+    definitions = build_definitions(settings)
+    assert _materialize_range(definitions, "2022-23", "2023-24").success
+    staging_tables = sorted(key.path[-1] for key in academic_year_dbt_assets.keys)
+    raw_tables = sorted(
+        key.path[-1]
+        for assets_def in _partitioned_assets(definitions)
+        for key in assets_def.keys
+        if key not in academic_year_dbt_assets.keys
+    )
+    assert "raw_ks2" in raw_tables and "stg_ks2__school_results" in staging_tables
+
+    def rows_by_year(conn: duckdb.DuckDBPyConnection) -> dict[str, dict[str, int]]:
+        return {
+            table: dict(conn.execute(f"select academic_year, count(*) from {table} group by 1").fetchall())
+            for table in staging_tables
+        }
+
+    with duckdb.connect(str(settings.duckdb_path)) as conn:
+        before = rows_by_year(conn)
+        for table in raw_tables:
+            conn.execute(f"delete from {table} where academic_year = '2022-23'")
+    assert all(counts.get("2022-23", 0) > 0 for counts in before.values()), before
+
+    rerun = dg.materialize(
+        assets=_partitioned_assets(definitions),
+        selection=dg.AssetSelection.assets(*academic_year_dbt_assets.keys),
+        resources=definitions.resources,
+        instance=dg.DagsterInstance.ephemeral(),
+        partition_key="2022-23",
+    )
+    assert rerun.success
+    with duckdb.connect(str(settings.duckdb_path), read_only=True) as conn:
+        after = rows_by_year(conn)
+    assert {table: counts.get("2022-23", 0) for table, counts in after.items()} == dict.fromkeys(staging_tables, 0)
+    assert {table: counts.get("2023-24") for table, counts in after.items()} == {
+        table: counts.get("2023-24") for table, counts in before.items()
+    }

@@ -1,8 +1,9 @@
 """Every dbt model, seed and test as Dagster assets and checks, in two `dbt build`s.
 
 The year-grained staging models (dbt tag `academic_year_partitioned`: KS2, KS4, census, absence) are incremental,
-delete+insert by academic year, and partitioned like the raw tables they read: a run builds exactly its
-partition(s), passed to dbt as the `academic_years` var. Everything else is one unpartitioned build.
+replacing the run's academic years (strategy `replace_academic_years`), and partitioned like the raw tables they
+read: a run rebuilds exactly its partition(s), passed to dbt as the `academic_years` var. Everything else is one
+unpartitioned build.
 """
 
 from collections.abc import Iterator, Mapping, Sequence

@@ -3,8 +3,7 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='academic_year',
+        incremental_strategy='replace_academic_years',
         on_schema_change='sync_all_columns',
         tags=['academic_year_partitioned'],
     )
