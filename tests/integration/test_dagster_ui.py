@@ -19,7 +19,6 @@ import dagster as dg
 import duckdb
 import pytest
 import requests
-from dagster._core.instance.ref import InstanceRef  # not re-exported; opens the test's DAGSTER_HOME
 
 from dagster_project.resources import REPO_ROOT, Settings
 from tests.conftest import settings_for
@@ -166,7 +165,7 @@ def _pool_step_windows(instance: dg.DagsterInstance, run_id: str) -> list[tuple[
     return windows
 
 
-def test_two_year_backfills_launched_through_graphql_succeed_one_writer_at_a_time(dagster_ui):
+def test_two_year_backfills_launched_through_graphql_succeed_one_writer_at_a_time(dagster_ui, monkeypatch):
     base_url, home, settings = dagster_ui
     # Two backfills at once (KS2 and KS4, the same two years): two runs that both write the warehouse.
     backfills = [_launch_backfill(base_url, KS2_ASSETS, YEARS), _launch_backfill(base_url, KS4_ASSETS, YEARS)]
@@ -184,7 +183,8 @@ def test_two_year_backfills_launched_through_graphql_succeed_one_writer_at_a_tim
 
     statuses = _wait_for(all_done, 600, "both backfills", interval=3)
 
-    with dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(home))) as instance:
+    monkeypatch.setenv("DAGSTER_HOME", str(home))  # the webserver's instance, read from this process
+    with dg.DagsterInstance.get() as instance:
         runs = [
             run
             for backfill in backfills
