@@ -8,20 +8,9 @@ terms as (
 
 ),
 
-schools as (
+inspections as (
 
-    select * from {{ ref('dim_school') }}
-    where is_la_school
-        and governance in ('maintained', 'academy')
-
-),
-
--- One regime-aware outcome and movement per inspection, shared with the inspection briefing and the booklets.
--- The school's own inspections (generations_back = 0); the previous judgement may come from a predecessor URN.
-outcomes as (
-
-    select * from {{ ref('int_ofsted_inspection_outcomes') }}
-    where generations_back = 0
+    select * from {{ ref('int_la_school_inspections') }}
 
 ),
 
@@ -30,19 +19,17 @@ final as (
     select
         terms.academic_year,
         terms.term_code,
-        outcomes.urn,
-        schools.school_name,
-        outcomes.publication_date,
-        outcomes.inspection_regime,
-        outcomes.outcome_label as overall_effectiveness_label,
-        outcomes.previous_outcome_label as previous_effectiveness_label,
-        outcomes.movement
-    from outcomes
-    inner join schools
-        on schools.urn = outcomes.urn
+        inspections.urn,
+        inspections.school_name,
+        inspections.publication_date,
+        inspections.inspection_regime,
+        inspections.outcome_label as overall_effectiveness_label,
+        inspections.previous_outcome_label as previous_effectiveness_label,
+        inspections.movement
+    from inspections
     -- reporting terms are contiguous, so every publication date in the seed's range has exactly one term
     inner join terms
-        on outcomes.publication_date between terms.term_start and terms.term_end
+        on inspections.publication_date between terms.term_start and terms.term_end
 
 )
 
