@@ -1,6 +1,7 @@
-"""A real `dagster-webserver` + `dagster-daemon` on 127.0.0.1: backfills launched through the GraphQL API, as the UI
-launches them, run to success; the single DuckDB writer pool serialises two concurrent runs; a headless-chromium
-screenshot of the global asset graph (every group on one graph) is saved under test-artifacts/ (git-ignored).
+"""A real `dagster-webserver` + `dagster-daemon` on 127.0.0.1, started by `dagster dev` as `make dev` starts them:
+backfills launched through the GraphQL API, as the UI launches them, run to success; the single DuckDB writer pool
+serialises two concurrent runs; a headless-chromium screenshot of the global asset graph (every group on one graph)
+is saved under test-artifacts/ (git-ignored).
 """
 
 from __future__ import annotations
@@ -8,11 +9,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
@@ -36,6 +39,16 @@ telemetry: {enabled: false}
 concurrency:
   runs: {max_concurrent_runs: 2}  # both backfill runs start together; only the pool serialises their steps
   pools: {default_limit: 1}
+"""
+STATUS = """
+query {
+  workspaceOrError {
+    ... on Workspace {
+      locationEntries { name loadStatus locationOrLoadError { __typename ... on PythonError { message } } }
+    }
+  }
+  instance { daemonHealth { daemonStatus(daemonType: "BACKFILL") { healthy } } }
+}
 """
 LAUNCH_BACKFILL = """
 mutation ($params: LaunchBackfillParams!) {
@@ -71,11 +84,31 @@ def _wait_for(predicate, timeout: float, what: str, interval: float = 1.0):
     raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
 
 
+@dataclass(frozen=True)
+class DagsterUI:
+    base_url: str
+    home: Path
+    settings: Settings
+    log: Path
+
+    def log_tail(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")[-4000:]
+
+    def graphql(self, query: str, variables: dict | None = None) -> dict:
+        response = requests.post(
+            f"{self.base_url}/graphql", json={"query": query, "variables": variables or {}}, timeout=60
+        )
+        assert response.ok, f"GraphQL HTTP {response.status_code}: {response.text[:2000]}\n{self.log_tail()}"
+        body = response.json()
+        assert "errors" not in body, body
+        return body["data"]
+
+
 @pytest.fixture(scope="module")
-def dagster_ui(
-    pipeline_settings: Settings, dbt_manifest: Path, tmp_path_factory
-) -> Iterator[tuple[str, Path, Settings]]:
-    """Webserver and daemon on a free loopback port with a temporary DAGSTER_HOME and data folder."""
+def dagster_ui(pipeline_settings: Settings, dbt_manifest: Path, tmp_path_factory) -> Iterator[DagsterUI]:
+    """`dagster dev` (webserver + daemon, the command `make dev` runs) on a free loopback port, with a temporary
+    DAGSTER_HOME and data folder. `dagster dev` creates the instance's storage before it starts the two services, so
+    they never race to create the same SQLite tables, and both share one code server."""
     root = tmp_path_factory.mktemp("dagster_ui")
     settings = settings_for(root / "data")
     shutil.copytree(pipeline_settings.sources_dir, settings.sources_dir)
@@ -91,62 +124,45 @@ def dagster_ui(
         "GX_ANALYTICS_ENABLED": "false",
     }
     port = _free_port()
-    bin_dir = Path(sys.executable).parent
-    module = ["-m", "dagster_project.definitions"]
-    logs = {name: (root / f"{name}.log").open("w") for name in ("webserver", "daemon")}
-    processes = [
-        subprocess.Popen(
-            [str(bin_dir / "dagster-webserver"), "-h", "127.0.0.1", "-p", str(port), *module],
+    ui = DagsterUI(f"http://127.0.0.1:{port}", home, settings, root / "dagster_dev.log")
+    dagster = Path(sys.executable).parent / "dagster"
+    with ui.log.open("w") as log:
+        process = subprocess.Popen(
+            [str(dagster), "dev", "-h", "127.0.0.1", "-p", str(port), "-m", "dagster_project.definitions"],
             cwd=REPO_ROOT,
             env=env,
-            stdout=logs["webserver"],
+            stdout=log,
             stderr=subprocess.STDOUT,
-        ),
-        subprocess.Popen(
-            [str(bin_dir / "dagster-daemon"), "run", *module],
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=logs["daemon"],
-            stderr=subprocess.STDOUT,
-        ),
-    ]
-    base_url = f"http://127.0.0.1:{port}"
+        )
 
-    def ready() -> bool:
-        for process, name in zip(processes, logs, strict=True):
+        def ready() -> bool:
             if process.poll() is not None:
-                raise AssertionError(f"{name} exited: {(root / f'{name}.log').read_text()[-3000:]}")
-        try:
-            return requests.get(f"{base_url}/server_info", timeout=2).ok
-        except requests.ConnectionError:
-            return False
-
-    try:
-        _wait_for(ready, 120, "the webserver")
-        yield base_url, home, settings
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
+                raise AssertionError(f"dagster dev exited with {process.returncode}:\n{ui.log_tail()}")
             try:
-                process.wait(timeout=30)
+                status = ui.graphql(STATUS)
+            except requests.ConnectionError:
+                return False
+            entries = status["workspaceOrError"]["locationEntries"]
+            for entry in entries:
+                error = entry["locationOrLoadError"] or {}
+                assert error.get("__typename") != "PythonError", f"code location failed to load: {error['message']}"
+            loaded = bool(entries) and all(entry["loadStatus"] == "LOADED" for entry in entries)
+            return loaded and status["instance"]["daemonHealth"]["daemonStatus"]["healthy"]
+
+        try:
+            _wait_for(ready, 180, "the code location to load and the backfill daemon to run")
+            yield ui
+        finally:
+            process.send_signal(signal.SIGINT)  # dagster dev shuts both services down on Ctrl-C
+            try:
+                process.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 process.kill()
-        for log in logs.values():
-            log.close()
 
 
-def _graphql(base_url: str, query: str, variables: dict) -> dict:
-    response = requests.post(f"{base_url}/graphql", json={"query": query, "variables": variables}, timeout=60)
-    response.raise_for_status()
-    body = response.json()
-    assert "errors" not in body, body
-    return body["data"]
-
-
-def _launch_backfill(base_url: str, assets: list[str], years: list[str]) -> str:
+def _launch_backfill(ui: DagsterUI, assets: list[str], years: list[str]) -> str:
     params = {"partitionNames": years, "assetSelection": [{"path": [name]} for name in assets], "fromFailure": False}
-    result = _graphql(base_url, LAUNCH_BACKFILL, {"params": params})["launchPartitionBackfill"]
+    result = ui.graphql(LAUNCH_BACKFILL, {"params": params})["launchPartitionBackfill"]
     assert result["__typename"] == "LaunchBackfillSuccess", result
     return result["backfillId"]
 
@@ -166,13 +182,13 @@ def _pool_step_windows(instance: dg.DagsterInstance, run_id: str) -> list[tuple[
 
 
 def test_two_year_backfills_launched_through_graphql_succeed_one_writer_at_a_time(dagster_ui, monkeypatch):
-    base_url, home, settings = dagster_ui
+    ui = dagster_ui
     # Two backfills at once (KS2 and KS4, the same two years): two runs that both write the warehouse.
-    backfills = [_launch_backfill(base_url, KS2_ASSETS, YEARS), _launch_backfill(base_url, KS4_ASSETS, YEARS)]
+    backfills = [_launch_backfill(ui, KS2_ASSETS, YEARS), _launch_backfill(ui, KS4_ASSETS, YEARS)]
 
     def all_done() -> list[str] | None:
         statuses = [
-            _graphql(base_url, BACKFILL_STATUS, {"id": backfill})["partitionBackfillOrError"]["status"]
+            ui.graphql(BACKFILL_STATUS, {"id": backfill})["partitionBackfillOrError"]["status"]
             for backfill in backfills
         ]
         return (
@@ -183,7 +199,7 @@ def test_two_year_backfills_launched_through_graphql_succeed_one_writer_at_a_tim
 
     statuses = _wait_for(all_done, 600, "both backfills", interval=3)
 
-    monkeypatch.setenv("DAGSTER_HOME", str(home))  # the webserver's instance, read from this process
+    monkeypatch.setenv("DAGSTER_HOME", str(ui.home))  # the webserver's instance, read from this process
     with dg.DagsterInstance.get() as instance:
         runs = [
             run
@@ -201,7 +217,7 @@ def test_two_year_backfills_launched_through_graphql_succeed_one_writer_at_a_tim
         for (_, first_end), (second_start, _) in zip(windows, windows[1:], strict=False):
             assert second_start >= first_end, f"steps overlapped: {windows}"
 
-    with duckdb.connect(str(settings.duckdb_path), read_only=True) as conn:
+    with duckdb.connect(str(ui.settings.duckdb_path), read_only=True) as conn:
         for table in ("stg_ks2__school_results", "stg_ks4__school_results", "raw_ks2", "raw_ks4"):
             years = [y for (y,) in conn.execute(f"select distinct academic_year from {table} order by 1").fetchall()]
             assert years == YEARS, table
@@ -216,7 +232,7 @@ def _materializable_asset_groups(settings: Settings) -> set[str]:
 
 
 def test_a_screenshot_of_the_global_asset_graph_is_saved_as_a_test_artifact(dagster_ui):
-    base_url, _, settings = dagster_ui
+    ui = dagster_ui
     assert CHROMIUM.exists(), f"{CHROMIUM} is missing: install Debian's chromium"
     assert (BROWSER_DIR / "node_modules" / "playwright-core").is_dir(), f"run `npm ci` in {BROWSER_DIR}"
     ARTIFACTS_DIR.mkdir(exist_ok=True)
@@ -224,7 +240,7 @@ def test_a_screenshot_of_the_global_asset_graph_is_saved_as_a_test_artifact(dags
     page_report = ARTIFACTS_DIR / "dagster_asset_graph.json"
     screenshot.unlink(missing_ok=True)
     page_report.unlink(missing_ok=True)
-    groups = _materializable_asset_groups(settings)
+    groups = _materializable_asset_groups(ui.settings)
     assert {"ingest", "staging", "marts", "reports"} <= groups
     # Dagster 1.13's global asset graph ("Lineage" in the side bar) is /asset-groups. It draws each group as one
     # collapsed node; the script waits until every group is a node on the graph, not just a name in the side bar.
@@ -232,7 +248,7 @@ def test_a_screenshot_of_the_global_asset_graph_is_saved_as_a_test_artifact(dags
         [
             shutil.which("node") or "node",
             str(BROWSER_DIR / "screenshot_dagster.mjs"),
-            f"{base_url}/asset-groups",
+            f"{ui.base_url}/asset-groups",
             str(screenshot),
             str(page_report),
             *sorted(groups),
@@ -242,12 +258,12 @@ def test_a_screenshot_of_the_global_asset_graph_is_saved_as_a_test_artifact(dags
         text=True,
         timeout=180,
     )
-    assert completed.returncode == 0, completed.stderr
+    assert completed.returncode == 0, f"{completed.stderr}\n{ui.log_tail()}"
     assert screenshot.read_bytes().startswith(b"\x89PNG")
     assert screenshot.stat().st_size > 40_000
     shown = json.loads(page_report.read_text(encoding="utf-8"))
     # The global graph and nothing narrower: raw_ks2's lineage page, for one, draws only the ingest and staging
     # groups around its asset nodes, under another title.
-    assert shown["url"] == f"{base_url}/asset-groups", shown["url"]
+    assert shown["url"] == f"{ui.base_url}/asset-groups", shown["url"]
     assert shown["title"] == "Global asset lineage", shown["title"]
     assert groups <= set(shown["graphNodeLabels"]), shown["graphNodeLabels"]
