@@ -6,6 +6,7 @@ is saved under test-artifacts/ (git-ignored).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -104,6 +105,10 @@ class DagsterUI:
         return body["data"]
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.fixture(scope="module")
 def dagster_ui(pipeline_settings: Settings, dbt_manifest: Path, tmp_path_factory) -> Iterator[DagsterUI]:
     """`dagster dev` (webserver + daemon, the command `make dev` runs) on a free loopback port, with a temporary
@@ -133,6 +138,10 @@ def dagster_ui(pipeline_settings: Settings, dbt_manifest: Path, tmp_path_factory
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
+            # A shell running the suite in the background (as CI may) starts it with SIGINT ignored, and dagster dev
+            # maps SIGTERM onto SIGINT's handler: give it back Ctrl-C so it can shut its services down.
+            preexec_fn=_default_sigint,
+            start_new_session=True,  # its own process group, so nothing it started outlives the test
         )
 
         def ready() -> bool:
@@ -154,10 +163,11 @@ def dagster_ui(pipeline_settings: Settings, dbt_manifest: Path, tmp_path_factory
             yield ui
         finally:
             process.send_signal(signal.SIGINT)  # dagster dev shuts both services down on Ctrl-C
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)  # any service or code server still running
+            process.wait()
 
 
 def _launch_backfill(ui: DagsterUI, assets: list[str], years: list[str]) -> str:
