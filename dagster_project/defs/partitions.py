@@ -18,11 +18,13 @@ from dagster_project.lib.report_calendar import load_reporting_terms
 
 academic_year_partitions = dg.StaticPartitionsDefinition(load_academic_years())
 
-reporting_term_partitions = dg.StaticPartitionsDefinition([term.partition_key for term in load_reporting_terms()])
+_reporting_terms = load_reporting_terms()  # read once at load: both report partitionings come from it
+
+reporting_term_partitions = dg.StaticPartitionsDefinition([term.partition_key for term in _reporting_terms])
 
 # A month's briefing can be written once the month is over (end_offset=0: the current month is not a key yet).
 briefing_month_partitions = dg.MonthlyPartitionsDefinition(
-    start_date=f"{load_reporting_terms()[0].term_start:%Y-%m}",
+    start_date=f"{_reporting_terms[0].term_start:%Y-%m}",
     fmt="%Y-%m",
     timezone="Europe/London",
     end_offset=0,
