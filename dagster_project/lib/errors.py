@@ -56,6 +56,7 @@ class SourceFormatError(ValueError):
             "column": self.column,
             "value": self.value,
             "row": self.row,
+            **self.extra,  # e.g. the failed expectation(s) of a refused file
         }
 
 

@@ -1,8 +1,10 @@
 """Load parsed source files into the DuckDB raw_* tables, keeping a manifest of every file received.
 
-For each file: hash it, skip it if that exact content is already loaded, archive it unchanged, parse it, then
-replace its slice of the raw table (same academic_year and data_version) inside one transaction. A file that
-fails to parse or validate is quarantined with its reason and the table keeps its last good rows.
+For each file: hash it, skip it if that exact content is already loaded, archive it unchanged, parse it, validate
+the parsed rows with the table's GX suite (expectations/<table>.json, including the file-only checks that compare
+it with the last good file), then replace its slice of the raw table (same academic_year and data_version) inside
+one transaction. A file that fails to parse or validate is quarantined with its reason (for a failed check: the
+expectation, data row and value) and the table keeps its last good rows.
 
 Slices: KS2/KS4/census keep one slice per (academic_year, data_version), so a year's provisional, revised and
 final releases sit side by side and dbt chooses the latest; GIAS and Ofsted keep one slice per extract date.
@@ -21,6 +23,7 @@ import pandas as pd
 
 from dagster_project.lib.archive import archive_file, file_sha256, quarantine_file
 from dagster_project.lib.dfe_csv import detect_encoding
+from dagster_project.lib.expectations import file_scoped_expectations, minimum_rows, validate_file
 from dagster_project.lib.source_files import SourceFile, files_for
 from dagster_project.lib.sources import SOURCES, SourceSpec
 from dagster_project.lib.sources._fields import LOADED_AT
@@ -40,7 +43,6 @@ MANIFEST_SCHEMA: tuple[tuple[str, str], ...] = (
 )
 
 Log = Callable[[str], None] | logging.Logger | None
-Validator = Callable[[pd.DataFrame, SourceFile], None]
 
 
 @dataclass(frozen=True)
@@ -153,13 +155,8 @@ def ingest_source(
     archive_dir: Path,
     quarantine_dir: Path,
     log: Log = None,
-    validate: Validator | None = None,
 ) -> IngestReport:
-    """Ingest every file of one source (others in `files` are ignored) into its raw table.
-
-    `validate(frame, source_file)` may raise to reject a parsed file (e.g. a failed expectation suite);
-    the file is then quarantined like a parse failure.
-    """
+    """Ingest every file of one source (others in `files` are ignored) into its raw table."""
     spec = SOURCES[source]
     info, warn = _loggers(log)
     create_manifest(conn)
@@ -168,7 +165,7 @@ def ingest_source(
         conn.execute(f"DELETE FROM {MANIFEST_TABLE} WHERE source = ? AND status = 'loaded'", [spec.name])
     report = IngestReport(source=source, table=spec.table)
     for source_file in files_for(source, files):
-        outcome = _ingest_file(conn, spec, source_file, Path(archive_dir), Path(quarantine_dir), validate)
+        outcome = _ingest_file(conn, spec, source_file, Path(archive_dir), Path(quarantine_dir))
         report.outcomes.append(outcome)
         if outcome.status == "quarantined":
             warn(f"{spec.table}: quarantined {source_file.path}: {outcome.reason}")
@@ -186,7 +183,6 @@ def _ingest_file(
     source_file: SourceFile,
     archive_dir: Path,
     quarantine_dir: Path,
-    validate: Validator | None,
 ) -> FileOutcome:
     sha256 = file_sha256(source_file.path)
     if _already_loaded(conn, spec, sha256):
@@ -219,8 +215,12 @@ def _ingest_file(
         frame = spec.parse(
             source_file.path, academic_year=source_file.academic_year, data_version=source_file.data_version
         )
-        if validate is not None:
-            validate(frame, source_file)
+        validate_file(
+            frame,
+            spec.table,
+            file_name=source_file.path.name,
+            file_parameters=_file_check_parameters(conn, spec, frame, source_file, sha256),
+        )
     except Exception as error:  # any rejection keeps the last good data and quarantines the file
         quarantined = quarantine_file(
             source_file.path,
@@ -264,6 +264,55 @@ def _ingest_file(
         archived_path=archived.archived_path,
         encoding=encoding,
     )
+
+
+def _file_check_parameters(
+    conn: duckdb.DuckDBPyConnection, spec: SourceSpec, frame: pd.DataFrame, source_file: SourceFile, sha256: str
+) -> dict[str, int]:
+    """Values for the suite's file-only checks: the fewest rows this file may hold, from the last good file."""
+    parameters = {}
+    for expectation in file_scoped_expectations(spec.table):
+        meta, kwargs = expectation["meta"], expectation["kwargs"]
+        previous = _last_good_file_rows(conn, spec, source_file, sha256, compare_with=meta["compare_with"])
+        parameters[kwargs["min_value"]["$PARAMETER"]] = minimum_rows(
+            previous,
+            frame,
+            row_condition=kwargs.get("row_condition"),
+            per=meta.get("per"),
+            fraction=meta["min_fraction"],
+        )
+    return parameters
+
+
+def _last_good_file_rows(
+    conn: duckdb.DuckDBPyConnection, spec: SourceSpec, source_file: SourceFile, sha256: str, *, compare_with: str
+) -> pd.DataFrame | None:
+    """The rows of the loaded file this one is compared with, or None when there is none (a first load).
+
+    same_academic_year: the file of the same slice, else the latest loaded for that academic year (a yearly
+    release: provisional, revised, final). nearest_extract: the loaded extract nearest in date (GIAS).
+    """
+    if compare_with == "same_academic_year":
+        where = "academic_year IS NOT DISTINCT FROM ?"
+        order = "(data_version IS NOT DISTINCT FROM ?) DESC, received_at DESC"
+        parameters = [source_file.academic_year, source_file.data_version]
+    elif compare_with == "nearest_extract":
+        where = "TRUE"
+        days_apart = "abs(date_diff('day', try_cast(data_version AS DATE), try_cast(? AS DATE)))"
+        order = f"{days_apart} NULLS LAST, received_at DESC"
+        parameters = [source_file.data_version]
+    else:
+        raise ValueError(f"{spec.table} suite: unknown compare_with {compare_with!r}")
+    candidates = conn.execute(
+        f"SELECT sha256 FROM {MANIFEST_TABLE} WHERE source = ? AND status = 'loaded' AND sha256 <> ? AND {where} "
+        f"ORDER BY {order}",
+        [spec.name, sha256, *parameters],
+    ).fetchall()
+    for (candidate,) in candidates:
+        rows = conn.execute(f"SELECT * FROM {spec.table} WHERE source_sha256 = ?", [candidate]).df()
+        if len(rows):
+            return rows
+    return None
 
 
 def _already_loaded(conn: duckdb.DuckDBPyConnection, spec: SourceSpec, sha256: str) -> bool:

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from dagster_project.lib.archive import archive_file, file_sha256
-from dagster_project.lib.source_files import SourceFile, discover_source_files
+from dagster_project.lib.source_files import discover_source_files
 from dagster_project.lib.warehouse_load import MANIFEST_TABLE, ingest_source
 from tests.unit.ingest_fixtures import (
     GIAS_HEADER,
@@ -177,16 +177,32 @@ def test_a_file_missing_a_column_is_quarantined_naming_the_column(conn, dirs) ->
     assert report.table_row_count == 0
 
 
-def test_a_validation_hook_can_reject_a_parsed_file(conn, dirs) -> None:
-    _ks2(dirs["sources"], "2023-24", "final")
+def test_a_file_failing_its_expectation_suite_is_quarantined_before_it_reaches_the_table(conn, dirs) -> None:
+    """A value the parser accepts but the publisher's range forbids: the file's own rows are validated first."""
+    good = _ks2(dirs["sources"], "2023-24", "final")
+    _ingest(conn, dirs)
+    good_rows = _rows(conn, "SELECT * EXCLUDE (loaded_at) FROM raw_ks2 ORDER BY ALL")
+    bad = _ks2(dirs["sources"], "2023-24", "final", ptrwm_exp="250%")
+    assert bad == good
 
-    def no_la_row_allowed(frame: pd.DataFrame, source_file: SourceFile) -> None:
-        if (frame["rectype"] == 3).any():
-            raise ValueError(f"{source_file.name}: expectation failed: LA row present")
+    report = _ingest(conn, dirs)
 
-    report = _ingest(conn, dirs, validate=no_la_row_allowed)
-    assert [o.status for o in report.outcomes] == ["quarantined"]
-    assert "expectation failed" in report.quarantined[0].reason and report.table_row_count == 0
+    (outcome,) = report.quarantined
+    assert outcome.reason.startswith("england_ks2final.csv, data row 1, column 'ptrwm_exp': failed 1 of the ")
+    assert outcome.reason.endswith(
+        "checks in expectations/raw_ks2.json: 'a percentage lies between 0 and 100': 1 row(s) (value '250.0')"
+    )
+    reason = json.loads((outcome.quarantined_path.parent / "reason.json").read_text())
+    assert (reason["expectation"], reason["column"], reason["row"], reason["value"]) == (
+        "expect_column_values_to_be_between",
+        "ptrwm_exp",
+        1,
+        "250.0",
+    )
+    assert reason["failed_checks"][0]["sample_rows"] == [
+        {"source_row_number": 1, "urn": 990001, "lea": 991, "academic_year": "2023-24"}
+    ]
+    assert _rows(conn, "SELECT * EXCLUDE (loaded_at) FROM raw_ks2 ORDER BY ALL") == good_rows
 
 
 def test_a_previously_quarantined_file_is_retried_when_received_again(conn, dirs) -> None:
