@@ -1,10 +1,18 @@
-"""One asset per raw table: archive every received file, parse it, load it; refuse bad files whole."""
+"""One asset per raw table: archive every received file, parse it, validate it, load it; refuse bad files whole.
+
+A refused file does not stop the refresh: its source keeps its last good data, the rest goes on, and the refusal
+shows as the failed (warning, non-blocking) check `<table>_files_accepted` with the file, the reason and where
+it was quarantined. A year partition with no file is still materialised (a range run must hand every year to
+dbt, and Dagster skips every downstream step of an asset that yields nothing), but its own metadata says "no
+file" with 0 rows and an observation records it.
+"""
 
 from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
+from duckdb import DuckDBPyConnection
 
 from dagster_project.defs.dbt.assets import DUCKDB_WRITER_POOL
 from dagster_project.defs.partitions import academic_year_backfill_policy, academic_year_partitions
@@ -80,6 +88,14 @@ RAW_TABLES = [
 ]
 
 
+FILES_ACCEPTED = "files_accepted"
+NO_FILE = "no file for this year: nothing loaded"
+
+
+def files_accepted_check_name(table: str) -> str:
+    return f"{table}_{FILES_ACCEPTED}"
+
+
 def _metadata(
     report: IngestReport, years: list[str] | None, year_rows: int, preview: str
 ) -> dict[str, dg.MetadataValue]:
@@ -89,6 +105,7 @@ def _metadata(
         "files_loaded": dg.MetadataValue.int(len(report.loaded)),
         "files_unchanged": dg.MetadataValue.int(len(report.unchanged)),
         "files_quarantined": dg.MetadataValue.int(len(report.quarantined)),
+        "refused": dg.MetadataValue.json(_refusals(report)),
         "files": dg.MetadataValue.md(_files_table(report)),
         "data_versions": dg.MetadataValue.text(
             ", ".join(sorted({o.file.data_version or "" for o in report.outcomes if o.status != "quarantined"}))
@@ -114,6 +131,65 @@ def _files_table(report: IngestReport) -> str:
             f"| {outcome.sha256[:12]} | {(outcome.reason or '').replace('|', '/')} |"
         )
     return "\n".join(lines)
+
+
+def _refusals(report: IngestReport) -> list[dict[str, str]]:
+    """Each refused file with its reason and quarantine folder (what `make run`'s summary lists)."""
+    return [
+        {
+            "file": str(o.file.path),
+            "reason": o.reason or "",
+            "quarantined": str(o.quarantined_path.parent) if o.quarantined_path else "",
+        }
+        for o in report.quarantined
+    ]
+
+
+def _files_accepted(spec: RawTableSpec, report: IngestReport) -> dg.AssetCheckResult:
+    refused = report.quarantined
+    return dg.AssetCheckResult(
+        check_name=files_accepted_check_name(spec.table),
+        passed=not refused,
+        severity=dg.AssetCheckSeverity.WARN,
+        description=(
+            f"every {spec.source} file of this run was accepted"
+            if not refused
+            else f"{len(refused)} {spec.source} file(s) refused and quarantined; the last good data stays in use"
+        ),
+        metadata={"refused": dg.MetadataValue.json(_refusals(report))},
+    )
+
+
+def _year_metadata(
+    context: dg.AssetExecutionContext,
+    conn: DuckDBPyConnection,
+    spec: RawTableSpec,
+    report: IngestReport,
+    years: list[str],
+) -> None:
+    """Per-partition metadata: each year's own rows and files, or "no file" (and an observation saying so)."""
+    rows = dict(
+        conn.execute(
+            f"select academic_year, count(*) from {spec.table} where list_contains(?, academic_year) group by 1",
+            [years],
+        ).fetchall()
+    )
+    without = [year for year in years if not any(o.file.academic_year == year for o in report.outcomes)]
+    if without:
+        context.log.info(f"no {spec.source} file for {', '.join(without)}: those years are left as they were")
+    for year in years:
+        files = [o for o in report.outcomes if o.file.academic_year == year]
+        status = ", ".join(f"{o.file.path.name} {o.status}" for o in files) if files else NO_FILE
+        context.add_asset_metadata({"dagster/row_count": rows.get(year, 0), "status": status}, partition_key=year)
+        if not files:
+            context.log_event(
+                dg.AssetObservation(
+                    asset_key=context.asset_key,
+                    partition=year,
+                    description=f"no {spec.source} file for {year} in the sources folder",
+                    metadata={"status": NO_FILE, "rows_in_year": rows.get(year, 0)},
+                )
+            )
 
 
 def _files_for_run(spec: RawTableSpec, files: list[SourceFile], years: list[str] | None) -> list[SourceFile]:
@@ -142,6 +218,14 @@ def build_raw_table_asset(spec: RawTableSpec) -> dg.AssetsDefinition:
         pool=DUCKDB_WRITER_POOL,
         partitions_def=academic_year_partitions if partitioned else None,
         backfill_policy=academic_year_backfill_policy if partitioned else None,
+        check_specs=[
+            dg.AssetCheckSpec(
+                files_accepted_check_name(spec.table),
+                asset=spec.table,
+                description=f"Every {spec.source} file of the run passed its parser and expectations/{spec.table}.json "
+                "(refused files are listed with the reason and where they were quarantined; the last good data stays).",
+            )
+        ],
     )
     def _raw_table(
         context: dg.AssetExecutionContext, duckdb: DuckDBResource, warehouse: WarehouseResource
@@ -154,9 +238,6 @@ def build_raw_table_asset(spec: RawTableSpec) -> dg.AssetsDefinition:
                 "See README 'Using real data' for the folder layout, or run `make run` to generate the bundled data."
             )
         files = _files_for_run(spec, discovered, years)
-        if years is not None and not files:
-            # e.g. KS2 2019-20: no assessments, no file. The partition is materialised as empty, not failed.
-            context.log.info(f"no {spec.source} files for {', '.join(years)}")
         with duckdb.get_connection() as conn:
             report = ingest_source(
                 conn,
@@ -170,15 +251,11 @@ def build_raw_table_asset(spec: RawTableSpec) -> dg.AssetsDefinition:
             parameters = [years] if years is not None else []
             year_rows = conn.execute(f"select count(*) from {spec.table} {where}", parameters).fetchall()[0][0]
             preview = markdown_preview(conn, f"select * from {spec.table} {where}", parameters)
-        metadata = _metadata(report, years, year_rows, preview)
-        if report.quarantined:
-            # The good files are loaded and the last good data stays; the run still goes red so someone looks.
-            raise dg.Failure(
-                description=f"{len(report.quarantined)} {spec.source} file(s) refused and quarantined",
-                metadata=metadata,
-            )
-        context.log.info(report.summary())
-        return dg.MaterializeResult(metadata=metadata)
+            if years is not None:
+                _year_metadata(context, conn, spec, report, years)
+        return dg.MaterializeResult(
+            metadata=_metadata(report, years, year_rows, preview), check_results=[_files_accepted(spec, report)]
+        )
 
     return _raw_table
 
