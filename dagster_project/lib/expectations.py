@@ -192,13 +192,13 @@ def refusal(outcome: SuiteOutcome, file_name: str) -> SourceFormatError:
     first, *others = outcome.failures
     also = "".join(f"; also {f.describe()}" for f in others)
     return SourceFormatError(
-        f"failed {len(outcome.failures)} of the {outcome.evaluated} checks in expectations/{outcome.suite_name}.json: "
-        f"{first.describe(located=False)}{also}",
+        f"failed the data check {first.describe(located=False)}{also}",
         file=file_name,
         row=first.first_row,
         column=first.column,
         value=_shown(first.sample_unexpected[0] if first.sample_unexpected else first.observed_value, quoted=False),
         extra={
+            "suite": f"expectations/{outcome.suite_name}.json",
             "expectation": first.expectation_type,
             "failed_checks": [
                 {

@@ -26,6 +26,8 @@ class DataSource:
     data_version: str
     data_date: str
     source_file: str
+    is_refused: bool = False  # received but refused at the door: the report says so and does not use it
+    refusal_reason: str = ""
 
 
 def table_exists(connection: duckdb.DuckDBPyConnection, table: str) -> bool:
@@ -62,7 +64,8 @@ def load_data_sources(connection: duckdb.DuckDBPyConnection, *, restricted: bool
     """Every source with its version and date (rpt_report__data_sources), newest year first within a source.
 
     The LA's own returns (is_restricted: name, file and as-at date only) are listed only when `restricted` is true,
-    i.e. for reports written to the restricted folder; published reports never name them."""
+    i.e. for reports written to the restricted folder; published reports never name them. Refused files come with
+    is_refused and their reason (the partial lists them apart from the sources used)."""
     frame = read_table(
         connection,
         DATA_SOURCES_TABLE,
@@ -78,6 +81,8 @@ def load_data_sources(connection: duckdb.DuckDBPyConnection, *, restricted: bool
             data_version="not stated" if is_missing(row["data_version"]) else str(row["data_version"]),
             data_date="not stated" if is_missing(row["data_date"]) else format_date(row["data_date"]),
             source_file="not recorded" if is_missing(row["source_file"]) else str(row["source_file"]),
+            is_refused=bool(row.get("is_refused") or False),
+            refusal_reason="" if is_missing(row.get("refusal_reason")) else str(row["refusal_reason"]),
         )
         for row in frame.to_dict("records")
     ]

@@ -38,7 +38,8 @@ MANIFEST_SCHEMA: tuple[tuple[str, str], ...] = (
     ("academic_year", "VARCHAR"),
     ("data_version", "VARCHAR"),
     ("row_count", "INTEGER"),
-    ("status", "VARCHAR"),  # 'loaded' | 'quarantined'
+    # 'loaded' | 'quarantined' (refused, file still in the sources folder) | 'superseded' (refused, file since gone)
+    ("status", "VARCHAR"),
     ("reason", "VARCHAR"),
 )
 
@@ -173,8 +174,20 @@ def ingest_source(
             rows = f" ({outcome.row_count} rows)" if outcome.row_count is not None else ""
             info(f"{spec.table}: {outcome.status} {source_file.path}{rows}")
     report.table_row_count = _scalar(conn, f"SELECT count(*) FROM {spec.table}")
+    _supersede_refusals_no_longer_received(conn, spec)
     info(report.summary())
     return report
+
+
+def _supersede_refusals_no_longer_received(conn: duckdb.DuckDBPyConnection, spec: SourceSpec) -> None:
+    """A refused file that has left the sources folder (deleted, or replaced by other bytes) is no longer a refusal
+    the reports need to mention: mark it 'superseded'. Its manifest row and quarantine copy stay as the record."""
+    refused = conn.execute(
+        f"SELECT sha256, original_path FROM {MANIFEST_TABLE} WHERE source = ? AND status = 'quarantined'", [spec.name]
+    ).fetchall()
+    gone = [sha for sha, path in refused if not (Path(path).is_file() and file_sha256(Path(path)) == sha)]
+    if gone:
+        conn.execute(f"UPDATE {MANIFEST_TABLE} SET status = 'superseded' WHERE list_contains(?, sha256)", [gone])
 
 
 def _ingest_file(

@@ -188,12 +188,13 @@ def test_a_file_failing_its_expectation_suite_is_quarantined_before_it_reaches_t
     report = _ingest(conn, dirs)
 
     (outcome,) = report.quarantined
-    assert outcome.reason.startswith("england_ks2final.csv, data row 1, column 'ptrwm_exp': failed 1 of the ")
-    assert outcome.reason.endswith(
-        "checks in expectations/raw_ks2.json: 'a percentage lies between 0 and 100': 1 row(s) (value '250.0')"
+    assert outcome.reason == (
+        "england_ks2final.csv, data row 1, column 'ptrwm_exp': failed the data check "
+        "'a percentage lies between 0 and 100': 1 row(s) (value '250.0')"
     )
     reason = json.loads((outcome.quarantined_path.parent / "reason.json").read_text())
-    assert (reason["expectation"], reason["column"], reason["row"], reason["value"]) == (
+    assert (reason["suite"], reason["expectation"], reason["column"], reason["row"], reason["value"]) == (
+        "expectations/raw_ks2.json",
         "expect_column_values_to_be_between",
         "ptrwm_exp",
         1,

@@ -133,6 +133,42 @@ la_returns as (
 
 ),
 
+-- A refused file's source in the same words as the rows above. Its version in words as far as the file name says.
+refused_files as (
+
+    select
+        case refused.source_dataset
+            when 'ks2' then 'KS2 performance tables'
+            when 'ks4' then 'KS4 performance tables'
+            when 'census' then 'School census'
+            when 'absence' then 'Pupil absence in schools in England'
+            when 'gias_establishments' then 'Get Information about Schools (GIAS) establishments'
+            when 'gias_links' then 'Get Information about Schools (GIAS) links'
+            when 'ofsted_inspections' then 'Ofsted state-funded school inspections (management information)'
+            when 'statistical_neighbours' then 'Statistical neighbours (DfE local authority interactive tool)'
+            when 'la_codes' then 'Local authority and region codes'
+            else refused.source_dataset
+        end as source_name,
+        refused.academic_year,
+        case
+            when refused.source_dataset like 'gias%' and try_cast(refused.data_version as date) is not null
+                then 'extract of ' || {{ date_words('try_cast(refused.data_version as date)') }}
+            else replace(refused.data_version, '_', ' ')
+        end as data_version,
+        cast(null as date) as data_date,
+        refused.source_file,
+        -- the reason without the file name it starts with (the file has its own column)
+        case
+            when starts_with(refused.refusal_reason, refused.source_file || ', ')
+                or starts_with(refused.refusal_reason, refused.source_file || ': ')
+                then substr(refused.refusal_reason, length(refused.source_file) + 3)
+            else refused.refusal_reason
+        end as refusal_reason
+    from {{ ref('stg_ingest__file_manifest') }} as refused
+    where refused.file_status = 'quarantined'
+
+),
+
 national_sources as (
 
     select * from ks2
@@ -155,9 +191,22 @@ national_sources as (
 
 unioned as (
 
-    select *, false as is_restricted from national_sources
+    select *, false as is_restricted, false as is_refused, cast(null as varchar) as refusal_reason
+    from national_sources
     union all
-    select *, true as is_restricted from la_returns
+    select *, true as is_restricted, false as is_refused, cast(null as varchar) as refusal_reason
+    from la_returns
+    union all
+    select
+        source_name,
+        academic_year,
+        data_version,
+        data_date,
+        source_file,
+        false as is_restricted,
+        true as is_refused,
+        refusal_reason
+    from refused_files
 
 ),
 
@@ -169,7 +218,9 @@ final as (
         data_version,
         data_date,
         source_file,
-        is_restricted
+        is_restricted,
+        is_refused,
+        refusal_reason
     from unioned
 
 )
