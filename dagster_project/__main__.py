@@ -1,4 +1,9 @@
-"""`python -m dagster_project run`: the end-to-end refresh behind `make run`."""
+"""`python -m dagster_project run`: the end-to-end refresh behind `make run`.
+
+On screen: a line per stage and per finished step, then a short summary (what was loaded, refused, published and
+where). Everything else - every Dagster event, the dbt output, warnings, what the generator wrote - goes to the
+run's log file, `$SI_DATA_DIR/logs/refresh_<UTC time>.log`. Exit status: see `run_summary` (0 / 1 / 3).
+"""
 
 from __future__ import annotations
 
@@ -6,61 +11,71 @@ import argparse
 import os
 import sys
 import time
+from collections.abc import Callable
+from contextlib import redirect_stderr, redirect_stdout
+from datetime import UTC, datetime
 from pathlib import Path
-
-import dagster as dg
 
 from dagster_project.resources import Settings
 
+LOGS_FOLDER = "logs"
 
-def _ensure_sources(settings: Settings) -> None:
+
+def _ensure_sources(settings: Settings, say: Callable[[str], None], detail: Callable[[str], None]) -> None:
     """Generate the bundled synthetic LA unless the sources folder already holds real data."""
     from dagster_project.synthetic import ensure_generated
 
     marker = settings.sources_dir / ".generated.json"
     has_real_data = settings.sources_dir.exists() and any(settings.sources_dir.iterdir()) and not marker.exists()
     if has_real_data:
-        print(f"==> using the data already in {settings.sources_dir} (no synthetic data generated)")
+        say(f"==> using the data already in {settings.sources_dir} (no synthetic data generated)")
         return
-    print(f"==> bundled synthetic LA (Kingsmere) in {settings.sources_dir}")
-    ensure_generated(settings.sources_dir, returns_dir=settings.returns_dir)
+    say(f"==> bundled synthetic LA (Kingsmere) in {settings.sources_dir}")
+    ensure_generated(settings.sources_dir, returns_dir=settings.returns_dir, log=detail)
 
 
-def _list_outputs(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+def log_path_for(settings: Settings, started: datetime) -> Path:
+    folder = settings.data_dir / LOGS_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"refresh_{started:%Y%m%dT%H%M%SZ}.log"
 
 
 def run(settings: Settings) -> int:
-    from dagster_project.definitions import build_definitions
-    from dagster_project.full_run import run_everything
+    terminal = sys.stdout
+    log_path = log_path_for(settings, datetime.now(UTC))
 
-    _ensure_sources(settings)
+    def say(message: str) -> None:
+        print(message, file=terminal, flush=True)
+
     started = time.monotonic()
-    print(f"==> refreshing the warehouse {settings.duckdb_path}")
-    # With DAGSTER_HOME set (as `make run` does) the runs are recorded and show in `make dev`'s UI.
-    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
-    result = run_everything(
-        build_definitions(settings),
-        instance,
-        settings.duckdb_path,
-        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
-        log=lambda message: print(f"==> {message}", flush=True),
-    )
-    elapsed = time.monotonic() - started
-    if not result.success:
-        print(
-            f"!! refresh failed after {elapsed:.0f}s in: {', '.join(result.failed_steps) or 'the run'}", file=sys.stderr
+    os.environ.setdefault("DBT_USE_COLORS", "false")  # dbt's output goes to the log file, not a terminal
+    say(f"==> details of this run go to {log_path}")
+    with log_path.open("w", encoding="utf-8") as log, redirect_stdout(log), redirect_stderr(log):
+        # Inside the redirect: Dagster's warnings at import, GX's and the dbt CLI's output all land in the log.
+        import dagster as dg
+
+        from dagster_project.definitions import build_definitions
+        from dagster_project.full_run import run_everything
+        from dagster_project.run_progress import refresh_logger
+
+        _ensure_sources(settings, say, lambda message: print(message, file=log, flush=True))
+        say(f"==> refreshing the warehouse {settings.duckdb_path}")
+        definitions = dg.Definitions.merge(
+            build_definitions(settings), dg.Definitions(loggers={"console": refresh_logger(log, terminal)})
         )
-        print("   open the run in the Dagster UI (`make dev`) for the full logs", file=sys.stderr)
-        return 1
-    print(f"==> refresh finished in {elapsed:.0f}s")
-    print(f"warehouse:  {settings.duckdb_path}")
-    for label, root in (("published", settings.published_dir), ("restricted", settings.restricted_dir)):
-        outputs = _list_outputs(root)
-        print(f"{label}:  {root} ({len(outputs)} files)")
-        for path in outputs:
-            print(f"  {path.relative_to(root)}")
-    return 0
+        # With DAGSTER_HOME set (as `make run` does) the runs are recorded and show in `make dev`'s UI.
+        instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+        result = run_everything(
+            definitions,
+            instance,
+            settings.duckdb_path,
+            run_config={"loggers": {"console": {}}},  # a logger runs only when the run config names it
+            log=lambda message: say(f"==> {message}"),
+        )
+    from dagster_project.run_summary import exit_status, summary
+
+    say(summary(result, settings, log_path=log_path, elapsed_seconds=time.monotonic() - started))
+    return exit_status(result)
 
 
 def main(argv: list[str] | None = None) -> int:

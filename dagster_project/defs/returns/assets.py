@@ -34,7 +34,7 @@ def _files_table(report: ReturnIngestReport) -> str:
     return "\n".join(lines)
 
 
-def _check_result(spec: ReturnSpec, report: ReturnIngestReport) -> dg.AssetCheckResult:
+def _check_result(spec: ReturnSpec, report: ReturnIngestReport, quarantine_dir: Path) -> dg.AssetCheckResult:
     refused = report.refused_in_folder
     errors = [e for o in refused for e in o.errors]
     reports = [str(o.error_report) for o in refused if o.error_report]
@@ -49,6 +49,18 @@ def _check_result(spec: ReturnSpec, report: ReturnIngestReport) -> dg.AssetCheck
         ),
         metadata={
             "refused_files": dg.MetadataValue.json([o.file.path.name for o in refused]),
+            # the same shape as the raw_* assets' check: what `make run`'s summary lists
+            "refused": dg.MetadataValue.json(
+                [
+                    {
+                        "file": str(o.file.path),
+                        "reason": (f"refused whole: {len(o.errors)} error(s)" if o.errors else "refused whole")
+                        + (f", listed in {o.error_report}" if o.error_report else ""),
+                        "quarantined": str(quarantine_dir / "returns" / spec.name / o.sha256),
+                    }
+                    for o in refused
+                ]
+            ),
             "error_reports": dg.MetadataValue.json(reports),
             "errors": dg.MetadataValue.md(errors_markdown(errors) if errors else "none"),
         },
@@ -115,7 +127,7 @@ def build_return_asset(spec: ReturnSpec) -> dg.AssetsDefinition:
                 ),
                 "files": dg.MetadataValue.md(_files_table(report)),
             },
-            check_results=[_check_result(spec, report)],
+            check_results=[_check_result(spec, report, Path(warehouse.quarantine_dir))],
         )
 
     return _return_asset
