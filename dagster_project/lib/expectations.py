@@ -105,19 +105,21 @@ def minimum_rows(
     current: pd.DataFrame,
     *,
     row_condition: str | None,
-    per: str | None,
+    one_la_column: str | None,
     fraction: float,
 ) -> int:
     """The fewest rows (matching `row_condition`) a file may hold: `fraction` of what the last good file held.
 
-    With `per` (e.g. the LA code) only the last good file's rows for values present in this file count, so a
-    single-LA download that follows a national one is compared with that LA's rows, not the whole country.
+    A download for a single LA (one value in `one_la_column`) that follows a national one is compared with that
+    LA's rows only; any other file with the whole of the last good file, so losing whole LAs counts too.
     """
     if previous is None or previous.empty:
         return 0
     rows = previous.query(row_condition) if row_condition else previous
-    if per:
-        rows = rows[rows[per].isin(current[per].dropna().unique())]
+    if one_la_column:
+        las = current[one_la_column].dropna().unique()
+        if len(las) == 1:
+            rows = rows[rows[one_la_column].isin(las)]
     return math.floor(len(rows) * fraction)
 
 
@@ -190,14 +192,18 @@ def validate_file(
 def refusal(outcome: SuiteOutcome, file_name: str) -> SourceFormatError:
     """The error that refuses a file: the first failed check gives the row, column and value; all are listed."""
     first, *others = outcome.failures
+    value = _shown(first.sample_unexpected[0] if first.sample_unexpected else first.observed_value, quoted=False)
     also = "".join(f"; also {f.describe()}" for f in others)
+    # The value is written into the message (before the other failed checks), so the error carries it only as
+    # reason.json's "value" (extra), not as the trailing "(value ...)" SourceFormatError would add.
+    shown = f", value {value}" if first.unexpected_count is not None else ""
     return SourceFormatError(
-        f"failed the data check {first.describe(located=False)}{also}",
+        f"failed the data check {first.describe(located=False)}{shown}{also}",
         file=file_name,
         row=first.first_row,
         column=first.column,
-        value=_shown(first.sample_unexpected[0] if first.sample_unexpected else first.observed_value, quoted=False),
         extra={
+            "value": value,
             "suite": f"expectations/{outcome.suite_name}.json",
             "expectation": first.expectation_type,
             "failed_checks": [

@@ -291,7 +291,7 @@ def _file_check_parameters(
             previous,
             frame,
             row_condition=kwargs.get("row_condition"),
-            per=meta.get("per"),
+            one_la_column=meta.get("one_la_column"),
             fraction=meta["min_fraction"],
         )
     return parameters

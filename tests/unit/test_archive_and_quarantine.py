@@ -190,7 +190,7 @@ def test_a_file_failing_its_expectation_suite_is_quarantined_before_it_reaches_t
     (outcome,) = report.quarantined
     assert outcome.reason == (
         "england_ks2final.csv, data row 1, column 'ptrwm_exp': failed the data check "
-        "'a percentage lies between 0 and 100': 1 row(s) (value '250.0')"
+        "'a percentage lies between 0 and 100': 1 row(s), value 250.0"
     )
     reason = json.loads((outcome.quarantined_path.parent / "reason.json").read_text())
     assert (reason["suite"], reason["expectation"], reason["column"], reason["row"], reason["value"]) == (
@@ -212,10 +212,27 @@ def test_a_previously_quarantined_file_is_retried_when_received_again(conn, dirs
     _ks2(dirs["sources"], "2023-24", "final")
     report = _ingest(conn, dirs)
     assert [o.status for o in report.outcomes] == ["loaded"]
+    # The refusal stays on record, marked superseded: its file has been replaced, so reports stop naming it.
     assert sorted(s for (s,) in _rows(conn, f"SELECT status FROM {MANIFEST_TABLE}")) == [
         "loaded",
-        "quarantined",
+        "superseded",
     ]
+
+
+def test_a_refusal_stays_current_while_its_file_is_in_the_folder_and_lapses_when_it_is_removed(conn, dirs) -> None:
+    good = _ks2(dirs["sources"], "2022-23", "final")
+    bad = _ks2(dirs["sources"], "2023-24", "final", bad=True)
+
+    def status(path: Path) -> list[tuple]:
+        return conn.execute(f"SELECT status FROM {MANIFEST_TABLE} WHERE original_path = ?", [str(path)]).fetchall()
+
+    _ingest(conn, dirs)
+    _ingest(conn, dirs)  # received again: still refused, still current
+    assert status(bad) == [("quarantined",)]
+    bad.unlink()
+    _ingest(conn, dirs)
+    assert status(bad) == [("superseded",)]
+    assert status(good) == [("loaded",)]
 
 
 def test_gias_extracts_are_slices_by_extract_date(conn, dirs) -> None:

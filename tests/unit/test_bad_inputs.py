@@ -2,9 +2,10 @@
 
 Each case starts from a good synthetic file (the bundled generator, written into tmp_path), loads it, then
 receives a damaged version of the same file (same folder, so loading it would replace the same slice) and
-asserts three things: the error names the file and the column / value / row at fault; the file sits in the
-quarantine with a reason.json and a manifest row with status 'quarantined'; and the raw table still holds
-exactly the rows of the last good file. One case (a file ten times larger) must load, not be refused.
+asserts three things: the error names the file and the column / value / row at fault (and, for a value the
+parser reads but the publisher's range forbids, the GX expectation of expectations/<table>.json that refused
+it); the file sits in the quarantine with a reason.json and a manifest row with status 'quarantined'; and the
+raw table still holds exactly the rows of the last good file. One case (a file ten times larger) must load.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ KS2 = "ks2/2023-24/england_ks2revised.csv"
 KS4 = "ks4/2023-24/england_ks4revised.csv"
 CENSUS = "census/2023-24/england_census.csv"
 GIAS = "gias/edubasealldata20240906.csv"
+GIAS_LINKS = "gias/links_edubasealldata20240906.csv"
 OFSTED_2024 = f"ofsted/{synthetic_ofsted.FILE_NAME}"
 OFSTED_2025 = f"ofsted/{synthetic_ofsted.YTD_2025_FILE_NAME}"
 OFSTED_2026 = f"ofsted/{synthetic_ofsted.YTD_2026_FILE_NAME}"
@@ -43,6 +45,7 @@ SOURCE_OF = {
     KS4: "ks4",
     CENSUS: "census",
     GIAS: "gias_establishments",
+    GIAS_LINKS: "gias_links",
     OFSTED_2024: "ofsted_inspections",
     OFSTED_2025: "ofsted_inspections",
     OFSTED_2026: "ofsted_inspections",
@@ -221,7 +224,12 @@ class Case:
     message: tuple[str, ...]  # fragments the error must contain (besides the file name)
     column: str | None = None
     value: str | None = None
+    row: int | None = None  # 1-based data row named in reason.json
+    expectation: str | None = None  # the GX expectation type that refused the file
 
+
+BETWEEN = "expect_column_values_to_be_between"
+NOT_NULL = "expect_column_values_to_not_be_null"
 
 CASES = [
     Case("truncated_ks2", KS2, _truncate(0.6), ("no national row", "truncated"), column="RECTYPE"),
@@ -359,6 +367,84 @@ CASES = [
     ),
     Case("ks2_school_row_without_urn", KS2, _edit_cell("URN", "", 2), ("has no URN",), column="URN"),
     Case("ambiguous_duplicate_header", KS4, _add_column("ATT8SCR", "40"), ("ambiguous",)),
+    # Values the parser reads but the publisher's ranges forbid: refused by the table's GX suite before loading.
+    Case(
+        "ks4_percentage_of_250",
+        KS4,
+        _edit_cell("PTL2BASICS_94", "250", 2),
+        ("failed the data check 'a percentage lies between 0 and 100': 1 row(s), value 250.0",),
+        column="ptl2basics_94",
+        value="250.0",
+        row=2,
+        expectation=BETWEEN,
+    ),
+    Case(
+        "ks4_negative_cohort",
+        KS4,
+        _edit_cell("TPUP", "-5", 4),
+        ("'a pupil count is not negative': 1 row(s), value -5.0",),
+        column="tpup",
+        value="-5.0",
+        row=4,
+        expectation=BETWEEN,
+    ),
+    Case(
+        "census_fsm_percentage_of_180_5",
+        CENSUS,
+        _edit_cell("PNUMFSMEVER", "180.5", 3),
+        ("a percentage of pupils (FSM at any time in the last 6 years) lies between 0 and 100", "value 180.5"),
+        column="pnumfsmever",
+        value="180.5",
+        row=3,
+        expectation=BETWEEN,
+    ),
+    Case(
+        "ks2_scaled_score_of_150",
+        KS2,
+        _edit_cell("READ_AVERAGE", "150", 5),
+        ("'KS2 scaled scores run from 80 to 120': 1 row(s), value 150.0",),
+        column="read_average",
+        value="150.0",
+        row=5,
+        expectation=BETWEEN,
+    ),
+    Case(
+        "absence_rate_over_100",
+        ABSENCE,
+        _edit_cell("PERCTOT", "104.2", 6),
+        ("'overall absence is a percentage of sessions': 1 row(s), value 104.2",),
+        column="perctot",
+        value="104.2",
+        row=6,
+        expectation=BETWEEN,
+    ),
+    # The issue's GIAS file cut mid-row: 641 of 1,069 rows parse, the last one with blank status and phase.
+    Case(
+        "gias_cut_mid_row",
+        GIAS,
+        _truncate(0.6),
+        (
+            "data row 641, column 'establishment_status': failed the data check 'GIAS gives every establishment a "
+            "status (EstablishmentStatus (name)); blank means the row was cut short': 1 row(s), value blank",
+            "column 'phase_of_education'",
+            "open establishments that the last good extract nearest in date held",
+            "found 474 where at least 700 were expected",
+        ),
+        column="establishment_status",
+        value="blank",
+        row=641,
+        expectation=NOT_NULL,
+    ),
+    Case(
+        "gias_links_cut_short",
+        GIAS_LINKS,
+        _truncate(0.6),
+        ("every link has a type; blank means the row was cut short", "found 347 where at least 522 were expected"),
+        column="link_type",
+        value="blank",
+        row=347,
+        expectation=NOT_NULL,
+    ),
 ]
 
 
@@ -420,6 +506,11 @@ def test_bad_file_is_refused_named_quarantined_and_the_last_good_data_stays(
         assert details["column"] == case.column
     if case.value is not None:
         assert details["value"] == case.value
+    if case.row is not None:
+        assert details["row"] == case.row
+    if case.expectation is not None:
+        assert details["expectation"] == case.expectation
+        assert details["suite"] == f"expectations/{table}.json"
     status = conn.execute(f"SELECT status, reason FROM {MANIFEST_TABLE} WHERE sha256 = ?", [bad_sha]).fetchall()
     assert status == [("quarantined", reason)]
     assert _table_rows(conn, table) == good_rows, "the last good data changed"
