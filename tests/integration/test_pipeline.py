@@ -43,6 +43,21 @@ def test_every_asset_check_passes(materialized):
     assert "raw_ks2_expectations" in {e.check_name for e in evaluations}
 
 
+def test_a_clean_refresh_summary_says_finished_counts_every_file_and_exits_0(materialized, pipeline_settings, tmp_path):
+    from dagster_project.run_summary import EXIT_OK, exit_status, loaded, refusals, summary
+
+    text = summary(materialized, pipeline_settings, log_path=tmp_path / "refresh.log", elapsed_seconds=12)
+
+    assert exit_status(materialized) == EXIT_OK and refusals(materialized) == []
+    assert text.splitlines()[0] == "==> refresh finished in 12s"
+    counts = loaded(materialized)
+    assert counts.tables == 9 and counts.files_loaded == len(discover_source_files(pipeline_settings.sources_dir))
+    assert counts.returns == 7 and counts.returns_accepted == len(list(pipeline_settings.returns_dir.glob("*_*.csv")))
+    assert "committee_report/committee_report_" in text and "narrowing_the_gap/narrowing_the_gap_" in text
+    assert "booklets " in text and "booklets/" not in text  # restricted outputs are counted, never listed
+    assert "refused" not in text
+
+
 def test_every_received_file_is_archived_unchanged_with_its_checksum(warehouse, pipeline_settings):
     manifest = warehouse.execute(
         "select sha256, original_path, archived_path, status from ingest_file_manifest"
