@@ -17,6 +17,7 @@ import duckdb
 import pytest
 
 from dagster_project.defs.ingest.assets import NO_FILE, RAW_TABLES, build_raw_table_asset
+from dagster_project.defs.operations.sensors import refused_file_alert
 from dagster_project.defs.partitions import all_years_tags
 from dagster_project.lib.archive import REASON_NAME
 from dagster_project.resources import Settings, build_resources
@@ -33,12 +34,12 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def _raw_ks4(settings: Settings) -> dg.ExecuteInProcessResult:
+def _raw_ks4(settings: Settings, instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
     (spec,) = [s for s in RAW_TABLES if s.table == "raw_ks4"]
     return dg.materialize(
         [build_raw_table_asset(spec)],
         resources=build_resources(settings),
-        instance=dg.DagsterInstance.ephemeral(),
+        instance=instance,
         tags=all_years_tags(),
         raise_on_error=False,
     )
@@ -57,7 +58,8 @@ def run_with_a_refused_file(generated: Path, tmp_path_factory: pytest.TempPathFa
     settings = Settings.from_env({"SI_DATA_DIR": str(tmp_path_factory.mktemp("data"))})
     shutil.copytree(generated / "ks4", settings.sources_dir / "ks4")
     _set_cell(settings.sources_dir / REFUSED, "PTL2BASICS_94", "250", 2)
-    return settings, _raw_ks4(settings)
+    instance = dg.DagsterInstance.ephemeral()
+    return settings, _raw_ks4(settings, instance), instance
 
 
 def _partition_metadata(result: dg.ExecuteInProcessResult) -> dict[str, dict[str, object]]:
@@ -68,7 +70,7 @@ def _partition_metadata(result: dg.ExecuteInProcessResult) -> dict[str, dict[str
 
 
 def test_a_refused_file_leaves_the_run_green_and_fails_a_warning_check_naming_it(run_with_a_refused_file) -> None:
-    settings, result = run_with_a_refused_file
+    settings, result, _ = run_with_a_refused_file
     assert result.success
     (check,) = result.get_asset_check_evaluations()
     assert (check.check_name, check.passed, check.severity) == (
@@ -90,7 +92,7 @@ def test_a_refused_file_leaves_the_run_green_and_fails_a_warning_check_naming_it
 
 
 def test_the_other_years_load_and_the_refused_year_holds_nothing(run_with_a_refused_file) -> None:
-    settings, result = run_with_a_refused_file
+    settings, result, _ = run_with_a_refused_file
     per_year = _partition_metadata(result)
     with duckdb.connect(str(settings.duckdb_path), read_only=True) as conn:
         rows = dict(conn.execute("select academic_year, count(*) from raw_ks4 group by 1").fetchall())
@@ -103,7 +105,7 @@ def test_the_other_years_load_and_the_refused_year_holds_nothing(run_with_a_refu
 
 
 def test_a_year_without_a_file_says_so_in_its_partition_and_an_observation(run_with_a_refused_file) -> None:
-    _, result = run_with_a_refused_file
+    _, result, _ = run_with_a_refused_file
     per_year = _partition_metadata(result)
     assert per_year["2019-20"] == {**per_year["2019-20"], "status": NO_FILE, "dagster/row_count": 0}
     observed = {
@@ -113,3 +115,25 @@ def test_a_year_without_a_file_says_so_in_its_partition_and_an_observation(run_w
     }
     assert "2019-20" in observed and "2023-24" not in observed
     assert observed == {year for year, metadata in per_year.items() if metadata["status"] == NO_FILE}
+
+
+def test_the_refused_file_alert_writes_one_line_for_the_successful_run_that_refused_it(run_with_a_refused_file):
+    settings, result, instance = run_with_a_refused_file
+    (success,) = instance.all_logs(result.run_id, of_type=dg.DagsterEventType.RUN_SUCCESS)
+    context = dg.build_run_status_sensor_context(
+        sensor_name="refused_file_alert",
+        dagster_instance=instance,
+        dagster_run=result.dagster_run,
+        dagster_event=success.dagster_event,
+        resources={"warehouse": build_resources(settings)["warehouse"]},
+    )
+
+    refused_file_alert(context)
+
+    (line,) = (settings.data_dir / "alerts" / "alerts.log").read_text(encoding="utf-8").splitlines()
+    assert f"FILE REFUSED job={result.dagster_run.job_name} run={result.run_id} asset=raw_ks4 " in line
+    assert f"file={settings.sources_dir / REFUSED} quarantined={settings.quarantine_dir / 'ks4'}/" in line
+    assert line.endswith(
+        "reason=\"england_ks4revised.csv, data row 2, column 'ptl2basics_94': failed the data check "
+        "'a percentage lies between 0 and 100': 1 row(s), value 250.0\""
+    )

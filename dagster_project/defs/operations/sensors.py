@@ -1,4 +1,4 @@
-"""Sensors: DfE/Ofsted release detection, and an alert for every failed run.
+"""Sensors: DfE/Ofsted release detection, and an alert for every failed run and every refused file.
 
 `source_release_sensor` polls each configured source (lib/release_detection.py) and asks for one run per new
 release stream - a dataset and, for year-based sources, an academic year - selecting `download_sources`, the
@@ -19,7 +19,7 @@ from dagster_project.defs.operations.downloads import DOWNLOAD_SOURCES, Download
 from dagster_project.defs.operations.jobs import refresh_from_sources_job
 from dagster_project.defs.partitions import academic_year_partitions
 from dagster_project.defs.reports.assets import periodic_reports
-from dagster_project.lib.alerts import append_alert, run_failure_alert_line
+from dagster_project.lib.alerts import append_alert, refused_file_alert_line, run_failure_alert_line
 from dagster_project.lib.download import HttpClient
 from dagster_project.lib.release_detection import Release, ReleaseCheck, check_releases
 from dagster_project.lib.source_state import SourceStateStore
@@ -159,6 +159,33 @@ def run_failure_alert(context: dg.RunFailureSensorContext, warehouse: WarehouseR
     context.log.error(f"{line} (written to {path})")
 
 
+@dg.run_status_sensor(
+    run_status=dg.DagsterRunStatus.SUCCESS,
+    name="refused_file_alert",
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="A refused file does not fail its run (the last good data stays in use): writes one line per file "
+    "refused in a successful run to SI_DATA_DIR/alerts/alerts.log and the Dagster log.",
+)
+def refused_file_alert(context: dg.RunStatusSensorContext, warehouse: WarehouseResource) -> None:
+    run = context.dagster_run
+    for entry in context.instance.all_logs(run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION):
+        evaluation = entry.dagster_event.event_specific_data
+        refused = evaluation.metadata.get("refused")
+        if evaluation.passed or refused is None:
+            continue
+        for refusal in refused.value:
+            line = refused_file_alert_line(
+                at=datetime.now(UTC),
+                job_name=run.job_name,
+                run_id=run.run_id,
+                tags=run.tags,
+                asset=evaluation.asset_key.to_user_string(),
+                refusal=refusal,
+            )
+            path = append_alert(Path(warehouse.data_dir) / "alerts", line)
+            context.log.warning(f"{line} (written to {path})")
+
+
 def build_sensors() -> list[dg.SensorDefinition]:
     interval = load_sources_config().sensor_interval_seconds
-    return [build_source_release_sensor(interval), run_failure_alert]
+    return [build_source_release_sensor(interval), run_failure_alert, refused_file_alert]
