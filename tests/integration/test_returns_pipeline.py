@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 from datetime import date
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -183,6 +184,11 @@ def test_a_refused_register_leaves_the_accepted_version_in_force(materialized, p
     (check,) = result.get_asset_check_evaluations()
     assert not check.passed and bad in check.metadata["refused_files"].value
     assert error_report_path(settings.data_dir / "returns" / bad).exists()
+    # the same file, reason and quarantine folder `make run`'s summary lists for any refused file
+    (refused,) = check.metadata["refused"].value
+    assert refused["file"] == str(settings.data_dir / "returns" / bad)
+    assert f"listed in {error_report_path(settings.data_dir / 'returns' / bad)}" in refused["reason"]
+    assert (Path(refused["quarantined"]) / bad).is_file()
     with duckdb.connect(str(settings.duckdb_path), read_only=True) as conn:
         assert register(conn) == before
         (status,) = conn.execute("select status from returns_file_manifest where original_name = ?", [bad]).fetchone()
