@@ -6,7 +6,7 @@ import csv
 from datetime import date
 from pathlib import Path
 
-from dagster_project.lib.returns.references import ReferenceData, SchoolDates
+from dagster_project.lib.returns.references import ReferenceData, SchoolDates, roster
 from dagster_project.lib.returns.spec import RETURNS
 
 OPEN_URN = 991001
@@ -18,7 +18,7 @@ REFERENCE = ReferenceData(
         OPEN_URN: SchoolDates("Ashcombe Primary School", date(1970, 9, 1), None),
         CLOSED_URN: SchoolDates("Upwell Village Primary School", date(1967, 9, 1), date(2022, 8, 31)),
     },
-    advisers=frozenset({"priya raman", "helen ashworth"}),
+    advisers=roster(["Priya Raman", "Helen Ashworth"]),
 )
 
 

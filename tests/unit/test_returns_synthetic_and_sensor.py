@@ -12,7 +12,7 @@ import pytest
 from dagster_project.defs.returns.sensors import changed_files, returns_drop_folder_sensor
 from dagster_project.lib.returns.ingest import validate_return_file
 from dagster_project.lib.returns.reading import discover_return_files
-from dagster_project.lib.returns.references import ReferenceData, SchoolDates
+from dagster_project.lib.returns.references import ReferenceData, SchoolDates, roster
 from dagster_project.lib.returns.spec import RETURNS
 from dagster_project.synthetic import KINGSMERE_CODE, build_world
 from dagster_project.synthetic.returns import (
@@ -32,9 +32,9 @@ def world():
 
 @pytest.fixture(scope="module")
 def reference(world):
-    advisers = {"helen ashworth", "david okafor", NEW_ADVISER.lower(), *(a.lower() for a in LINK_ADVISERS)}
+    advisers = ["Helen Ashworth", "David Okafor", NEW_ADVISER, *LINK_ADVISERS]
     schools = {s.urn: SchoolDates(s.name, s.open_date, s.close_date) for s in world.kingsmere}
-    return ReferenceData(KINGSMERE_CODE, schools, frozenset(advisers))
+    return ReferenceData(KINGSMERE_CODE, schools, roster(advisers))
 
 
 def test_generated_returns_are_all_accepted(world, reference, tmp_path):
