@@ -14,7 +14,6 @@ The version in force is the accepted one with the latest as-at date (then the la
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from dagster_project.lib.archive import archive_file, file_sha256, quarantine_file
+from dagster_project.lib.archive import archive_file, quarantine_file
 from dagster_project.lib.errors import SourceFormatError
 from dagster_project.lib.returns.errors import RowError, error_report_path, errors_summary, write_error_report
 from dagster_project.lib.returns.reading import ReturnFile, UnreadableReturn, file_name_errors, read_return
@@ -166,12 +165,7 @@ def _ingest_file(
     today: date,
 ) -> FileOutcome:
     link_problem = _link_problem(returned)
-    # A link is never followed out of the folder: it is known by where it points, not by content we won't read.
-    sha256 = (
-        hashlib.sha256(f"link:{os.readlink(returned.path)}".encode()).hexdigest()
-        if link_problem
-        else file_sha256(returned.path)
-    )
+    sha256 = returned.fingerprint()
     seen = conn.execute(
         f"SELECT status, row_count FROM {MANIFEST_TABLE} WHERE sha256 = ? AND return_name = ?", [sha256, spec.name]
     ).fetchall()
@@ -242,7 +236,7 @@ def _ingest_file(
 
 def _link_problem(returned: ReturnFile) -> RowError | None:
     """A link out of the drop folder (or to nothing) is refused without reading what it points at."""
-    if not returned.path.is_symlink():
+    if not returned.is_unreadable_link:
         return None
     outside = returned.link_target_outside()
     if outside is not None:
@@ -254,15 +248,13 @@ def _link_problem(returned: ReturnFile) -> RowError | None:
             "a file saved in the returns folder itself: this is a link to a file outside the folder, which is "
             "never read; copy the file into the folder instead",
         )
-    if not returned.path.exists():
-        return RowError(
-            returned.path.name,
-            None,
-            "file",
-            f"link to {os.readlink(returned.path)}",
-            "a file: this link points at nothing",
-        )
-    return None
+    return RowError(
+        returned.path.name,
+        None,
+        "file",
+        f"link to {os.readlink(returned.path)}",
+        "a file: this link points at nothing",
+    )
 
 
 def _refuse(

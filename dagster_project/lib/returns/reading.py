@@ -8,6 +8,8 @@ raises ``UnreadableReturn``, which the ingest turns into a refusal of the whole 
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,6 +20,7 @@ import openpyxl
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
+from dagster_project.lib.archive import file_sha256
 from dagster_project.lib.dfe_csv import detect_encoding
 from dagster_project.lib.returns.errors import RowError, is_error_report
 from dagster_project.lib.returns.spec import DATE, RETURNS, ReturnSpec
@@ -49,6 +52,17 @@ class ReturnFile:
             return None
         target = self.path.resolve()
         return None if target.is_relative_to(self.path.parent.resolve()) else target
+
+    @property
+    def is_unreadable_link(self) -> bool:
+        """A link out of the drop folder or to nothing: refused, and never followed."""
+        return self.path.is_symlink() and (self.link_target_outside() is not None or not self.path.exists())
+
+    def fingerprint(self) -> str:
+        """sha256 of the content; for a link that is never followed, of where it points."""
+        if self.is_unreadable_link:
+            return hashlib.sha256(f"link:{os.readlink(self.path)}".encode()).hexdigest()
+        return file_sha256(self.path)
 
 
 class UnreadableReturn(ValueError):
