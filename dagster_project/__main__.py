@@ -1,4 +1,7 @@
-"""`python -m dagster_project run`: the end-to-end refresh behind `make run`."""
+"""`python -m dagster_project run`: the end-to-end refresh behind `make run`.
+
+`python -m dagster_project recover` only releases what an interrupted run held (`make run` does it first anyway).
+"""
 
 from __future__ import annotations
 
@@ -30,15 +33,35 @@ def _list_outputs(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
 
 
+def _instance() -> dg.DagsterInstance:
+    # With DAGSTER_HOME set (as `make run` does) the runs are recorded and show in `make dev`'s UI.
+    return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+
+
+def recover(settings: Settings, instance: dg.DagsterInstance) -> bool:
+    """Release what a killed or crashed run held (its pool slot above all), saying so in one line."""
+    from dagster_project.defs.dbt.project import DBT_PROJECT_DIR
+    from dagster_project.lib.dead_runs import release_dead_runs
+
+    recovery = release_dead_runs(
+        instance,
+        dbt_target_dir=DBT_PROJECT_DIR / "target",
+        output_dirs=(settings.published_dir, settings.restricted_dir, settings.archive_dir, settings.quarantine_dir),
+    )
+    if recovery:
+        print(f"==> {recovery.summary()}", flush=True)
+    return bool(recovery)
+
+
 def run(settings: Settings) -> int:
     from dagster_project.definitions import build_definitions
     from dagster_project.full_run import run_everything
 
+    instance = _instance()
+    recover(settings, instance)
     _ensure_sources(settings)
     started = time.monotonic()
     print(f"==> refreshing the warehouse {settings.duckdb_path}")
-    # With DAGSTER_HOME set (as `make run` does) the runs are recorded and show in `make dev`'s UI.
-    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     result = run_everything(
         build_definitions(settings),
         instance,
@@ -65,8 +88,16 @@ def run(settings: Settings) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dagster_project", description=__doc__)
-    parser.add_argument("command", choices=["run"], help="run: generate data if needed, refresh, publish")
-    parser.parse_args(argv)
+    parser.add_argument(
+        "command",
+        choices=["run", "recover"],
+        help="run: generate data if needed, refresh, publish; recover: only release what an interrupted run held",
+    )
+    args = parser.parse_args(argv)
+    if args.command == "recover":
+        if not recover(Settings.from_env(), _instance()):
+            print("==> no interrupted run holds anything: nothing to release")
+        return 0
     return run(Settings.from_env())
 
 
