@@ -30,8 +30,9 @@ $(DAGSTER_HOME)/dagster.yaml: config/dagster.yaml
 manifest: install
 	@cd $(DBT_DIR) && SI_DUCKDB_PATH=$(SI_DUCKDB_PATH) ../$(BIN)/dbt parse --quiet --profiles-dir .
 
+# umask 077: everything created is owner-only (restricted data); the published site is opened up explicitly.
 run: manifest $(DAGSTER_HOME)/dagster.yaml
-	$(BIN)/python -m dagster_project run
+	umask 077 && $(BIN)/python -m dagster_project run
 
 # The browser tests (tests/browser) need Debian's chromium and the npm packages in tests/browser/package-lock.json.
 # chromium is installed only when missing and when running as root (CI); otherwise install it yourself.
@@ -54,7 +55,7 @@ test: manifest browser-deps
 	$(BIN)/python -m pytest
 
 dev: manifest $(DAGSTER_HOME)/dagster.yaml
-	$(BIN)/dagster dev -h 127.0.0.1 -p 3000 -m dagster_project.definitions
+	umask 077 && $(BIN)/dagster dev -h 127.0.0.1 -p 3000 -m dagster_project.definitions
 
 lint: install
 	$(BIN)/ruff check dagster_project tests bench

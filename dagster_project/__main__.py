@@ -53,10 +53,28 @@ def recover(settings: Settings, instance: dg.DagsterInstance) -> bool:
     return bool(recovery)
 
 
+def _restrict(settings: Settings) -> None:
+    """Restricted data owner-only (lib/permissions.py): new files by umask, older ones tightened here."""
+    from dagster_project.lib.permissions import OWNER_ONLY_UMASK, restrict_tree
+
+    os.umask(OWNER_ONLY_UMASK)
+    warehouse_files = settings.duckdb_path.parent.glob(f"{settings.duckdb_path.name}*")  # with its WAL
+    restrict_tree(
+        settings.restricted_dir,
+        settings.archive_dir,
+        settings.quarantine_dir,
+        settings.returns_dir,
+        settings.state_dir,
+        *warehouse_files,
+        *([Path(os.environ["DAGSTER_HOME"])] if os.environ.get("DAGSTER_HOME") else []),
+    )
+
+
 def run(settings: Settings) -> int:
     from dagster_project.definitions import build_definitions
     from dagster_project.full_run import run_everything
 
+    _restrict(settings)
     instance = _instance()
     recover(settings, instance)
     _ensure_sources(settings)
