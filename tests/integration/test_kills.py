@@ -30,6 +30,7 @@ import dagster as dg
 import duckdb
 import pytest
 from dagster._core.instance.ref import InstanceRef  # no public way to open the instance of another DAGSTER_HOME
+from dagster._core.storage.tags import REPOSITORY_LABEL_TAG
 
 from dagster_project.resources import REPO_ROOT, Settings
 
@@ -37,6 +38,7 @@ pytestmark = pytest.mark.slow
 
 RUN_TIMEOUT_SECONDS = 900
 RELEASED = "released what an interrupted run held"
+EXPECTED_LOCATION_LABEL = "__repository__@dagster_project.definitions"  # `dagster dev -m dagster_project.definitions`
 
 
 def _env(data_dir: Path) -> dict[str, str]:
@@ -77,13 +79,21 @@ def _start(data_dir: Path, log: Path) -> subprocess.Popen:
         )
 
 
+def _kill_group(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
 def _finish(process: subprocess.Popen, log: Path) -> str:
     try:
         process.wait(timeout=RUN_TIMEOUT_SECONDS)
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+        _kill_group(process)
         pytest.fail(f"the run did not finish in {RUN_TIMEOUT_SECONDS}s (stuck?):\n{_tail(log)}")
+    except BaseException:  # interrupted: leave no run behind
+        _kill_group(process)
+        raise
     output = log.read_text(encoding="utf-8", errors="replace")
     assert process.returncode == 0, f"the run failed:\n{_tail(log)}"
     return output
@@ -138,17 +148,16 @@ def _run_and_kill(data_dir: Path, point: KillPoint, log: Path) -> str:
     before = {r.run_id for r in instance.get_runs()}
     process = _start(data_dir, log)
     deadline = time.monotonic() + RUN_TIMEOUT_SECONDS
-    while not _reached(instance, before, point, settings):
-        if process.poll() is not None:
-            pytest.fail(f"the run ended (exit {process.returncode}) before {point.name}:\n{_tail(log)}")
-        if time.monotonic() > deadline:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-            pytest.fail(f"the run never got to {point.name} (stuck?):\n{_tail(log)}")
-        time.sleep(0.5)
-    os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
-    instance.dispose()
+    try:
+        while not _reached(instance, before, point, settings):
+            if process.poll() is not None:
+                pytest.fail(f"the run ended (exit {process.returncode}) before {point.name}:\n{_tail(log)}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"the run never got to {point.name} (stuck?):\n{_tail(log)}")
+            time.sleep(0.5)
+    finally:
+        _kill_group(process)  # SIGKILL to the whole group: the run, its dbt and any renderer
+        instance.dispose()
     return log.read_text(encoding="utf-8", errors="replace")
 
 
@@ -267,6 +276,9 @@ def test_a_run_killed_at_any_point_never_blocks_the_next_and_the_last_equals_an_
     assert statuses.count(dg.DagsterRunStatus.FAILURE) == len(KILL_POINTS)
     assert not [s for s in statuses if s not in (dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.SUCCESS)]
     assert not instance.event_log_storage.get_concurrency_info("duckdb_writer").claimed_slots
+    # every run is recorded against the job in the code location `make dev` serves, so the UI lists it there
+    in_location = instance.get_runs(filters=dg.RunsFilter(tags={REPOSITORY_LABEL_TAG: EXPECTED_LOCATION_LABEL}))
+    assert len(in_location) == len(statuses)
     instance.dispose()
 
 
