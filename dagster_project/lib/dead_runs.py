@@ -153,7 +153,7 @@ def _is_alive(pid: int, started_by: float) -> bool:
     if state in ("Z", "X"):  # a zombie has finished; only its parent has not collected it yet
         return False
     started_at = _boot_time() + start_ticks / os.sysconf("SC_CLK_TCK")
-    return started_at <= started_by + 2  # /proc start times have a resolution of a clock tick
+    return started_at <= started_by + 1  # boot time in /proc/stat is rounded to the second
 
 
 def _proc_stat(pid: int) -> tuple[str, int] | None:
