@@ -131,7 +131,7 @@ def execute_job(
         job_def=ephemeral,
         execution_plan=plan,
         run_config=run_config,
-        tags={**job_def.run_tags, **run_tags},
+        tags=run_tags,
         remote_job_origin=remote_origin,
         job_code_origin=code_origin,
     )
