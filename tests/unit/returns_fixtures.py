@@ -68,3 +68,8 @@ def visit(**changes: object) -> dict[str, object]:
         "outcome_summary": "Reviewed the improvement plan.",
     }
     return {**row, **changes}
+
+
+def roster_row(**changes: object) -> dict[str, object]:
+    row = {"adviser_name": "Priya Raman", "role": "link_adviser", "active_from": "2021-09-01", "active_to": ""}
+    return {**row, **changes}

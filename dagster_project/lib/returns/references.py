@@ -26,6 +26,7 @@ from dagster_project.lib.returns.spec import (
 )
 
 GIAS_TABLE = "raw_gias_establishments"
+ROSTER_COLUMN = "adviser_name"  # the advisers return: the roster the other returns' adviser names are checked against
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def check_references(
 
     Malformed cells are left to the GX suite, so each bad cell is reported once.
     """
-    errors: list[RowError] = []
+    errors: list[RowError] = _same_adviser_twice(frame, file_name) if ROSTER_COLUMN in spec.column_names else []
     latest_allowed = min(as_at, today)
     if as_at > today:
         errors.append(
@@ -163,6 +164,28 @@ def check_references(
                             file_name, row, column.name, value, f"between {column.minimum:g} and {column.maximum:g}"
                         )
                     )
+    return errors
+
+
+def _same_adviser_twice(frame: pd.DataFrame, file_name: str) -> list[RowError]:
+    """The roster itself: a name entered twice in different case or spacing is one adviser, listed twice (exact
+    repeats are the suite's duplicate check)."""
+    first: dict[str, tuple[int, str]] = {}
+    errors = []
+    for row, name in frame[ROSTER_COLUMN].items():
+        if name is None:
+            continue
+        seen = first.setdefault(adviser_key(name), (row, name))
+        if seen[1] != name:
+            errors.append(
+                RowError(
+                    file_name,
+                    row,
+                    ROSTER_COLUMN,
+                    name,
+                    f"each adviser once: this is '{seen[1]}' (row {seen[0]}) again, in other case or spacing",
+                )
+            )
     return errors
 
 
