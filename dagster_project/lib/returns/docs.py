@@ -31,7 +31,7 @@ its GX suite (`expectations/returns_<return>.json`) and against the warehouse (s
 |---|---|
 | unknown URN | a URN that is not a school of this LA in the latest GIAS extract |
 | school closed at the date given | a school that was not open (GIAS open/close dates) on the row's date |
-| duplicate entries | two rows with the same key (below); on the advisers return, one name twice in other case or spacing |
+| duplicate entries | two rows with the same key (below); on the advisers return, a name twice in other case |
 | dates in the future | a date recording an event after the return's date (or today); a return dated after today |
 | unknown category or adviser | a code not in the column's list; a name not on the advisers return in force |
 | missing rationale on an override | an override without its rationale |
