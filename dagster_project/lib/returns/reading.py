@@ -83,7 +83,6 @@ class ReturnCells:
     frame: pd.DataFrame
     errors: list[RowError] = field(default_factory=list)
     formula_cells: set[tuple[int, str]] = field(default_factory=set)
-    sheet: str | None = None
 
 
 def identify(path: Path) -> ReturnFile:
@@ -139,15 +138,14 @@ def read_return(path: Path, spec: ReturnSpec) -> ReturnCells:
             "file",
             column="file name",
         )
-    sheet = None
     formulas: dict[tuple[int, str], str] = {}
     if suffix == ".xlsx":
-        raw, sheet, formulas = _read_workbook(path, spec)
+        raw, formulas = _read_workbook(path, spec)
     else:
         encoding = detect_encoding(path.read_bytes())
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding)
         raw.index = range(FIRST_DATA_ROW, FIRST_DATA_ROW + len(raw))
-    cells = ReturnCells(pd.DataFrame(index=raw.index), sheet=sheet)
+    cells = ReturnCells(pd.DataFrame(index=raw.index))
     by_lower = {str(c).strip().lower(): c for c in raw.columns}
     for header in raw.columns:
         if str(header).strip().lower() not in spec.column_names:
@@ -217,9 +215,9 @@ def _check_container(path: Path) -> None:
         )
 
 
-def _read_workbook(path: Path, spec: ReturnSpec) -> tuple[pd.DataFrame, str, dict[tuple[int, str], str]]:
-    """The return's sheet as a frame of raw cell values (index = spreadsheet row), its name, and the formula
-    cells that have no saved result ({(row, header): formula})."""
+def _read_workbook(path: Path, spec: ReturnSpec) -> tuple[pd.DataFrame, dict[tuple[int, str], str]]:
+    """The return's sheet as a frame of raw cell values (index = spreadsheet row), and the formula cells that
+    have no saved result ({(row, header): formula})."""
     _check_container(path)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
@@ -246,7 +244,7 @@ def _read_workbook(path: Path, spec: ReturnSpec) -> tuple[pd.DataFrame, str, dic
             f"({type(error).__name__}: {error}); save it again from Excel"
         ) from error
     if not values:
-        return pd.DataFrame(), sheet, {}
+        return pd.DataFrame(), {}
     width = max(len(row) for row in values)
     grid = [row + [None] * (width - len(row)) for row in values]
     headers = [
@@ -266,7 +264,7 @@ def _read_workbook(path: Path, spec: ReturnSpec) -> tuple[pd.DataFrame, str, dic
         for r, c in formula_positions
         if r > 0 and values[r][c] is None and c in keep
     }
-    return frame, sheet, formulas
+    return frame, formulas
 
 
 def _return_sheet(workbook: openpyxl.Workbook, spec: ReturnSpec) -> str:
