@@ -46,7 +46,13 @@ def recover(settings: Settings, instance: dg.DagsterInstance) -> bool:
     recovery = release_dead_runs(
         instance,
         dbt_target_dir=DBT_PROJECT_DIR / "target",
-        output_dirs=(settings.published_dir, settings.restricted_dir, settings.archive_dir, settings.quarantine_dir),
+        output_dirs=(
+            settings.published_dir,
+            settings.restricted_dir,
+            settings.archive_dir,
+            settings.quarantine_dir,
+            settings.state_dir,
+        ),
     )
     if recovery:
         print(f"==> {recovery.summary()}", flush=True)
