@@ -56,6 +56,8 @@ def recover(settings: Settings, instance: dg.DagsterInstance) -> bool:
     )
     if recovery:
         print(f"==> {recovery.summary()}", flush=True)
+    if recovery.waiting_for():
+        print(f"==> {recovery.waiting_for()}", flush=True)
     return bool(recovery)
 
 

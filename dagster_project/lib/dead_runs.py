@@ -75,6 +75,7 @@ class Recovery:
     runs: list[ReleasedRun] = field(default_factory=list)
     slots_of_ended_runs: int = 0
     partial_files: list[Path] = field(default_factory=list)
+    still_running: list[str] = field(default_factory=list)  # live runs holding a slot: the next run waits for them
 
     def __bool__(self) -> bool:
         return bool(self.runs or self.slots_of_ended_runs or self.partial_files)
@@ -88,6 +89,15 @@ class Recovery:
             parts.append(f"removed {len(self.partial_files)} half-written file(s)")
         return "released what an interrupted run held: " + "; ".join(parts)
 
+    def waiting_for(self) -> str | None:
+        """One line naming the runs still going that hold a pool slot, which the next run will wait for."""
+        if not self.still_running:
+            return None
+        return (
+            f"waiting for {', '.join(self.still_running)} to finish: it holds the warehouse "
+            "(stop it with `kill <process>` or Terminate in the UI, and run again)"
+        )
+
 
 def release_dead_runs(
     instance: dg.DagsterInstance, *, dbt_target_dir: Path, output_dirs: Iterable[Path] = ()
@@ -95,14 +105,18 @@ def release_dead_runs(
     """Mark runs whose process is gone as failed and free what they held (see the module docstring)."""
     recovery = Recovery()
     live_runs = 0
+    holding = _claimed_slots(instance)
     for record in instance.get_run_records(filters=dg.RunsFilter(statuses=IN_PROGRESS)):
         run = record.dagster_run
         owner = _run_process(instance, run, record.create_timestamp.timestamp())
         if owner is None or _is_alive(*owner):
             live_runs += 1
+            if run.run_id in holding:
+                process = f", process {owner[0]}" if owner else ""
+                recovery.still_running.append(f"run {run.run_id[:8]} ({run.job_name}{process})")
             continue
         pid = owner[0]
-        slots = _claimed_slots(instance).get(run.run_id, 0)
+        slots = holding.get(run.run_id, 0)
         instance.report_run_failed(
             run,
             message=f"The process running this run ({pid}) is gone (killed or crashed); "

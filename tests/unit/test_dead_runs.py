@@ -79,6 +79,10 @@ def test_a_run_still_going_keeps_its_slot_and_nothing_half_written_is_removed(in
     recovery = release_dead_runs(instance, dbt_target_dir=tmp_path / "target", output_dirs=[tmp_path / "published"])
 
     assert not recovery
+    assert recovery.waiting_for() == (
+        f"waiting for run {live.run_id[:8]} (refresh_all, process {os.getpid()}) to finish: it holds the warehouse "
+        "(stop it with `kill <process>` or Terminate in the UI, and run again)"
+    )
     assert instance.get_run_by_id(live.run_id).status == dg.DagsterRunStatus.STARTED
     assert [s.run_id for s in instance.event_log_storage.get_concurrency_info(POOL).claimed_slots] == [live.run_id]
     assert partial.exists()  # the live run may be writing it
