@@ -117,6 +117,7 @@ def release_dead_runs(
             continue
         pid = owner[0]
         slots = holding.get(run.run_id, 0)
+        stopped = _stop_dbt_of(run.run_id)  # first: it holds the warehouse lock the freed slot hands on
         instance.report_run_failed(
             run,
             message=f"The process running this run ({pid}) is gone (killed or crashed); "
@@ -124,7 +125,6 @@ def release_dead_runs(
         )
         if instance.event_log_storage.supports_global_concurrency_limits:
             instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
-        stopped = _stop_dbt_of(run.run_id)
         folders = _remove_dbt_targets(Path(dbt_target_dir), run.run_id)
         recovery.runs.append(ReleasedRun(run.run_id, run.job_name, pid, slots, stopped, folders))
     for run_id, slots in _claimed_slots(instance).items():
