@@ -226,6 +226,8 @@ def _terminate(pid: int) -> None:
         deadline = time.monotonic() + _GRACE_SECONDS
         while time.monotonic() < deadline:
             os.kill(pid, 0)
+            if (_proc_stat(pid) or ("",))[0] in ("Z", "X"):  # ended; its parent has yet to collect it
+                return
             time.sleep(0.2)
         os.kill(pid, signal.SIGKILL)
     except ProcessLookupError:

@@ -111,3 +111,25 @@ def test_a_reused_process_id_does_not_keep_a_dead_run_alive(instance, tmp_path: 
     finally:
         newer.kill()
         newer.wait()
+
+
+def test_a_dbt_left_running_by_a_dead_run_is_stopped_and_no_other_process(instance, tmp_path: Path):
+    """A dbt whose parent run was killed keeps the warehouse locked; it is found by the target folder dagster-dbt
+    gives each invocation (DBT_TARGET_PATH), so a dbt of another run is left alone."""
+    dead = _started_run(instance, _gone_pid(), holds_slot=True)
+    sleep = [sys.executable, "-c", "import time; time.sleep(60)"]
+
+    def dbt_of(run_id: str) -> subprocess.Popen:
+        target = tmp_path / "target" / f"dbt_models-{run_id[:7]}-1a2b3c4"
+        return subprocess.Popen(sleep, env={**os.environ, "DBT_TARGET_PATH": str(target)})
+
+    orphan, other = dbt_of(dead.run_id), dbt_of("fffffff-other-run")
+    try:
+        recovery = release_dead_runs(instance, dbt_target_dir=tmp_path / "target", output_dirs=[])
+        assert orphan.wait(timeout=15) is not None
+        assert other.poll() is None
+        assert recovery.runs[0].dbt_stopped == 1 and "stopped the dbt it left running" in recovery.summary()
+    finally:
+        for process in (orphan, other):
+            process.kill()
+            process.wait()
