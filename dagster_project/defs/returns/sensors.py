@@ -54,12 +54,14 @@ def returns_drop_folder_sensor(context: dg.SensorEvaluationContext) -> dg.Sensor
     settings = Settings.from_env()
     folder = settings.returns_dir
     seen = json.loads(context.cursor) if context.cursor else {}
-    current, changed, unknown = changed_files(folder, seen, judged_files(settings.state_dir))
+    judged = judged_files(settings.state_dir)
+    current, changed, unknown = changed_files(folder, seen, judged)
     for name in unknown:
         context.log.warning(f"{folder / name}: not a return file name (<return>_<YYYY-MM-DD>.csv|xlsx); ignored")
     if not changed:
         return dg.SkipReason(f"no return file in {folder} is new or changed since it was judged")
-    run_key = "returns:" + ",".join(f"{n}={current[n][:16]}" for n in sorted(current) if seen.get(n) != current[n])
+    new = sorted(n for n in current if current[n] not in (seen.get(n), judged.get(n)))
+    run_key = "returns:" + ",".join(f"{n}={current[n][:16]}" for n in new)
     selection = dg.AssetSelection.assets(*(RETURNS[name].table for name in changed)).downstream() - periodic_reports
     return dg.SensorResult(
         run_requests=[
