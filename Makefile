@@ -11,7 +11,7 @@ export DAGSTER_HOME ?= $(SI_DATA_DIR)/dagster_home
 export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: install manifest run test dev lint bench docs clean browser-deps
+.PHONY: install manifest run recover test dev lint bench docs clean browser-deps
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	@echo "==> creating $(VENV) and installing pinned dependencies (first run only)"
@@ -30,8 +30,13 @@ $(DAGSTER_HOME)/dagster.yaml: config/dagster.yaml
 manifest: install
 	@cd $(DBT_DIR) && SI_DUCKDB_PATH=$(SI_DUCKDB_PATH) ../$(BIN)/dbt parse --quiet --profiles-dir .
 
+# umask 077: everything created is owner-only (restricted data); the published site is opened up explicitly.
 run: manifest $(DAGSTER_HOME)/dagster.yaml
-	$(BIN)/python -m dagster_project run
+	umask 077 && $(BIN)/python -m dagster_project run
+
+# Release what a killed or crashed run held (make run does this first anyway); see README "If a run is interrupted".
+recover: install
+	umask 077 && $(BIN)/python -m dagster_project recover
 
 # The browser tests (tests/browser) need Debian's chromium and the npm packages in tests/browser/package-lock.json.
 # chromium is installed only when missing and when running as root (CI); otherwise install it yourself.
@@ -54,7 +59,7 @@ test: manifest browser-deps
 	$(BIN)/python -m pytest
 
 dev: manifest $(DAGSTER_HOME)/dagster.yaml
-	$(BIN)/dagster dev -h 127.0.0.1 -p 3000 -m dagster_project.definitions
+	umask 077 && $(BIN)/dagster dev -h 127.0.0.1 -p 3000 -m dagster_project.definitions
 
 lint: install
 	$(BIN)/ruff check dagster_project tests bench

@@ -3,6 +3,8 @@
 On screen: a line per stage and per finished step, then a short summary (what was loaded, refused, published and
 where). Everything else - every Dagster event, the dbt output, warnings, what the generator wrote - goes to the
 run's log file, `$SI_DATA_DIR/logs/refresh_<UTC time>.log`. Exit status: see `run_summary` (0 / 1 / 3).
+
+`python -m dagster_project recover` only releases what an interrupted run held (`make run` does it first anyway).
 """
 
 from __future__ import annotations
@@ -15,8 +17,12 @@ from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dagster_project.resources import Settings
+
+if TYPE_CHECKING:
+    import dagster as dg
 
 LOGS_FOLDER = "logs"
 
@@ -40,7 +46,55 @@ def log_path_for(settings: Settings, started: datetime) -> Path:
     return folder / f"refresh_{started:%Y%m%dT%H%M%SZ}.log"
 
 
+def _instance() -> dg.DagsterInstance:
+    import dagster as dg
+
+    # With DAGSTER_HOME set (as `make run` does) the runs are recorded and show in `make dev`'s UI.
+    return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+
+
+def recover(settings: Settings, instance: dg.DagsterInstance, say: Callable[[str], None] = print) -> bool:
+    """Release what a killed or crashed run held (its pool slot above all), saying so in one line."""
+    from dagster_project.defs.dbt.project import DBT_PROJECT_DIR
+    from dagster_project.lib.dead_runs import release_dead_runs
+
+    recovery = release_dead_runs(
+        instance,
+        dbt_target_dir=DBT_PROJECT_DIR / "target",
+        output_dirs=(
+            settings.published_dir,
+            settings.restricted_dir,
+            settings.archive_dir,
+            settings.quarantine_dir,
+            settings.state_dir,
+        ),
+    )
+    if recovery:
+        say(f"==> {recovery.summary()}")
+    if recovery.waiting_for():
+        say(f"==> {recovery.waiting_for()}")
+    return bool(recovery)
+
+
+def _restrict(settings: Settings) -> None:
+    """Restricted data owner-only (lib/permissions.py): new files by umask, older ones tightened here."""
+    from dagster_project.lib.permissions import OWNER_ONLY_UMASK, restrict_tree
+
+    os.umask(OWNER_ONLY_UMASK)
+    warehouse_files = settings.duckdb_path.parent.glob(f"{settings.duckdb_path.name}*")  # with its WAL
+    restrict_tree(
+        settings.restricted_dir,
+        settings.archive_dir,
+        settings.quarantine_dir,
+        settings.returns_dir,
+        settings.state_dir,
+        *warehouse_files,
+        *([Path(os.environ["DAGSTER_HOME"])] if os.environ.get("DAGSTER_HOME") else []),
+    )
+
+
 def run(settings: Settings) -> int:
+    _restrict(settings)  # first: the log folder and everything after it are created owner-only
     terminal = sys.stdout
     log_path = log_path_for(settings, datetime.now(UTC))
 
@@ -58,13 +112,13 @@ def run(settings: Settings) -> int:
         from dagster_project.full_run import run_everything
         from dagster_project.run_progress import refresh_logger
 
+        instance = _instance()
+        recover(settings, instance, say)
         _ensure_sources(settings, say, lambda message: print(message, file=log, flush=True))
         say(f"==> refreshing the warehouse {settings.duckdb_path}")
         definitions = dg.Definitions.merge(
             build_definitions(settings), dg.Definitions(loggers={"console": refresh_logger(log, terminal)})
         )
-        # With DAGSTER_HOME set (as `make run` does) the runs are recorded and show in `make dev`'s UI.
-        instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
         result = run_everything(
             definitions,
             instance,
@@ -80,8 +134,16 @@ def run(settings: Settings) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dagster_project", description=__doc__)
-    parser.add_argument("command", choices=["run"], help="run: generate data if needed, refresh, publish")
-    parser.parse_args(argv)
+    parser.add_argument(
+        "command",
+        choices=["run", "recover"],
+        help="run: generate data if needed, refresh, publish; recover: only release what an interrupted run held",
+    )
+    args = parser.parse_args(argv)
+    if args.command == "recover":
+        if not recover(Settings.from_env(), _instance()):
+            print("==> no interrupted run holds anything: nothing to release")
+        return 0
     return run(Settings.from_env())
 
 

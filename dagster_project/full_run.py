@@ -5,29 +5,48 @@
 3. `monthly_inspection_briefing` for the month before the month of the Ofsted data date.
 
 The report runs are separate because a job's partitioned assets share one partitioning (years, terms, months).
+
+Each run executes in this process (as `execute_in_process` does) but is recorded with the origin of the job in the
+code location `make dev` serves (`-m dagster_project.definitions`), so the UI lists it on the job's page and the
+timeline and links it to the job; and it is tagged with this process's id, so a later `make run` can tell a run
+whose process was killed from one still going (`lib/dead_runs.py`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
+from dagster._core.code_pointer import CodePointer
+from dagster._core.definitions.job_base import InMemoryJob
+from dagster._core.definitions.repository_definition.valid_definitions import SINGLETON_REPOSITORY_NAME
+from dagster._core.execution.api import create_execution_plan, execute_run
+from dagster._core.execution.execute_in_process import merge_run_tags
+from dagster._core.execution.execution_result import ExecutionResult
+from dagster._core.origin import JobPythonOrigin, RepositoryPythonOrigin
+from dagster._core.remote_origin import RemoteJobOrigin, RemoteRepositoryOrigin
+from dagster._core.workspace.load_target import ModuleTarget
 
 from dagster_project.defs.partitions import all_years_tags
 from dagster_project.lib.committee_report import latest_data_term
+from dagster_project.lib.dead_runs import owner_tags
 from dagster_project.lib.inspection_briefing import default_month, ofsted_data_date
+from dagster_project.resources import REPO_ROOT
+
+CODE_LOCATION_MODULE = "dagster_project.definitions"  # what `make dev` serves: `dagster dev -m <this>`
 
 
 @dataclass
 class FullRun:
-    refresh: dg.ExecuteInProcessResult
-    reports: dict[str, dg.ExecuteInProcessResult] = field(default_factory=dict)  # job name -> its run
+    refresh: ExecutionResult
+    reports: dict[str, ExecutionResult] = field(default_factory=dict)  # job name -> its run
 
     @property
-    def runs(self) -> list[dg.ExecuteInProcessResult]:
+    def runs(self) -> list[ExecutionResult]:
         return [self.refresh, *self.reports.values()]
 
     @property
@@ -57,19 +76,63 @@ def run_everything(
 ) -> FullRun:
     """Refresh every year, then the periodic reports for the latest term and month; stops at the first failure."""
     log("refresh_all over every academic year")
-    refresh = definitions.resolve_job_def("refresh_all").execute_in_process(
-        instance=instance, raise_on_error=False, tags=all_years_tags(), run_config=run_config
-    )
+    refresh = execute_job(definitions, "refresh_all", instance, tags=all_years_tags(), run_config=run_config)
     full_run = FullRun(refresh)
     if not refresh.success:
         return full_run
     for job_name, partition_for in REPORT_JOBS.items():
         partition_key = partition_for(duckdb_path)
         log(f"{job_name} for {partition_key}")
-        result = definitions.resolve_job_def(job_name).execute_in_process(
-            instance=instance, raise_on_error=False, partition_key=partition_key, run_config=run_config
-        )
+        result = execute_job(definitions, job_name, instance, partition_key=partition_key, run_config=run_config)
         full_run.reports[job_name] = result
         if not result.success:
             break
     return full_run
+
+
+def job_origins(job_name: str) -> tuple[RemoteJobOrigin, JobPythonOrigin]:
+    """Where the UI finds ``job_name``: the code location `make dev` loads, and the module that defines it."""
+    (location,) = ModuleTarget(CODE_LOCATION_MODULE, None, str(REPO_ROOT), None).create_origins()
+    remote = RemoteJobOrigin(RemoteRepositoryOrigin(location, SINGLETON_REPOSITORY_NAME), job_name)
+    code = JobPythonOrigin(
+        job_name,
+        RepositoryPythonOrigin(sys.executable, CodePointer.from_module(CODE_LOCATION_MODULE, "defs", str(REPO_ROOT))),
+    )
+    return remote, code
+
+
+def execute_job(
+    definitions: dg.Definitions,
+    job_name: str,
+    instance: dg.DagsterInstance,
+    *,
+    tags: Mapping[str, str] | None = None,
+    partition_key: str | None = None,
+    run_config: Mapping[str, Any] | None = None,
+) -> ExecutionResult:
+    """Run ``job_name`` in this process, like ``execute_in_process``, recorded against the job's code location.
+
+    Dagster has no public call for "execute in process, but as a run of the job in its code location", so this
+    does what ``JobDefinition.execute_in_process`` does (in-process executor, the run's partition tags) and adds
+    the job's origins when creating the run.
+    """
+    job_def = definitions.resolve_job_def(job_name)
+    ephemeral = job_def.as_ephemeral_job(resource_defs={}, input_values={})
+    run_config = dict(run_config or {})
+    if partition_key and not run_config and ephemeral.partitioned_config:
+        run_config = dict(ephemeral.partitioned_config.get_run_config_for_partition_key(partition_key))
+    run_tags = merge_run_tags(job_def, partition_key, {**(tags or {}), **owner_tags()}, None, instance, run_config)
+    job = InMemoryJob(ephemeral)
+    plan = create_execution_plan(
+        job, run_config=run_config, instance_ref=instance.get_ref() if instance.is_persistent else None
+    )
+    remote_origin, code_origin = job_origins(job_name)
+    run = instance.create_run_for_job(
+        job_def=ephemeral,
+        execution_plan=plan,
+        run_config=run_config,
+        tags=run_tags,
+        remote_job_origin=remote_origin,
+        job_code_origin=code_origin,
+    )
+    return execute_run(job, run, instance)

@@ -53,6 +53,11 @@ class Settings:
             quarto_path=env.get("QUARTO_PATH") or None,
         )
 
+    @property
+    def state_dir(self) -> Path:
+        """What was downloaded and which return files were judged (small JSON files the sensors read)."""
+        return self.data_dir / "state"
+
 
 class WarehouseResource(dg.ConfigurableResource):
     """The deployment's folders and LA, as a Dagster resource (values resolved from ``Settings``)."""

@@ -83,12 +83,15 @@ def quarantine_file(
     sha256: str,
     error: BaseException,
     received_at: datetime,
+    keep_copy: bool = True,
 ) -> Path:
-    """Copy a rejected file aside with reason.json (file, error, column, value, row, received_at)."""
+    """Copy a rejected file aside with reason.json (file, error, column, value, row, received_at).
+
+    ``keep_copy=False`` records only the reason: for what must not be read, such as a link out of the folder."""
     path = Path(path)
     folder = Path(quarantine_dir) / source / sha256
     target = folder / path.name
-    if not (target.exists() and file_sha256(target) == sha256):
+    if keep_copy and not (target.exists() and file_sha256(target) == sha256):
         _copy_atomically(path, target)
     details = (
         error.as_dict()
@@ -108,7 +111,7 @@ def quarantine_file(
             "file": details.get("file") or path.name,
             "source": source,
             "sha256": sha256,
-            "original_path": str(path.resolve()),
+            "original_path": str(path.absolute()),
             "received_at": received_at.isoformat(),
         },
     )

@@ -1,6 +1,7 @@
 """Disclosure control for published figures: no figure about the configured number of pupils or fewer.
 
-The threshold and the wording are data (reports/disclosure_control.yml, DfE's rule: 5 or fewer suppressed).
+The threshold and the wording are data (reports/disclosure_control.yml, DfE's rule: 5 or fewer suppressed), and so
+is the larger cohort a school needs before a published gap table names it (11 disadvantaged pupils).
 Two kinds of suppression stay distinguishable in every published table and download: figures DfE itself
 suppressed ("suppressed at source (DfE)", special value SUPP) and figures this service suppresses because
 they describe too few pupils ("suppressed: 5 or fewer pupils").
@@ -32,6 +33,8 @@ class DisclosureRule:
     source: str
     local_label_template: str = "suppressed: {max} or fewer pupils"
     source_label: str = "suppressed at source (DfE)"
+    min_pupils_to_name_school: int = 0  # a gap table names a school only with at least this many pupils
+    naming_source: str = ""
 
     @property
     def local_label(self) -> str:
@@ -43,6 +46,11 @@ class DisclosureRule:
         if is_missing(pupils):
             return False
         return float(pupils) <= self.max_suppressed_pupils
+
+    def may_name_school(self, pupils: Any) -> bool:
+        """True when a school with `pupils` pupils in the group may be named in a published gap table (an
+        unknown count may not: the table must show it)."""
+        return not is_missing(pupils) and float(pupils) >= self.min_pupils_to_name_school
 
     def statement(self) -> str:
         return (
@@ -82,11 +90,20 @@ def load_rule(path: Path = RULE_FILE, environ: dict[str, str] | None = None) -> 
             raise DisclosureRuleError(f"{THRESHOLD_ENV}={override!r} is not an integer number of pupils.") from error
     if threshold < 0:
         raise DisclosureRuleError(f"max_suppressed_pupils must be 0 or more, got {threshold} (from '{path}').")
+    try:
+        naming = int(data.get("min_pupils_to_name_school", threshold + 1))
+    except (TypeError, ValueError) as error:
+        raise DisclosureRuleError(
+            f"Disclosure rule file '{path}': 'min_pupils_to_name_school' must be an integer number of pupils: {error}"
+        ) from error
+    naming = max(naming, threshold + 1)  # never name a school for a figure that may not be published
     return DisclosureRule(
         max_suppressed_pupils=threshold,
         source=str(data.get("source", "")),
         local_label_template=str(data.get("local_label", DisclosureRule.local_label_template)),
         source_label=str(data.get("source_label", DisclosureRule.source_label)),
+        min_pupils_to_name_school=naming,
+        naming_source=str(data.get("naming_source", "")),
     )
 
 

@@ -4,7 +4,9 @@ the schools with the widest and the fastest-closing gaps.
 
 Gap = disadvantaged pupils' figure minus national other pupils' figure (DfE definition), so negative means
 disadvantaged pupils are behind. School figures go through disclosure control: a school whose gap describes
-too few disadvantaged pupils is neither shown nor ranked (the report says how many were left out).
+5 or fewer disadvantaged pupils is neither shown nor ranked, and a school is named in the widest and closing
+lists only with at least 11 disadvantaged pupils (in both years compared), shown beside its gap; the report says
+how many schools were left out and why (thresholds in reports/disclosure_control.yml).
 """
 
 from __future__ import annotations
@@ -131,6 +133,7 @@ def gap_values(
         "charts": charts,
         "tables": tables,
         "schools_listed": SCHOOLS_LISTED,
+        "min_pupils_to_name_school": rule.min_pupils_to_name_school,
         "disclosure": rule.statement(),
     }
 
@@ -155,7 +158,9 @@ SCHOOL_HEADERS = {
     "closing": {
         "school_name": "School",
         "urn": "URN",
+        "first_pupils": "Disadvantaged pupils, first year",
         "first_gap": "Gap, first year",
+        "latest_pupils": "Disadvantaged pupils, latest year",
         "latest_gap": "Gap, latest year",
         "change": "Change (positive = closing)",
     },
@@ -252,18 +257,24 @@ def _la_sections(comparisons: pd.DataFrame, la_name: str, rule: DisclosureRule) 
 
 def _school_section(rows: pd.DataFrame, academic_year: str, rule: DisclosureRule) -> dict[str, Any]:
     unit = rows["unit"].iloc[0]
+    records = rows.to_dict("records")
+    published = [
+        control(r["disadvantaged_value"], r["disadvantaged_pupils"], r["disadvantaged_value_reason"], rule).value
+        is not None
+        for r in records
+    ]
+    # A school is named only for a published figure about enough disadvantaged pupils (rule.min_pupils_to_name_school)
+    named = [
+        shown and rule.may_name_school(r["disadvantaged_pupils"]) for shown, r in zip(published, records, strict=True)
+    ]
     controlled = rows.assign(
-        shown_gap=[
-            None
-            if control(r["disadvantaged_value"], r["disadvantaged_pupils"], r["disadvantaged_value_reason"], rule).value
-            is None
-            else r["disadvantaged_gap"]
-            for r in rows.to_dict("records")
-        ]
+        shown_gap=[r["disadvantaged_gap"] if ok else None for ok, r in zip(named, records, strict=True)],
+        published=published,
     )
     latest = controlled[controlled["academic_year"] == academic_year]
     rankable = latest.dropna(subset=["shown_gap"])
-    left_out = len(latest) - len(rankable)
+    suppressed = int((~latest["published"].astype(bool)).sum())
+    too_few = len(latest) - len(rankable) - suppressed
     widest = [
         {
             "school_name": text(r["school_name"]),
@@ -276,8 +287,8 @@ def _school_section(rows: pd.DataFrame, academic_year: str, rule: DisclosureRule
     ]
     years = sorted(controlled["academic_year"].unique())[-TREND_YEARS:]
     first_year = years[0] if years else academic_year
-    first = controlled[controlled["academic_year"] == first_year][["urn", "shown_gap"]].rename(
-        columns={"shown_gap": "first_gap"}
+    first = controlled[controlled["academic_year"] == first_year][["urn", "shown_gap", "disadvantaged_pupils"]].rename(
+        columns={"shown_gap": "first_gap", "disadvantaged_pupils": "first_pupils"}
     )
     both = rankable.merge(first, on="urn").dropna(subset=["first_gap"])
     both = both.assign(change=both["shown_gap"] - both["first_gap"])
@@ -285,7 +296,9 @@ def _school_section(rows: pd.DataFrame, academic_year: str, rule: DisclosureRule
         {
             "school_name": text(r["school_name"]),
             "urn": str(int(r["urn"])),
+            "first_pupils": str(int(r["first_pupils"])),
             "first_gap": format_difference(r["first_gap"], unit),
+            "latest_pupils": str(int(r["disadvantaged_pupils"])),
             "latest_gap": format_difference(r["shown_gap"], unit),
             "change": format_difference(r["change"], unit),
         }
@@ -303,10 +316,27 @@ def _school_section(rows: pd.DataFrame, academic_year: str, rule: DisclosureRule
         "first_year": first_year,
         "widest": widest,
         "closing": closing,
-        "left_out": left_out,
-        "left_out_sentence": (
-            f"{left_out} school{'s' if left_out != 1 else ''} with {academic_year} results "
-            f"{'are' if left_out != 1 else 'is'} not listed because the figure was suppressed "
-            "(at source or because it describes too few disadvantaged pupils)."
-        ),
+        "left_out": suppressed + too_few,
+        "left_out_sentence": _left_out_sentence(academic_year, suppressed, too_few, rule),
     }
+
+
+def _left_out_sentence(academic_year: str, suppressed: int, too_few: int, rule: DisclosureRule) -> str:
+    left_out = suppressed + too_few
+    if not left_out:
+        return ""
+    reasons = []
+    if suppressed:
+        reasons.append(
+            f"{suppressed} because the figure was suppressed (at source or because it describes "
+            f"{rule.max_suppressed_pupils} or fewer disadvantaged pupils)"
+        )
+    if too_few:
+        reasons.append(
+            f"{too_few} because fewer than {rule.min_pupils_to_name_school} disadvantaged pupils were in the cohort, "
+            "too few for one school's gap to be compared with another's"
+        )
+    return (
+        f"{left_out} school{'s' if left_out != 1 else ''} with {academic_year} results "
+        f"{'are' if left_out != 1 else 'is'} not listed: {'; '.join(reasons)}."
+    )

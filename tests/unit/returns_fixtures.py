@@ -6,7 +6,7 @@ import csv
 from datetime import date
 from pathlib import Path
 
-from dagster_project.lib.returns.references import ReferenceData, SchoolDates
+from dagster_project.lib.returns.references import ReferenceData, SchoolDates, roster
 from dagster_project.lib.returns.spec import RETURNS
 
 OPEN_URN = 991001
@@ -18,7 +18,7 @@ REFERENCE = ReferenceData(
         OPEN_URN: SchoolDates("Ashcombe Primary School", date(1970, 9, 1), None),
         CLOSED_URN: SchoolDates("Upwell Village Primary School", date(1967, 9, 1), date(2022, 8, 31)),
     },
-    advisers=frozenset({"priya raman", "helen ashworth"}),
+    advisers=roster(["Priya Raman", "Helen Ashworth"]),
 )
 
 
@@ -67,4 +67,9 @@ def visit(**changes: object) -> dict[str, object]:
         "visit_type": "core",
         "outcome_summary": "Reviewed the improvement plan.",
     }
+    return {**row, **changes}
+
+
+def roster_row(**changes: object) -> dict[str, object]:
+    row = {"adviser_name": "Priya Raman", "role": "link_adviser", "active_from": "2021-09-01", "active_to": ""}
     return {**row, **changes}

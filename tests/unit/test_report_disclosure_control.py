@@ -103,3 +103,47 @@ def test_gap_report_neither_shows_nor_ranks_a_school_with_5_or_fewer_disadvantag
     workbook_text = "".join(published_text(path) for path in downloads)
     assert "Ashby Primary" in workbook_text
     assert "Tiny Primary" not in workbook_text and "\u221257" not in workbook_text
+
+
+def test_a_gap_table_names_a_school_only_with_11_disadvantaged_pupils_and_shows_the_cohort(rule, tmp_path: Path):
+    """The issue's case: 7-8 disadvantaged pupils and a 57-point swing. Publishable (more than 5 pupils), but too few
+    to single the school out in a ranked list: counted, never named; named schools show their cohort."""
+    assert rule.min_pupils_to_name_school == 11 and "fewer than 11" in rule.naming_source
+    gaps = _school_gaps()
+    swing = pd.DataFrame(
+        [
+            {
+                **gaps.iloc[0].to_dict(),
+                "urn": 5,
+                "school_name": "Small Swing Primary",
+                "academic_year": year,
+                "disadvantaged_pupils": pupils,
+                "disadvantaged_value": value,
+                "disadvantaged_gap": value - 70.0,
+            }
+            for year, pupils, value in (("2021-22", 8, 0.0), ("2023-24", 7, 57.0))
+        ]
+    )
+    at_threshold = gaps[gaps["urn"] == 1].assign(urn=6, school_name="Eleven Primary", disadvantaged_pupils=11)
+    comparisons = pd.DataFrame(columns=["pupil_group", "academic_year", "key_stage", "measure_code"])
+    values = gap_values(comparisons, pd.concat([gaps, swing, at_threshold]), "Kingsmere", rule)
+    section = values["school_sections"][0]
+
+    named = {row["school_name"] for row in section["widest"]} | {row["school_name"] for row in section["closing"]}
+    assert "Small Swing Primary" not in named and "Eleven Primary" in named
+    assert {row["school_name"]: row["disadvantaged_pupils"] for row in section["widest"]}["Eleven Primary"] == "11"
+    closing = {row["school_name"]: row for row in section["closing"]}
+    assert (closing["Ashby Primary"]["first_pupils"], closing["Ashby Primary"]["latest_pupils"]) == ("20", "20")
+    assert section["left_out"] == 3
+    assert "1 because fewer than 11 disadvantaged pupils were in the cohort" in section["left_out_sentence"]
+    downloads = write_table_downloads(
+        values["tables"], tmp_path, Path("narrowing_the_gap/narrowing_the_gap_2023-24.html")
+    )
+    from dagster_project.lib.published_scan import published_text
+
+    workbook_text = "".join(published_text(path) for path in downloads)
+    assert "Small Swing Primary" not in workbook_text and "Disadvantaged pupils, first year" in workbook_text
+
+
+def test_the_naming_threshold_never_falls_to_a_count_that_may_not_be_published():
+    assert dc.load_rule(environ={dc.THRESHOLD_ENV: "15"}).min_pupils_to_name_school == 16

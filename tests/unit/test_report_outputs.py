@@ -13,6 +13,7 @@ import duckdb
 import pytest
 
 from dagster_project.lib import booklets, causing_concern_register, gap_report, inspection_briefing
+from dagster_project.lib.disclosure_control import load_rule
 from dagster_project.lib.published_scan import RESTRICTED_FIELD_NAMES, restricted_values, scan_published_tree
 from dagster_project.lib.report_text import format_date, format_difference, format_measure
 from dagster_project.lib.site_builder import published_reports
@@ -207,9 +208,10 @@ def test_gap_report_la_gap_and_widest_school_gap_match_fct_disadvantaged_gap(pub
     widest = _query(
         warehouse,
         "select school_name, disadvantaged_gap from rpt_gap__school_gaps where measure_code = 'ks2_rwm_expected_pct' "
-        "and academic_year = ? and disadvantaged_pupils > 5 and disadvantaged_value is not null "
+        "and academic_year = ? and disadvantaged_pupils >= ? and disadvantaged_value is not null "
         "order by disadvantaged_gap, urn limit 1",
         year,
+        load_rule().min_pupils_to_name_school,  # a gap table names only schools with this many disadvantaged pupils
     )
     name, school_gap = widest[0]
     assert re.search(rf"{re.escape(name)} \d+ \d+ \d+% {format_difference(school_gap, 'percent')}", text)
@@ -322,10 +324,12 @@ def hostile_warehouse(warehouse, tmp_path_factory) -> Path:
             "dim_school",
         ):
             connection.execute(f"update {table} set school_name = ? where urn = ?", [HOSTILE, urn])
-        connection.execute(
+        connection.execute(  # the widest gap of the latest year among schools a gap table may name
             "update rpt_gap__school_gaps set school_name = ? where urn in "
-            "(select urn from rpt_gap__school_gaps order by disadvantaged_gap limit 1)",
-            [HOSTILE],
+            "(select urn from rpt_gap__school_gaps where disadvantaged_pupils >= ? and disadvantaged_value is not null "
+            "and academic_year = (select max(academic_year) from rpt_gap__school_gaps) "
+            "order by disadvantaged_gap limit 1)",
+            [HOSTILE, load_rule().min_pupils_to_name_school],
         )
         if connection.execute(
             "select count(*) from information_schema.tables where table_name = 'fct_causing_concern_register'"

@@ -10,10 +10,12 @@ import dagster as dg
 import pytest
 
 from dagster_project.defs.returns.sensors import changed_files, returns_drop_folder_sensor
+from dagster_project.lib.archive import file_sha256
 from dagster_project.lib.returns.ingest import validate_return_file
 from dagster_project.lib.returns.reading import discover_return_files
-from dagster_project.lib.returns.references import ReferenceData, SchoolDates
+from dagster_project.lib.returns.references import ReferenceData, SchoolDates, roster
 from dagster_project.lib.returns.spec import RETURNS
+from dagster_project.resources import REPO_ROOT
 from dagster_project.synthetic import KINGSMERE_CODE, build_world
 from dagster_project.synthetic.returns import (
     LINK_ADVISERS,
@@ -32,9 +34,9 @@ def world():
 
 @pytest.fixture(scope="module")
 def reference(world):
-    advisers = {"helen ashworth", "david okafor", NEW_ADVISER.lower(), *(a.lower() for a in LINK_ADVISERS)}
+    advisers = ["Helen Ashworth", "David Okafor", NEW_ADVISER, *LINK_ADVISERS]
     schools = {s.urn: SchoolDates(s.name, s.open_date, s.close_date) for s in world.kingsmere}
-    return ReferenceData(KINGSMERE_CODE, schools, frozenset(advisers))
+    return ReferenceData(KINGSMERE_CODE, schools, roster(advisers))
 
 
 def test_generated_returns_are_all_accepted(world, reference, tmp_path):
@@ -93,3 +95,34 @@ def test_the_sensor_requests_the_changed_return_and_its_downstream_once(tmp_path
         again = dg.build_sensor_context(instance=instance, definitions=definitions, cursor=result.cursor)
         assert isinstance(returns_drop_folder_sensor(again), dg.SkipReason)
         assert list(json.loads(result.cursor)) == ["category_overrides_2026-02-26.csv"]
+
+
+def test_a_tick_finds_nothing_to_do_for_files_already_judged_and_the_sensor_starts_switched_off(
+    tmp_path, monkeypatch, dbt_manifest
+):
+    """Opening the UI after `make run` (a first tick, no cursor) must not rebuild anything: every file in the
+    folder was judged by that run. A changed file is still picked up. Like every automation but the failure alert,
+    the sensor is off until switched on (README, Keeping data fresh)."""
+    from dagster_project.definitions import build_definitions
+    from dagster_project.lib.returns.judged import record_judged
+    from tests.conftest import settings_for
+
+    monkeypatch.setenv("SI_DATA_DIR", str(tmp_path))
+    settings = settings_for(tmp_path)
+    drop = tmp_path / "returns"
+    drop.mkdir()
+    judged = drop / "category_overrides_2026-02-26.csv"
+    judged.write_text("urn\n", encoding="utf-8")
+    record_judged(settings.state_dir, "category_overrides", {judged.name: file_sha256(judged)})
+    definitions = build_definitions(settings)
+    with dg.instance_for_test() as instance:
+        first_tick = returns_drop_folder_sensor(dg.build_sensor_context(instance=instance, definitions=definitions))
+        assert isinstance(first_tick, dg.SkipReason) and "judged" in first_tick.skip_message
+
+        judged.write_text("urn\n991001\n", encoding="utf-8")
+        changed = returns_drop_folder_sensor(dg.build_sensor_context(instance=instance, definitions=definitions))
+        assert [r.tags["returns"] for r in changed.run_requests] == ["category_overrides"]
+
+    assert returns_drop_folder_sensor.default_status == dg.DefaultSensorStatus.STOPPED
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    assert "`returns_drop_folder_sensor`" in readme and "all of them start switched off" in readme

@@ -10,7 +10,16 @@ import pytest
 from dagster_project.lib.returns.ingest import validate_return_file
 from dagster_project.lib.returns.reading import identify
 from dagster_project.lib.returns.spec import FREE_TEXT_LIMIT, RETURNS
-from tests.unit.returns_fixtures import CLOSED_URN, REFERENCE, TODAY, override, register_row, visit, write_return
+from tests.unit.returns_fixtures import (
+    CLOSED_URN,
+    REFERENCE,
+    TODAY,
+    override,
+    register_row,
+    roster_row,
+    visit,
+    write_return,
+)
 
 
 def errors_for(path: Path):
@@ -84,6 +93,14 @@ CASES = {
         "key_concerns",
         f"at most {FREE_TEXT_LIMIT} characters",
         2,
+    ),
+    "same_adviser_twice_on_the_roster": (
+        "advisers",
+        [roster_row(), roster_row(adviser_name="priya  RAMAN", role="senior_adviser")],
+        [roster_row(), roster_row(adviser_name="Helen Ashworth")],
+        "adviser_name",
+        "'Priya Raman' (row 2) again",
+        3,
     ),
     "malformed_date": (
         "visits",

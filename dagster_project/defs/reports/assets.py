@@ -21,6 +21,7 @@ from dagster_project.lib.causing_concern_register import FALLBACK_TABLE, REGISTE
 from dagster_project.lib.committee_report import RPT_TABLES, build_committee_report
 from dagster_project.lib.gap_report import build_gap_report
 from dagster_project.lib.inspection_briefing import build_inspection_briefing
+from dagster_project.lib.permissions import publish_tree
 from dagster_project.lib.published_scan import restricted_values, scan_published_tree
 from dagster_project.lib.report_calendar import reporting_term
 from dagster_project.lib.report_data import ReportDataError
@@ -78,6 +79,7 @@ def committee_report(context: dg.AssetExecutionContext, warehouse: WarehouseReso
         quarto_path=warehouse.quarto_path,
     )
     downloads = write_table_downloads(report.tables, Path(warehouse.published_dir), report.html)
+    publish_tree(Path(warehouse.published_dir))
     context.log.info(f"published {report.html} and {report.pdf} with {report.engine}")
     return dg.MaterializeResult(
         metadata={
@@ -107,6 +109,7 @@ def inspection_briefing(context: dg.AssetExecutionContext, warehouse: WarehouseR
         quarto_path=warehouse.quarto_path,
     )
     downloads = write_table_downloads(report.tables, Path(warehouse.published_dir), report.html)
+    publish_tree(Path(warehouse.published_dir))
     context.log.info(f"published {report.html} ({report.month})")
     return dg.MaterializeResult(
         metadata={"month": report.month, **_published_metadata(report.html, report.pdf, downloads, report.engine)}
@@ -138,6 +141,7 @@ def narrowing_the_gap_report(context: dg.AssetExecutionContext, warehouse: Wareh
         Path(warehouse.duckdb_path), Path(warehouse.published_dir), quarto_path=warehouse.quarto_path
     )
     downloads = write_table_downloads(report.tables, Path(warehouse.published_dir), report.html)
+    publish_tree(Path(warehouse.published_dir))
     context.log.info(f"published {report.html} ({report.academic_year})")
     return dg.MaterializeResult(
         metadata={
@@ -168,6 +172,7 @@ def published_site(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     with duckdb.connect(warehouse.duckdb_path, read_only=True) as connection:
         la_name, term_end = connection.execute("select la_name, term_end from rpt_committee__report_context").fetchone()
     index = build_site(Path(warehouse.published_dir), str(la_name), format_date(term_end))
+    publish_tree(Path(warehouse.published_dir))
     findings = scan_published_tree(Path(warehouse.published_dir), restricted_values(Path(warehouse.duckdb_path)))
     if findings:
         listed = "\n".join(str(finding) for finding in findings[:20])

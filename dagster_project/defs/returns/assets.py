@@ -12,8 +12,10 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from dagster_project.defs.dbt.assets import DUCKDB_WRITER_POOL
+from dagster_project.defs.operations.downloads import state_dir
 from dagster_project.lib.returns.errors import errors_markdown
 from dagster_project.lib.returns.ingest import ReturnIngestReport, ingest_return
+from dagster_project.lib.returns.judged import record_judged
 from dagster_project.lib.returns.reading import discover_return_files
 from dagster_project.lib.returns.references import ReferenceDataMissing, load_reference_data
 from dagster_project.lib.returns.spec import RETURNS, ReturnSpec
@@ -108,6 +110,7 @@ def build_return_asset(spec: ReturnSpec) -> dg.AssetsDefinition:
                 )
             except ReferenceDataMissing as missing:
                 raise dg.Failure(description=f"{spec.name}: cannot check the returns yet: {missing}") from missing
+        record_judged(state_dir(warehouse), spec.name, {o.file.path.name: o.sha256 for o in report.outcomes})
         for outcome in report.with_status("refused"):
             context.log.warning(
                 f"{spec.name}: refused {outcome.file.path.name} ({len(outcome.errors)} errors): "

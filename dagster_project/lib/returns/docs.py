@@ -20,8 +20,9 @@ targets, groupings and category overrides, plus the roster of advisers they are 
 3. Save it as `<return>_<YYYY-MM-DD>.xlsx` or `.csv`, the date being the day the return was signed off (for the
    register: the review meeting), e.g. `causing_concern_register_2026-02-26.xlsx`, and drop it into the returns folder
    (`SI_RETURNS_DIR`, default `$SI_DATA_DIR/returns`, i.e. `data/returns/`).
-4. The Dagster sensor `returns_drop_folder_sensor` notices new or changed files (by sha256) and runs the return's asset
-   and everything downstream; `make run` does the same for every file.
+4. `make run` judges every file in the folder. With `make dev`, the Dagster sensor `returns_drop_folder_sensor` (switch
+   it on under Automation) notices files that are new or changed (by sha256) since they were last judged and runs the
+   return's asset and everything downstream.
 
 Every file received is archived unchanged under `data/archive/returns/<return>/<sha256>/`. Each file is checked against
 its GX suite (`expectations/returns_<return>.json`) and against the warehouse (school register, advisers return):
@@ -30,16 +31,27 @@ its GX suite (`expectations/returns_<return>.json`) and against the warehouse (s
 |---|---|
 | unknown URN | a URN that is not a school of this LA in the latest GIAS extract |
 | school closed at the date given | a school that was not open (GIAS open/close dates) on the row's date |
-| duplicate entries | two rows with the same key (below) |
+| duplicate entries | two rows with the same key (below); on the advisers return, a name twice in other case |
 | dates in the future | a date recording an event after the return's date (or today); a return dated after today |
 | unknown category or adviser | a code not in the column's list; a name not on the advisers return in force |
 | missing rationale on an override | an override without its rationale |
 | free text over its limit | text longer than the column's limit |
 | layout | a missing required column, an unknown column, a file name without its date |
+| unreadable file | a password-protected (encrypted) workbook; a damaged or cut-short xlsx |
+| wrong format | a macro-enabled `.xlsm`, an old `.xls`, anything but csv or xlsx |
+| wrong sheet | no sheet holds the return (read: the sheet named after it, else the one headed by its columns) |
+| link out of the folder | a link to a file outside the returns folder (never followed) |
+| formula, no saved result | a formula never calculated (written by a program): save it in Excel, or paste values |
+
+Adviser names are matched against the advisers return in force ignoring case and spacing, and stored as the roster
+spells them (`priya  RAMAN` is stored as `Priya Raman`).
 
 **A file with any error is refused whole**: nothing from it is loaded, the version accepted before stays in force,
 the file is copied to `data/quarantine/returns/...`, and `<file>.errors.csv` is written beside it with one line per
-problem: `file,row,column,value,expected` (row as the spreadsheet shows it: the header is row 1). In the Dagster UI the
+problem: `file,row,column,value,expected` (row as the spreadsheet shows it: the header is row 1; blank for the whole
+file). The first 1,000 errors are listed one by one and the rest summarised, one line per column and kind of problem
+with its count and first and last row. A refused file is judged once: it stays refused (and is not re-read) until a
+changed file replaces it. In the Dagster UI the
 return's check `<return>_files_accepted` fails with the same errors, and stays red until a corrected file is dropped
 (any change to the file gives it a new sha256; a corrected file saved under the same name removes the stale report).
 

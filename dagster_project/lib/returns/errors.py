@@ -8,6 +8,7 @@ from pathlib import Path
 
 REPORT_COLUMNS = ("file", "row", "column", "value", "expected")
 REPORT_SUFFIX = ".errors.csv"
+MAX_LISTED_ERRORS = 1000  # errors listed one per line in the report; the rest are counted
 
 
 @dataclass(frozen=True, order=True)
@@ -37,15 +38,52 @@ def sort_errors(errors: list[RowError]) -> list[RowError]:
     return sorted(errors, key=lambda e: (e.row if e.row is not None else 0, e.column, e.expected, e.value or ""))
 
 
-def write_error_report(path: Path, errors: list[RowError]) -> Path:
-    """Write the errors as csv beside the refused file; returns the report's path."""
+def error_groups(errors: list[RowError]) -> list[tuple[str, str, int, list[int]]]:
+    """(column, expected, how many, rows) per kind of problem, most frequent first."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for error in errors:
+        groups.setdefault((error.column, error.expected), []).append(error.row if error.row is not None else 0)
+    return sorted(
+        ((column, expected, len(rows), sorted(rows)) for (column, expected), rows in groups.items()),
+        key=lambda group: (-group[2], group[0], group[1]),
+    )
+
+
+def errors_summary(errors: list[RowError], groups: int = 3) -> str:
+    """One line for logs and the quarantine reason: the commonest problems with their counts."""
+    found = error_groups(errors)
+    parts = [f"{column}: {count:,} x {expected}" for column, expected, count, _ in found[:groups]]
+    if len(found) > groups:
+        parts.append(f"{len(found) - groups} other kind(s) of problem")
+    return "; ".join(parts)
+
+
+def write_error_report(path: Path, errors: list[RowError], limit: int = MAX_LISTED_ERRORS) -> Path:
+    """Write the errors as csv beside the refused file; returns the report's path.
+
+    At most ``limit`` errors are listed one per line (a 200,000-row file of bad rows would otherwise give a
+    report bigger than the file); the rest are summarised below them, one line per column and kind of problem,
+    with the count and the first and last row.
+    """
     target = error_report_path(path)
+    ordered = sort_errors(errors)
+    listed, unlisted = ordered[:limit], ordered[limit:]
     with target.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(REPORT_COLUMNS)
-        for error in sort_errors(errors):
+        for error in listed:
             writer.writerow(
                 [error.file, "" if error.row is None else error.row, error.column, error.value or "", error.expected]
+            )
+        for column, expected, count, rows in error_groups(unlisted):
+            writer.writerow(
+                [
+                    path.name,
+                    "",
+                    column,
+                    f"{count:,} more (rows {rows[0]} to {rows[-1]})",
+                    f"{expected} (not listed one by one: the first {limit:,} of {len(errors):,} errors are above)",
+                ]
             )
     return target
 

@@ -14,6 +14,7 @@ The version in force is the accepted one with the latest as-at date (then the la
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -22,11 +23,16 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from dagster_project.lib.archive import archive_file, file_sha256, quarantine_file
+from dagster_project.lib.archive import archive_file, quarantine_file
 from dagster_project.lib.errors import SourceFormatError
-from dagster_project.lib.returns.errors import RowError, error_report_path, write_error_report
-from dagster_project.lib.returns.reading import ReturnFile, file_name_errors, read_return
-from dagster_project.lib.returns.references import ReferenceData, ReferenceDataMissing, check_references
+from dagster_project.lib.returns.errors import RowError, error_report_path, errors_summary, write_error_report
+from dagster_project.lib.returns.reading import ReturnFile, UnreadableReturn, file_name_errors, read_return
+from dagster_project.lib.returns.references import (
+    ReferenceData,
+    ReferenceDataMissing,
+    check_references,
+    with_roster_names,
+)
 from dagster_project.lib.returns.spec import DATE, NUMBER, RETURNS, URN, ReturnSpec
 from dagster_project.lib.returns.suites import run_suite
 
@@ -94,24 +100,35 @@ def create_tables(conn: duckdb.DuckDBPyConnection, spec: ReturnSpec) -> None:
 def validate_return_file(
     returned: ReturnFile, spec: ReturnSpec, reference: ReferenceData, *, today: date
 ) -> tuple[pd.DataFrame, list[RowError]]:
-    """The file's cells and every error found in it (empty list: the file can be accepted)."""
+    """The file's cells (adviser names as the roster spells them) and every error found in it (empty list: the
+    file can be accepted)."""
     errors = file_name_errors(returned, spec)
     try:
-        frame, header_errors = read_return(returned.path, spec)
-    except (SourceFormatError, ValueError, OSError) as error:
+        cells = read_return(returned.path, spec)
+    except UnreadableReturn as unreadable:
         return pd.DataFrame(columns=spec.column_names), [
             *errors,
-            RowError(returned.path.name, None, "file", None, f"a readable csv or xlsx file ({error})"),
+            RowError(returned.path.name, None, unreadable.column, unreadable.value, unreadable.expected),
         ]
-    errors.extend(header_errors)
-    if header_errors:  # columns missing or unknown: cell checks would only repeat the same problem
+    except Exception as error:  # a file that cannot be read is refused, never a crash repeated every run
+        return pd.DataFrame(columns=spec.column_names), [
+            *errors,
+            RowError(
+                returned.path.name, None, "file", None, f"a readable csv or xlsx file ({type(error).__name__}: {error})"
+            ),
+        ]
+    frame = cells.frame
+    errors.extend(cells.errors)
+    if any(e.row == 1 for e in cells.errors):  # columns missing or unknown: cell checks would repeat the problem
         return frame, errors
-    errors.extend(run_suite(frame, spec, returned.path.name))
+    checked = run_suite(frame, spec, returned.path.name)
     if returned.as_at is not None:
-        errors.extend(
+        checked.extend(
             check_references(frame, spec, reference, as_at=returned.as_at, today=today, file_name=returned.path.name)
         )
-    return frame, errors
+    # a formula cell with no saved result is reported as that, not again as a missing or malformed value
+    errors.extend(e for e in checked if (e.row, e.column) not in cells.formula_cells)
+    return with_roster_names(frame, spec, reference), errors
 
 
 def ingest_return(
@@ -147,7 +164,8 @@ def _ingest_file(
     quarantine_dir: Path,
     today: date,
 ) -> FileOutcome:
-    sha256 = file_sha256(returned.path)
+    link_problem = _link_problem(returned)
+    sha256 = returned.fingerprint()
     seen = conn.execute(
         f"SELECT status, row_count FROM {MANIFEST_TABLE} WHERE sha256 = ? AND return_name = ?", [sha256, spec.name]
     ).fetchall()
@@ -162,10 +180,21 @@ def _ingest_file(
             previous_status=status,
             error_report=report if report.exists() else None,
         )
+    received_at = datetime.now(UTC).replace(tzinfo=None)
+    manifest = {
+        "sha256": sha256,
+        "return_name": spec.name,
+        "original_name": returned.path.name,
+        "original_path": str(returned.path),
+        "archived_path": None,
+        "return_as_at": returned.as_at,
+        "received_at": received_at,
+    }
+    if link_problem:
+        return _refuse(conn, returned, [link_problem], manifest, quarantine_dir, keep_copy=False)
     references = reference()
     if spec.uses_advisers and references.advisers is None:
         raise ReferenceDataMissing(f"{returned.path.name}: no advisers return accepted yet; load the advisers first")
-    received_at = datetime.now(UTC).replace(tzinfo=None)
     archived = archive_file(
         returned.path,
         archive_dir,
@@ -174,39 +203,10 @@ def _ingest_file(
         sha256=sha256,
         metadata={"return_name": spec.name, "return_as_at": returned.as_at},
     )
+    manifest["archived_path"] = str(archived.archived_path)
     frame, errors = validate_return_file(returned, spec, references, today=today)
-    manifest = {
-        "sha256": sha256,
-        "return_name": spec.name,
-        "original_name": returned.path.name,
-        "original_path": str(returned.path),
-        "archived_path": str(archived.archived_path),
-        "return_as_at": returned.as_at,
-        "received_at": received_at,
-    }
     if errors:
-        report_path = write_error_report(returned.path, errors)
-        quarantine_file(
-            returned.path,
-            quarantine_dir,
-            source=f"returns/{spec.name}",
-            sha256=sha256,
-            error=SourceFormatError(
-                f"refused whole: {len(errors)} error(s), see {report_path.name}", file=returned.path.name
-            ),
-            received_at=received_at,
-        )
-        _write_manifest(
-            conn,
-            {
-                **manifest,
-                "status": "refused",
-                "row_count": None,
-                "error_count": len(errors),
-                "error_report_path": str(report_path),
-            },
-        )
-        return FileOutcome(returned, sha256, "refused", errors=errors, error_report=report_path)
+        return _refuse(conn, returned, errors, manifest, quarantine_dir)
 
     typed = typed_frame(frame, spec)
     conn.begin()
@@ -232,6 +232,67 @@ def _ingest_file(
     if stale.exists():  # a corrected file saved under the refused one's name
         stale.unlink()
     return FileOutcome(returned, sha256, "accepted", len(typed))
+
+
+def _link_problem(returned: ReturnFile) -> RowError | None:
+    """A link out of the drop folder (or to nothing) is refused without reading what it points at."""
+    if not returned.is_unreadable_link:
+        return None
+    outside = returned.link_target_outside()
+    if outside is not None:
+        return RowError(
+            returned.path.name,
+            None,
+            "file",
+            f"link to {outside}",
+            "a file saved in the returns folder itself: this is a link to a file outside the folder, which is "
+            "never read; copy the file into the folder instead",
+        )
+    return RowError(
+        returned.path.name,
+        None,
+        "file",
+        f"link to {os.readlink(returned.path)}",
+        "a file: this link points at nothing",
+    )
+
+
+def _refuse(
+    conn: duckdb.DuckDBPyConnection,
+    returned: ReturnFile,
+    errors: list[RowError],
+    manifest: dict[str, object],
+    quarantine_dir: Path,
+    *,
+    keep_copy: bool = True,
+) -> FileOutcome:
+    """Write ``<file>.errors.csv`` beside it, quarantine it with the reason and record the refusal, so the file
+    is judged once: the next run sees it unchanged (refused) until it is replaced."""
+    name = str(manifest["return_name"])
+    report_path = write_error_report(returned.path, errors)
+    quarantine_file(
+        returned.path,
+        quarantine_dir,
+        source=f"returns/{name}",
+        sha256=str(manifest["sha256"]),
+        error=SourceFormatError(
+            f"refused whole: {len(errors)} error(s), see {report_path.name}: {errors_summary(errors)}",
+            file=returned.path.name,
+        ),
+        received_at=manifest["received_at"],
+        keep_copy=keep_copy,
+    )
+    _write_manifest(
+        conn,
+        {
+            **manifest,
+            "status": "refused",
+            "row_count": None,
+            "error_count": len(errors),
+            "error_report_path": str(report_path),
+        },
+    )
+    return FileOutcome(returned, str(manifest["sha256"]), "refused", errors=errors, error_report=report_path)
 
 
 def typed_frame(frame: pd.DataFrame, spec: ReturnSpec) -> pd.DataFrame:

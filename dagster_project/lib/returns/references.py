@@ -26,6 +26,7 @@ from dagster_project.lib.returns.spec import (
 )
 
 GIAS_TABLE = "raw_gias_establishments"
+ROSTER_COLUMN = "adviser_name"  # the advisers return: the roster the other returns' adviser names are checked against
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,17 @@ class SchoolDates:
 class ReferenceData:
     la_code: int
     schools: dict[int, SchoolDates]  # the LA's schools in the latest GIAS extract
-    advisers: frozenset[str] | None  # names on the advisers return in force; None when no roster is accepted yet
+    # names on the advisers return in force, by adviser_key (their spelling on the roster); None: no roster yet
+    advisers: dict[str, str] | None
+
+
+def adviser_key(name: str) -> str:
+    """How adviser names are compared: case and spacing ignored ('priya  RAMAN' is 'Priya Raman')."""
+    return " ".join(str(name).split()).casefold()
+
+
+def roster(names: list[str] | tuple[str, ...] | frozenset[str]) -> dict[str, str]:
+    return {adviser_key(name): name for name in names}
 
 
 class ReferenceDataMissing(RuntimeError):
@@ -74,7 +85,7 @@ def load_reference_data(conn: duckdb.DuckDBPyConnection, la_code: int, *, advise
             )
             """
         ).fetchall()
-        advisers = frozenset(name.strip().lower() for (name,) in found)
+        advisers = roster([name for (name,) in found])
     return ReferenceData(la_code=la_code, schools=schools, advisers=advisers)
 
 
@@ -89,7 +100,7 @@ def check_references(
 
     Malformed cells are left to the GX suite, so each bad cell is reported once.
     """
-    errors: list[RowError] = []
+    errors: list[RowError] = _same_adviser_twice(frame, file_name) if ROSTER_COLUMN in spec.column_names else []
     latest_allowed = min(as_at, today)
     if as_at > today:
         errors.append(
@@ -139,12 +150,7 @@ def check_references(
         for column in spec.columns:
             value = record.get(column.name)
             known = reference.advisers
-            if (
-                column.kind == ADVISER
-                and value is not None
-                and known is not None
-                and value.strip().lower() not in known
-            ):
+            if column.kind == ADVISER and value is not None and known is not None and adviser_key(value) not in known:
                 errors.append(
                     RowError(
                         file_name, row, column.name, value, "the name of an adviser on the advisers return in force"
@@ -159,3 +165,38 @@ def check_references(
                         )
                     )
     return errors
+
+
+def _same_adviser_twice(frame: pd.DataFrame, file_name: str) -> list[RowError]:
+    """The roster itself: a name entered twice in different case or spacing is one adviser, listed twice (exact
+    repeats are the suite's duplicate check)."""
+    first: dict[str, tuple[int, str]] = {}
+    errors = []
+    for row, name in frame[ROSTER_COLUMN].items():
+        if name is None:
+            continue
+        seen = first.setdefault(adviser_key(name), (row, name))
+        if seen[1] != name:
+            errors.append(
+                RowError(
+                    file_name,
+                    row,
+                    ROSTER_COLUMN,
+                    name,
+                    f"each adviser once: this is '{seen[1]}' (row {seen[0]}) again, in other case or spacing",
+                )
+            )
+    return errors
+
+
+def with_roster_names(frame: pd.DataFrame, spec: ReturnSpec, reference: ReferenceData) -> pd.DataFrame:
+    """Adviser names as the roster spells them, so 'priya raman' and 'Priya  Raman' are stored as one adviser."""
+    columns = [c.name for c in spec.columns if c.kind == ADVISER]
+    if not columns or not reference.advisers or frame.empty:
+        return frame
+    named = frame.copy()
+    for column in columns:
+        named[column] = [
+            None if value is None else reference.advisers.get(adviser_key(value), value) for value in frame[column]
+        ]
+    return named
