@@ -16,7 +16,9 @@ the strongest evidence available and that evidence is kept, so the onboarding ta
              file's `version` column. Census, absence and school information have one release a year ('final').
 
 A file that cannot be pinned down raises RecognitionError with the reason and what would fix it; nothing is
-guessed.
+guessed. With `strict=False` (files already in the sources layout) the name and the folder win and the file's
+contents are left to its parser, so a file whose columns contradict its name or folder is archived and quarantined
+with the parser's reason rather than passed over.
 """
 
 from __future__ import annotations
@@ -75,7 +77,9 @@ _EES = {
     "ks2": re.compile(
         r"^ks2_school_attainment_data(?:_(?P<version>final|revised|provisional))?(?:_v\d+(?:\.\d+)*)?\.csv$"
     ),
-    "ks4": re.compile(r"^\d{6}_performance_tables_schools_(?P<version>final|revised|provisional)(?:_v\d+(?:\.\d+)*)?\.csv$"),
+    "ks4": re.compile(
+        r"^\d{6}_performance_tables_schools_(?P<version>final|revised|provisional)(?:_v\d+(?:\.\d+)*)?\.csv$"
+    ),
 }
 _GIAS = re.compile(r"^(?P<links>links_)?edubase[a-z]*?(?P<date>\d{8})\.csv$")
 _OFSTED = re.compile(r"(all|latest)_inspections.*_as_at_(\d{1,2})_([a-z]+)_(\d{4})\.csv$")
@@ -260,31 +264,49 @@ def year_from_prior_columns(header: Sequence[str]) -> str | None:
 # ---------------------------------------------------------------- recognition
 
 
-def recognise(path: Path, *, folder_year: str | None = None) -> Recognised:
+def recognise(path: Path, *, folder_year: str | None = None, strict: bool = True) -> Recognised:
     """What `path` is, with its year and release; RecognitionError when that cannot be established."""
     path = Path(path)
     name = path.name.lower()
+    if path.suffix.lower() in (".zip", ".xls"):
+        raise RecognitionError(
+            "a zip archive: unzip it first (the onboarding command does)"
+            if path.suffix.lower() == ".zip"
+            else "a legacy Excel .xls workbook: save it as CSV"
+        )
     header = read_header(path)
     by_header = kind_from_header(header) if header else None
     evidence: list[str] = []
 
     if match := _GIAS.match(name):
         kind = "gias_links" if match.group("links") else "gias_establishments"
-        _agree(path, kind, by_header)
-        return Recognised(path, kind, None, gias_extract_date(path.name), ("extract date from the name",), SOURCE_NAMES[kind])
+        _agree(kind, by_header, strict)
+        return Recognised(
+            path, kind, None, gias_extract_date(path.name), ("extract date from the name",), SOURCE_NAMES[kind]
+        )
     if _OFSTED.search(name):
-        _agree(path, "ofsted_inspections", by_header)
+        _agree("ofsted_inspections", by_header, strict)
         version = ofsted_as_at_version(path.name)
-        return Recognised(path, "ofsted_inspections", None, version, ("as-at date from the name",), SOURCE_NAMES["ofsted_inspections"])
+        return Recognised(
+            path, "ofsted_inspections", None, version, ("as-at date from the name",), SOURCE_NAMES["ofsted_inspections"]
+        )
     if _SN.match(name):
         return Recognised(
-            path, "statistical_neighbours", None, sn_release_version(path.name), ("release from the name",),
+            path,
+            "statistical_neighbours",
+            None,
+            sn_release_version(path.name),
+            ("release from the name",),
             SOURCE_NAMES["statistical_neighbours"],
         )
     if _LA_CODES.match(name):
-        return Recognised(path, "la_codes", None, LA_CODES_DATA_VERSION, ("recognised by its name",), SOURCE_NAMES["la_codes"])
+        return Recognised(
+            path, "la_codes", None, LA_CODES_DATA_VERSION, ("recognised by its name",), SOURCE_NAMES["la_codes"]
+        )
     if _METADATA.search(name) or by_header == METADATA:
-        return Recognised(path, METADATA, None, None, ("DfE metadata",), "DfE metadata (read for the release of the files beside it)")
+        return Recognised(
+            path, METADATA, None, None, ("DfE metadata",), "DfE metadata (read for the release of the files beside it)"
+        )
     for pattern, what in _NOT_USED:
         if pattern.search(name):
             return Recognised(path, NOT_USED, None, None, ("recognised by its name",), what)
@@ -297,7 +319,9 @@ def recognise(path: Path, *, folder_year: str | None = None) -> Recognised:
                 + (f" (first columns: {', '.join(header[:6])})" if header else "")
             )
         if by_header == NOT_USED:
-            return Recognised(path, NOT_USED, None, None, ("recognised by its columns",), "a DfE file this project does not read")
+            return Recognised(
+                path, NOT_USED, None, None, ("recognised by its columns",), "a DfE file this project does not read"
+            )
         if by_header in ("gias_establishments", "gias_links"):
             raise RecognitionError(
                 "a GIAS extract, but its name has no extract date: keep the name GIAS gives it "
@@ -311,10 +335,10 @@ def recognise(path: Path, *, folder_year: str | None = None) -> Recognised:
         kind = by_header
         evidence.append("recognised by its columns")
     else:
-        _agree(path, kind, by_header)
+        _agree(kind, by_header, strict)
         evidence.append("recognised by its name")
 
-    year = _academic_year(path, kind, header, folder_year, evidence) if kind in YEARLY_SOURCES else None
+    year = _academic_year(path, kind, header, folder_year, evidence, strict) if kind in YEARLY_SOURCES else None
     version = _data_version(path, kind, header, year, name_version, evidence)
     return Recognised(path, kind, year, version, tuple(evidence), SOURCE_NAMES[kind])
 
@@ -331,17 +355,22 @@ def _kind_from_name(name: str) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _agree(path: Path, kind: str, by_header: str | None) -> None:
-    if by_header is not None and by_header not in (kind, NOT_USED, METADATA):
+def _agree(kind: str, by_header: str | None, strict: bool) -> None:
+    if strict and by_header is not None and by_header not in (kind, NOT_USED, METADATA):
         raise RecognitionError(
             f"named as {SOURCE_NAMES[kind]} but its columns are those of {SOURCE_NAMES.get(by_header, by_header)}"
         )
 
 
-def _academic_year(path: Path, kind: str, header: list[str], folder_year: str | None, evidence: list[str]) -> str:
+def _academic_year(
+    path: Path, kind: str, header: list[str], folder_year: str | None, evidence: list[str], strict: bool
+) -> str:
     found: list[tuple[str, str]] = []
     if folder_year:
         found.append((folder_year, f"year {folder_year} from the folder"))
+        if not strict:
+            evidence.append(found[0][1])
+            return folder_year
     if named := year_from_name(path.name):
         found.append(named)
     if kind in ("ks2", "ks4") and (from_columns := year_from_prior_columns(header)):
@@ -392,7 +421,7 @@ def _data_version(
 
 
 def metadata_release(folder: Path, key_stage: str) -> tuple[str, str] | None:
-    """The release a DfE metadata file in `folder` names for `key_stage` ('ks4provisional_meta.xlsx'), if exactly one."""
+    """The release a DfE metadata file in `folder` names for `key_stage` ('ks4provisional_meta.xlsx'), if just one."""
     if not folder.is_dir():
         return None
     releases = {}

@@ -72,9 +72,9 @@ def parse_performance_table(
     academic_year: str | None,
     data_version: str | None,
 ) -> pd.DataFrame:
-    layout = match_layout(key_stage, _header(Path(path)), academic_year, data_version, measures=measures) or full_layout(
-        key_stage
-    )
+    layout = match_layout(
+        key_stage, _header(Path(path)), academic_year, data_version, measures=measures
+    ) or full_layout(key_stage)
     published = [name for name in measures if name not in layout.not_published]
     table = read_dfe_csv(Path(path), source_columns(published))
     check_year_matches_columns(table, academic_year)
