@@ -9,7 +9,8 @@ from dagster_duckdb import DuckDBResource
 from dagster_project.defs.dbt.assets import DUCKDB_WRITER_POOL
 from dagster_project.defs.partitions import academic_year_backfill_policy, academic_year_partitions
 from dagster_project.lib.asset_metadata import markdown_preview
-from dagster_project.lib.source_files import SourceFile, discover_source_files
+from dagster_project.lib.errors import SourceLayoutError
+from dagster_project.lib.source_files import SkippedFile, SourceFile, scan_sources, validate_academic_year
 from dagster_project.lib.warehouse_load import IngestReport, ingest_source
 from dagster_project.resources import WarehouseResource
 
@@ -68,6 +69,14 @@ RAW_TABLES = [
         by_academic_year=True,
     ),
     RawTableSpec(
+        "raw_school_information",
+        "school_information",
+        "School information ('spine') from the performance-tables download (815_spine.csv, "
+        "england_school_information.csv): every school the year's tables cover, open or closed, with type, phase, "
+        "open/close dates and the predecessor or successor URN. Fills the register for schools GIAS does not list.",
+        by_academic_year=True,
+    ),
+    RawTableSpec(
         "raw_statistical_neighbours",
         "statistical_neighbours",
         "DfE statistical neighbours (sn_<month>_<year>.xlsx or .csv): ten neighbour LAs per LA per release.",
@@ -81,7 +90,7 @@ RAW_TABLES = [
 
 
 def _metadata(
-    report: IngestReport, years: list[str] | None, year_rows: int, preview: str
+    report: IngestReport, years: list[str] | None, year_rows: int, preview: str, not_read: list[SkippedFile]
 ) -> dict[str, dg.MetadataValue]:
     metadata = {
         "dagster/row_count": dg.MetadataValue.int(report.table_row_count),
@@ -93,8 +102,15 @@ def _metadata(
         "data_versions": dg.MetadataValue.text(
             ", ".join(sorted({o.file.data_version or "" for o in report.outcomes if o.status != "quarantined"}))
         ),
+        "files_not_read": dg.MetadataValue.int(len(not_read)),
         "preview": dg.MetadataValue.md(preview),
     }
+    if not_read:
+        metadata["not_read"] = dg.MetadataValue.md(_not_read_table(not_read))
+    if not report.outcomes:
+        metadata["no_files"] = dg.MetadataValue.text(
+            f"no {report.source} file in the sources folder: the table is empty and reports say this data is missing"
+        )
     if years is not None:
         metadata["academic_years"] = dg.MetadataValue.text(", ".join(years))
         metadata["rows_in_these_years"] = dg.MetadataValue.int(year_rows)
@@ -113,6 +129,12 @@ def _files_table(report: IngestReport) -> str:
             f"| {outcome.status} | {outcome.row_count if outcome.row_count is not None else ''} "
             f"| {outcome.sha256[:12]} | {(outcome.reason or '').replace('|', '/')} |"
         )
+    return "\n".join(lines)
+
+
+def _not_read_table(not_read: list[SkippedFile]) -> str:
+    lines = ["| file | why it was not read |", "|---|---|"]
+    lines += [f"| {skipped.path.name} | {skipped.reason.replace('|', '/')} |" for skipped in not_read]
     return "\n".join(lines)
 
 
@@ -147,13 +169,18 @@ def build_raw_table_asset(spec: RawTableSpec) -> dg.AssetsDefinition:
         context: dg.AssetExecutionContext, duckdb: DuckDBResource, warehouse: WarehouseResource
     ) -> dg.MaterializeResult:
         years = list(context.partition_keys) if partitioned else None
-        discovered = discover_source_files(Path(warehouse.sources_dir))
-        if not any(f.source == spec.source for f in discovered):
-            raise dg.Failure(
-                description=f"No {spec.source} files found under {warehouse.sources_dir}. "
-                "See README 'Using real data' for the folder layout, or run `make run` to generate the bundled data."
+        scan = scan_sources(Path(warehouse.sources_dir))
+        not_read = [s for s in scan.skipped_for(spec.source) if years is None or _in_years(s, years)]
+        for skipped in not_read:
+            (context.log.info if skipped.expected else context.log.warning)(skipped.message())
+        if not any(f.source == spec.source for f in scan.files):
+            # Every source is optional: an LA without (say) an Ofsted file still gets its other reports, which
+            # say the data is missing. The table exists, empty, so dbt builds.
+            context.log.warning(
+                f"no {spec.source} file under {warehouse.sources_dir}: {spec.table} is empty and the reports say "
+                "this data is missing (README 'Your own LA in ten minutes' lists the downloads)"
             )
-        files = _files_for_run(spec, discovered, years)
+        files = _files_for_run(spec, scan.files, years)
         if years is not None and not files:
             # e.g. KS2 2019-20: no assessments, no file. The partition is materialised as empty, not failed.
             context.log.info(f"no {spec.source} files for {', '.join(years)}")
@@ -170,7 +197,7 @@ def build_raw_table_asset(spec: RawTableSpec) -> dg.AssetsDefinition:
             parameters = [years] if years is not None else []
             year_rows = conn.execute(f"select count(*) from {spec.table} {where}", parameters).fetchall()[0][0]
             preview = markdown_preview(conn, f"select * from {spec.table} {where}", parameters)
-        metadata = _metadata(report, years, year_rows, preview)
+        metadata = _metadata(report, years, year_rows, preview, not_read)
         if report.quarantined:
             # The good files are loaded and the last good data stays; the run still goes red so someone looks.
             raise dg.Failure(
@@ -181,6 +208,14 @@ def build_raw_table_asset(spec: RawTableSpec) -> dg.AssetsDefinition:
         return dg.MaterializeResult(metadata=metadata)
 
     return _raw_table
+
+
+def _in_years(skipped: SkippedFile, years: list[str]) -> bool:
+    """A file not read belongs to the run when its year folder is one of the run's years (or is not a year)."""
+    try:
+        return validate_academic_year(skipped.path.parent.name) in years
+    except SourceLayoutError:
+        return True
 
 
 ingest_assets = [build_raw_table_asset(spec) for spec in RAW_TABLES]
