@@ -231,8 +231,15 @@ def test_register_lists_the_register_schools_with_their_fields(restricted, wareh
 
 def test_one_booklet_per_maintained_school_with_its_own_figures(restricted, warehouse):
     ((expected,),) = _query(
-        warehouse, "select count(*) from dim_school where is_la_school and is_maintained and is_open"
+        warehouse,
+        "select count(*) from dim_school where is_la_school and is_maintained and is_open and phase <> 'nursery'",
     )
+    ((nurseries,),) = _query(
+        warehouse,
+        "select count(*) from dim_school where is_la_school and is_maintained and is_open and phase = 'nursery'",
+    )
+    ((booklet_nurseries,),) = _query(warehouse, "select count(*) from rpt_booklet__schools where phase = 'nursery'")
+    assert nurseries > 0 and booklet_nurseries == 0  # nursery schools have no KS2 / KS4 results: no booklet
     pages = sorted(restricted.glob("booklets/*/*.html"))
     assert len(pages) == expected == len(sorted(restricted.glob("booklets/*/*.pdf")))
     urn, name, year, value = _query(
@@ -299,7 +306,8 @@ def test_every_report_states_its_sources_versions_and_data_date(published, restr
     for page in pages:
         text = _text(page)
         assert "Data sources and versions" in text, page
-        assert "The data in this report is dated" in text, page
+        assert "The latest data in this report is dated" in text, page
+        assert "each source has its own date and version" in text, page
         assert re.search(r"(provisional|revised|final)", text), page
 
 
