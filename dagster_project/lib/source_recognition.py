@@ -304,9 +304,8 @@ def recognise(path: Path, *, folder_year: str | None = None, strict: bool = True
             path, "la_codes", None, LA_CODES_DATA_VERSION, ("recognised by its name",), SOURCE_NAMES["la_codes"]
         )
     if _METADATA.search(name) or by_header == METADATA:
-        return Recognised(
-            path, METADATA, None, None, ("DfE metadata",), "DfE metadata (read for the release of the files beside it)"
-        )
+        what = "DfE metadata (not data; may tell the release of the file beside it)"
+        return Recognised(path, METADATA, None, None, ("DfE metadata",), what)
     for pattern, what in _NOT_USED:
         if pattern.search(name):
             return Recognised(path, NOT_USED, None, None, ("recognised by its name",), what)

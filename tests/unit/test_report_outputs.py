@@ -368,3 +368,11 @@ def test_booklet_file_names_transliterate_accented_school_names():
     assert booklets.booklet_stem(900144, "St Thérèse's Catholic Primary School") == (
         "900144_st-therese-s-catholic-primary-school"
     )
+
+
+@pytest.mark.parametrize(
+    ("as_at", "month"),
+    [("2026-02-28", "2026-02"), ("2026-02-16", "2026-01"), ("2024-12-31", "2024-12"), ("2025-01-01", "2024-12")],
+)
+def test_briefing_month_is_the_latest_month_the_ofsted_data_covers_to_its_end(as_at: str, month: str) -> None:
+    assert inspection_briefing.default_month(as_at) == month
