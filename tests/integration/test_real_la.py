@@ -198,27 +198,26 @@ def test_schools_missing_from_gias_are_kept_with_their_own_facts_and_flagged(rea
 def test_a_file_refused_at_ingest_is_quarantined_and_the_rest_of_the_refresh_publishes(
     reference_dir: Path, tmp_path: Path, dbt_manifest
 ) -> None:
-    """The 2017-18 KS4 file put straight into the sources folder under 2019-20 (not through `onboard`): its
-    prior-year columns say 2017-18, so the parser refuses it with the column; the other files load and the reports
-    publish without any 2019-20 figure."""
+    """A damaged 2017-18 'revised' KS4 file put straight into the sources folder (not through `onboard`): the parser
+    refuses it naming the row, column and value, it is quarantined, the final file stays in force and the rest of
+    the refresh publishes."""
     from dagster_project.definitions import build_definitions
     from dagster_project.full_run import run_everything
 
-    more = reference_dir.parent / "more"
-    la815 = more / "dfe_performance_tables_LA815_EnglishDevil"
+    la815 = reference_dir.parent / "more" / "dfe_performance_tables_LA815_EnglishDevil"
     inbox = tmp_path / "downloads"
     _link(inbox, "2017-2018/815_ks4final.csv", la815 / "815_2018_ks4final.csv")
     _link(inbox, "2018-2019/815_spine.csv", la815 / "815_spine.csv")
     _link(inbox, "la_code_list.csv", reference_dir / "statistical_neighbours" / "la_code_list.csv")
     settings = Settings.from_env({"SI_DATA_DIR": str(tmp_path / "data"), "SI_LA_CODE": str(LA_CODE)})
     assert not onboard(inbox, settings.sources_dir).refused
-    _link(settings.sources_dir, "ks4/2019-20/815_ks4final.csv", la815 / "815_2018_ks4final.csv")
+    _corrupt_copy(la815 / "815_2018_ks4final.csv", settings.sources_dir / "ks4" / "2017-18" / "815_ks4revised.csv")
 
     result = run_everything(build_definitions(settings), dg.DagsterInstance.ephemeral(), settings.duckdb_path)
 
-    reasons = [p.read_text(encoding="utf-8") for p in settings.quarantine_dir.rglob("*") if p.suffix == ".json"]
-    assert any("prior-year columns" in reason and "2019-20" in reason for reason in reasons)
+    reasons = [p.read_text(encoding="utf-8") for p in settings.quarantine_dir.rglob("*.json")]
+    assert any("ATT8SCR" in reason and "forty" in reason and f"data row {CORRUPT_ROW}" in reason for reason in reasons)
     assert result.success, f"the refresh stopped at the refused file: {result.failed_steps}"
-    years = {row[0] for row in _query(settings, "select distinct academic_year from rpt_report__la_measures")}
-    assert "2019-20" not in years and "2017-18" in years
+    versions = _query(settings, "select distinct data_version from rpt_report__la_measures where key_stage = 'KS4'")
+    assert versions == [("final",)]
     assert list((settings.published_dir / "committee_report").glob("*.html"))
