@@ -174,7 +174,7 @@ def test_committee_report_inspections_show_the_report_card_wording_of_the_shared
     assert briefing == [(0,)]
 
 
-def test_inspection_briefing_lists_every_report_published_in_the_previous_month(published, warehouse):
+def test_inspection_briefing_lists_every_report_published_in_its_month(published, warehouse):
     page = _one(published / "inspection_briefing", "*.html")
     text = _text(page)
     rows = _query(
@@ -184,9 +184,10 @@ def test_inspection_briefing_lists_every_report_published_in_the_previous_month(
         from int_school_inspection_history as history
         join dim_school as school using (urn)
         where history.generations_back = 0 and school.is_la_school and school.governance in ('maintained', 'academy')
-          and date_trunc('month', history.publication_date)
-              = date_trunc('month', (select max(ofsted_as_at_date) from stg_ofsted__inspections)) - interval 1 month
+          and strftime(history.publication_date, '%Y-%m') = ?
         """,
+        # The latest month the Ofsted data covers to its end (28 February 2026: February).
+        inspection_briefing.default_month(inspection_briefing.ofsted_data_date(warehouse)),
     )
     assert rows, "the bundled data has inspections in the briefing month"
     for name, published_on in rows:
@@ -330,9 +331,11 @@ def hostile_warehouse(warehouse, tmp_path_factory) -> Path:
             "dim_school",
         ):
             connection.execute(f"update {table} set school_name = ? where urn = ?", [HOSTILE, urn])
+        # The widest gaps of the report's (latest) year are the schools the gap report lists.
         connection.execute(
             "update rpt_gap__school_gaps set school_name = ? where urn in "
-            "(select urn from rpt_gap__school_gaps order by disadvantaged_gap limit 1)",
+            "(select urn from rpt_gap__school_gaps where academic_year = "
+            "(select max(academic_year) from rpt_gap__school_gaps) order by disadvantaged_gap limit 3)",
             [HOSTILE],
         )
         if connection.execute(
