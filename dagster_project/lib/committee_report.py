@@ -238,7 +238,7 @@ def load_committee_tables(
             if term.term_start > data_term_end:
                 raise ReportDataError(
                     f"Committee report for {term.term_name}: the warehouse holds data to {context['report_term']} "
-                    "only (the term of its latest Ofsted data). Load that term's data first."
+                    "only (the term of the latest date its data covers). Load that term's data first."
                 )
             later_data_term = str(context["report_term"])
             frames["report_context"] = frames["report_context"].assign(
