@@ -81,9 +81,10 @@ def onboard(settings: Settings, inbox: Path, *, copy: bool, check: bool, dry_run
     print(f"==> {action} the files in {inbox} into {settings.sources_dir}")
     result = onboard_folder(inbox, settings.sources_dir, copy=copy, check=check, dry_run=dry_run)
     print(result.table())
+    placed = "would be placed" if dry_run else "in place"
     print(
-        f"==> {len(result.placed)} file(s) in place, {len(result.refused)} refused. "
-        f"Next: SI_LA_CODE=<your LA code> make run"
+        f"==> {len(result.placed)} file(s) {placed}, {len(result.refused)} refused. "
+        "Next: SI_LA_CODE=<your LA code> make run"
     )
     return 1 if result.refused else 0
 
