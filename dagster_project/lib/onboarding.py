@@ -85,6 +85,9 @@ REPORT_NEEDS: tuple[tuple[str, tuple[tuple[tuple[str, ...], str], ...]], ...] = 
 )
 
 
+CELL_WIDTH = 75  # longer cells (file names, reasons) are cut in the table; reasons are printed in full below it
+
+
 @dataclass
 class OnboardedFile:
     """One file found in the folder and what became of it."""
@@ -219,7 +222,8 @@ def _layout(found: Recognised) -> str:
         layout = layouts.match_layout(found.kind, header, found.academic_year, found.data_version)
         if layout is None:
             return f"unknown ({len(header)} columns)"
-        absent = f", {len(layout.not_published)} measures not published" if layout.not_published else ""
+        count = len(layout.not_published)
+        absent = f", {count} measure{'s' if count > 1 else ''} not published" if count else ""
         return f"{layout.description}{absent}"
     if found.kind == "ofsted_inspections":
         try:
@@ -308,10 +312,10 @@ def _already_in_sources(sources_dir: Path) -> set[str]:
 
 
 def _aligned(rows: Sequence[Sequence[str]]) -> list[str]:
-    widths = [min(max(len(str(row[i])) for row in rows), 60) for i in range(len(rows[0]))]
+    widths = [min(max(len(str(row[i])) for row in rows), CELL_WIDTH) for i in range(len(rows[0]))]
     out = []
     for number, row in enumerate(rows):
-        cells = [str(cell) if len(str(cell)) <= 60 else str(cell)[:57] + "..." for cell in row]
+        cells = [str(cell) if len(str(cell)) <= CELL_WIDTH else str(cell)[: CELL_WIDTH - 3] + "..." for cell in row]
         out.append("  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip())
         if number == 0:
             out.append("  ".join("-" * width for width in widths))
