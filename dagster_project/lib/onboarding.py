@@ -24,6 +24,7 @@ from dagster_project.lib.errors import SourceLayoutError
 from dagster_project.lib.source_recognition import (
     METADATA,
     NOT_USED,
+    SOURCE_NAMES,
     YEARLY_SOURCES,
     Recognised,
     RecognitionError,
@@ -95,6 +96,7 @@ class OnboardedFile:
     path: Path  # where it was found (inside a zip: the zip and member)
     shown_name: str
     recognised: Recognised | None = None
+    kind_if_refused: str | None = None  # the source a file refused before placing was recognised as, if known
     layout: str = ""
     rows: int | None = None
     status: str = ""  # 'placed', 'already in place', 'refused', 'not read'
@@ -131,7 +133,7 @@ class Onboarding:
         rows = [
             (
                 f.shown_name,
-                f.recognised.what if f.recognised else "not recognised",
+                f.recognised.what if f.recognised else SOURCE_NAMES.get(f.kind_if_refused or "", "not recognised"),
                 (f.recognised.academic_year or "") if f.recognised else "",
                 (f.recognised.data_version or "") if f.recognised else "",
                 f.layout,
@@ -176,6 +178,7 @@ def _onboard_one(
         entry.recognised = recognise(path, folder_year=folder_year)
     except (RecognitionError, SourceLayoutError) as error:
         entry.status, entry.reason = "refused", str(error)
+        entry.kind_if_refused = getattr(error, "kind", None)
         return entry
     found = entry.recognised
     if found.kind in (METADATA, NOT_USED):

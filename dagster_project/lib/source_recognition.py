@@ -102,7 +102,12 @@ _NOT_USED = (
 
 
 class RecognitionError(ValueError):
-    """The file cannot be placed: what it is, or its year, release or date, is not known. The message says why."""
+    """The file cannot be placed: what it is, or its year, release or date, is not known. The message says why;
+    `kind` is the source it was recognised as, when that much is known."""
+
+    def __init__(self, message: str, kind: str | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 @dataclass(frozen=True)
@@ -324,12 +329,14 @@ def recognise(path: Path, *, folder_year: str | None = None, strict: bool = True
         if by_header in ("gias_establishments", "gias_links"):
             raise RecognitionError(
                 "a GIAS extract, but its name has no extract date: keep the name GIAS gives it "
-                "(edubasealldataYYYYMMDD.csv, links_edubasealldataYYYYMMDD.csv) so the date of the data is known"
+                "(edubasealldataYYYYMMDD.csv, links_edubasealldataYYYYMMDD.csv) so the date of the data is known",
+                kind=by_header,
             )
         if by_header == "ofsted_inspections":
             raise RecognitionError(
                 "an Ofsted management-information file, but its name has no as-at date: keep the name Ofsted "
-                "gives it (..._as_at_DD_Mon_YYYY.csv)"
+                "gives it (..._as_at_DD_Mon_YYYY.csv)",
+                kind=by_header,
             )
         kind = by_header
         evidence.append("recognised by its columns")
