@@ -5,6 +5,7 @@ where). Everything else - every Dagster event, the dbt output, warnings, what th
 run's log file, `$SI_DATA_DIR/logs/refresh_<UTC time>.log`. Exit status: see `run_summary` (0 / 1 / 3).
 
 `python -m dagster_project recover` only releases what an interrupted run held (`make run` does it first anyway).
+`python -m dagster_project onboard FOLDER`: recognise, check and place an LA's own downloads in the sources folder.
 """
 
 from __future__ import annotations
@@ -132,19 +133,54 @@ def run(settings: Settings) -> int:
     return exit_status(result)
 
 
+def onboard(settings: Settings, inbox: Path, *, copy: bool, check: bool, dry_run: bool) -> int:
+    from dagster_project.lib.onboarding import onboard as onboard_folder
+
+    if not inbox.is_dir():
+        print(f"!! {inbox} is not a folder", file=sys.stderr)
+        return 2
+    if (settings.sources_dir / ".generated.json").exists():
+        print(
+            f"!! {settings.sources_dir} holds the generated Kingsmere data: point SI_DATA_DIR or SI_SOURCES_DIR at "
+            "a new folder for your LA's files",
+            file=sys.stderr,
+        )
+        return 2
+    action = "checking" if dry_run else ("copying" if copy else "linking")
+    print(f"==> {action} the files in {inbox} into {settings.sources_dir}")
+    result = onboard_folder(inbox, settings.sources_dir, copy=copy, check=check, dry_run=dry_run)
+    print(result.table())
+    placed = "would be placed" if dry_run else "in place"
+    print(
+        f"==> {len(result.placed)} file(s) {placed}, {len(result.refused)} refused. "
+        "Next: SI_LA_CODE=<your LA code> make run"
+    )
+    return 1 if result.refused else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dagster_project", description=__doc__)
-    parser.add_argument(
-        "command",
-        choices=["run", "recover"],
-        help="run: generate data if needed, refresh, publish; recover: only release what an interrupted run held",
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="generate data if needed, refresh, publish")
+    commands.add_parser("recover", help="only release what an interrupted run held (make run does it first anyway)")
+    onboarding = commands.add_parser(
+        "onboard", help="recognise every file in a folder of downloads and place it in the sources folder"
     )
-    args = parser.parse_args(argv)
-    if args.command == "recover":
-        if not recover(Settings.from_env(), _instance()):
+    onboarding.add_argument("folder", type=Path, help="the folder holding the files as downloaded (zips allowed)")
+    onboarding.add_argument("--copy", action="store_true", help="copy the files (default: symbolic links)")
+    onboarding.add_argument("--no-check", action="store_true", help="do not read each file with its parser")
+    onboarding.add_argument("--dry-run", action="store_true", help="print the table, place nothing")
+    arguments = parser.parse_args(argv)
+    settings = Settings.from_env()
+    if arguments.command == "recover":
+        if not recover(settings, _instance()):
             print("==> no interrupted run holds anything: nothing to release")
         return 0
-    return run(Settings.from_env())
+    if arguments.command == "onboard":
+        return onboard(
+            settings, arguments.folder, copy=arguments.copy, check=not arguments.no_check, dry_run=arguments.dry_run
+        )
+    return run(settings)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 
 1. `refresh_all` over every academic year (ingest, dbt, checks, the reports that follow the latest data);
 2. `termly_committee_report` for the term of the latest data;
-3. `monthly_inspection_briefing` for the month before the month of the Ofsted data date.
+3. `monthly_inspection_briefing` for the latest month the Ofsted data covers to its end (none without Ofsted data:
+   the run says so and the other reports still publish).
 
 The report runs are separate because a job's partitioned assets share one partitioning (years, terms, months).
 
@@ -35,6 +36,7 @@ from dagster_project.defs.partitions import all_years_tags
 from dagster_project.lib.committee_report import latest_data_term
 from dagster_project.lib.dead_runs import owner_tags
 from dagster_project.lib.inspection_briefing import default_month, ofsted_data_date
+from dagster_project.lib.report_data import ReportDataError
 from dagster_project.resources import REPO_ROOT
 
 CODE_LOCATION_MODULE = "dagster_project.definitions"  # what `make dev` serves: `dagster dev -m <this>`
@@ -44,6 +46,7 @@ CODE_LOCATION_MODULE = "dagster_project.definitions"  # what `make dev` serves: 
 class FullRun:
     refresh: ExecutionResult
     reports: dict[str, ExecutionResult] = field(default_factory=dict)  # job name -> its run
+    skipped: dict[str, str] = field(default_factory=dict)  # job name -> why the data cannot support it
 
     @property
     def runs(self) -> list[ExecutionResult]:
@@ -51,7 +54,7 @@ class FullRun:
 
     @property
     def success(self) -> bool:
-        return all(run.success for run in self.runs) and len(self.reports) == len(REPORT_JOBS)
+        return all(run.success for run in self.runs) and len(self.reports) + len(self.skipped) == len(REPORT_JOBS)
 
     @property
     def failed_steps(self) -> list[str]:
@@ -60,9 +63,20 @@ class FullRun:
         ]
 
 
+def _briefing_month(duckdb_path: Path) -> str:
+    try:
+        return default_month(ofsted_data_date(duckdb_path))
+    except ReportDataError as error:
+        raise _NotApplicable("no Ofsted inspection data is loaded, so there is no inspection briefing") from error
+
+
+class _NotApplicable(Exception):
+    """The data holds nothing this periodic report could be about (e.g. no Ofsted file for the briefing)."""
+
+
 REPORT_JOBS: dict[str, Callable[[Path], str]] = {
     "termly_committee_report": lambda duckdb_path: latest_data_term(duckdb_path).partition_key,
-    "monthly_inspection_briefing": lambda duckdb_path: default_month(ofsted_data_date(duckdb_path)),
+    "monthly_inspection_briefing": _briefing_month,
 }
 
 
@@ -81,7 +95,12 @@ def run_everything(
     if not refresh.success:
         return full_run
     for job_name, partition_for in REPORT_JOBS.items():
-        partition_key = partition_for(duckdb_path)
+        try:
+            partition_key = partition_for(duckdb_path)
+        except _NotApplicable as reason:
+            full_run.skipped[job_name] = str(reason)
+            log(f"{job_name} not run: {reason}")
+            continue
         log(f"{job_name} for {partition_key}")
         result = execute_job(definitions, job_name, instance, partition_key=partition_key, run_config=run_config)
         full_run.reports[job_name] = result

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from dagster_project.lib.source_files import validate_academic_year
@@ -45,3 +46,8 @@ def dbt_vars(la_code: int, academic_years: Sequence[str] | None) -> str:
     if academic_years is not None:
         values["academic_years"] = list(academic_years)
     return json.dumps(values)
+
+
+def academic_year_end(academic_year: str) -> date:
+    """'2024-25' -> 31 August 2025: the last day of the academic year (its results are dated by it)."""
+    return date(int(validate_academic_year(academic_year)[:4]) + 1, 8, 31)

@@ -107,7 +107,8 @@ def load_booklet_data(duckdb_path: Path) -> BookletData:
             for source in load_data_sources(connection, restricted=True)
             if not source.source_name.startswith(LA_RETURN_PREFIX) or source.source_name == TARGETS_SOURCE
         ]
-        data_date = connection.execute("select max(ofsted_as_at_date) from stg_ofsted__inspections").fetchone()[0]
+        # The latest date the data covers (Ofsted as-at date, else the GIAS extract, else the latest results year).
+        data_date = connection.execute("select max(data_date) from int_report_term").fetchone()[0]
     national = la_measures[la_measures["geography_level"] == "national"]
     pivot = national.pivot_table(index=["academic_year", "measure_code"], columns="pupil_group", values="value")
     national_gaps = {

@@ -27,7 +27,7 @@ from dagster_project.lib.disclosure_control import DisclosureRule, control, load
 from dagster_project.lib.la_comparators import Comparators, compare, load_comparators, load_la_measures
 from dagster_project.lib.report_calendar import ReportingTerm, term_containing
 from dagster_project.lib.report_charts import Series, axis_label, line_chart
-from dagster_project.lib.report_data import DataSource, ReportDataError, load_data_sources, read_table
+from dagster_project.lib.report_data import DataSource, ReportDataError, load_coverage, load_data_sources, read_table
 from dagster_project.lib.report_document import fill_template
 from dagster_project.lib.report_text import (
     NO_DATA,
@@ -139,6 +139,7 @@ class CommitteeTables:
     comparators: Comparators | None = None
     sources: tuple[DataSource, ...] = ()
     movement: CategoryMovement | None = None
+    coverage: tuple[str, ...] = ()  # report_data.load_coverage: years loaded / not published / not loaded
 
 
 @dataclass(frozen=True)
@@ -237,7 +238,7 @@ def load_committee_tables(
             if term.term_start > data_term_end:
                 raise ReportDataError(
                     f"Committee report for {term.term_name}: the warehouse holds data to {context['report_term']} "
-                    "only (the term of its latest Ofsted data). Load that term's data first."
+                    "only (the term of the latest date its data covers). Load that term's data first."
                 )
             later_data_term = str(context["report_term"])
             frames["report_context"] = frames["report_context"].assign(
@@ -251,6 +252,7 @@ def load_committee_tables(
         la_measures = load_la_measures(connection)
         comparators = load_comparators(connection, la_measures, la_code)
         sources = tuple(load_data_sources(connection))
+        coverage = tuple(load_coverage(connection))
         movement = None
         # Movement compares today's categories with last term's snapshot: only meaningful for the latest term.
         if restricted_dir is not None and later_data_term is None:
@@ -267,6 +269,7 @@ def load_committee_tables(
         comparators=comparators,
         sources=sources,
         movement=movement,
+        coverage=coverage,
     )
 
 
@@ -280,7 +283,7 @@ def committee_document(tables: CommitteeTables, rule: DisclosureRule) -> Committ
     la_name = _text(context["la_name"])
     headline_tables = _headline_tables(tables.la_headlines, la_name)
     gap_rows = _gap_rows(tables.gap_headline, la_name)
-    inspections = _inspections(tables.inspections_this_term)
+    inspections = _inspections(tables.inspections_this_term, no_ofsted_data=_no_ofsted_data(context))
     categories = _categories(tables.category_distribution)
     trends = trend_tables(tables.comparisons, la_name, rule, tables.la_headlines)
     movement = (
@@ -295,8 +298,8 @@ def committee_document(tables: CommitteeTables, rule: DisclosureRule) -> Committ
     charts = {table["chart"]["file"]: table["chart"]["svg"] for table in trends if table["chart"]}
     values = {
         "title": f"Termly school improvement report \u2014 {la_name}, {_text(context['report_term'])}",
-        "data_date": f"Data to {format_date(context['term_end'])}",
-        "sources_date": format_date(context["term_end"]),
+        "data_date": _data_date_line(context),
+        "sources_date": format_date(_data_date(context)),
         "la_name": la_name,
         "la_code": _text(context["la_code"]),
         "report_term": _text(context["report_term"]),
@@ -306,14 +309,16 @@ def committee_document(tables: CommitteeTables, rule: DisclosureRule) -> Committ
         "later_data_note": _later_data_note(context["report_term"], tables.later_data_term),
         "headline_tables": headline_tables,
         "trend_tables": trends,
-        "comparators_note": tables.comparators.neighbours_note if tables.comparators else "",
+        "comparators_note": tables.comparators.neighbours_note(tables.comparisons) if tables.comparators else "",
         "region_name": (tables.comparators.region_name if tables.comparators else None) or "region",
+        "region_note": tables.comparators.region_note(tables.comparisons) if tables.comparators else "",
         "gap_rows": gap_rows,
         **inspections,
         **categories,
         **movement,
         "concern_sentence": _concern_sentence(context["schools_causing_concern_count"]),
         "sources": list(tables.sources) or _legacy_sources(context["sources"]),
+        "coverage": list(tables.coverage),
         "disclosure": rule.statement(),
     }
     text = fill_template(TEMPLATE_NAME, values)
@@ -332,6 +337,22 @@ def _later_data_note(report_term: Any, later_data_term: str | None) -> str:
         f"those published in {term}; attainment, support categories and the count of schools causing concern "
         "are from the latest data."
     )
+
+
+def _data_date(context: dict[str, Any]) -> Any:
+    """The latest date the data covers (int_report_term.data_date); the term end only for an older warehouse."""
+    data_date = context.get("data_date")
+    return context["term_end"] if is_missing(data_date) else data_date
+
+
+def _data_date_line(context: dict[str, Any]) -> str:
+    """'Data to 28 February 2026; inspection reports published to 16 February 2026': the data's own dates, never
+    the end of the term the report is for."""
+    line = f"Data to {format_date(_data_date(context))}"
+    published_to = context.get("inspections_published_to")
+    if not is_missing(published_to):
+        return f"{line}; inspection reports published to {format_date(published_to)}"
+    return f"{line}; no Ofsted inspection data loaded"
 
 
 def _single_context_row(report_context: pd.DataFrame) -> dict[str, Any]:
@@ -469,7 +490,12 @@ def _gap_sentence(row: dict[str, Any], formatted: dict[str, str], unit: str, la_
     return f"{opening} The {la_name} gap is {size}{points} {direction} than the national gap."
 
 
-def _inspections(inspections: pd.DataFrame) -> dict[str, Any]:
+def _no_ofsted_data(context: dict[str, Any]) -> bool:
+    """True when the warehouse holds no Ofsted data at all (not merely no reports this term)."""
+    return "inspections_published_to" in context and is_missing(context["inspections_published_to"])
+
+
+def _inspections(inspections: pd.DataFrame, *, no_ofsted_data: bool = False) -> dict[str, Any]:
     rows = [
         {
             "school_name": _text(row["school_name"]),
@@ -485,6 +511,13 @@ def _inspections(inspections: pd.DataFrame) -> dict[str, Any]:
         }
         for row in inspections.to_dict("records")
     ]
+    if not rows and no_ofsted_data:
+        return {
+            "inspections_summary": "Inspection data is missing: no Ofsted management-information file has been "
+            "loaded, so this report cannot say which inspections were published this term, and support categories "
+            "treat every school as not yet inspected.",
+            "inspection_rows": [],
+        }
     if not rows:
         return {
             "inspections_summary": "No inspection reports were published this term.",

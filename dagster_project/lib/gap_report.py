@@ -19,15 +19,17 @@ import duckdb
 import pandas as pd
 
 from dagster_project.lib import rendering
+from dagster_project.lib.academic_years import academic_year_end
 from dagster_project.lib.disclosure_control import DisclosureRule, control, load_rule
 from dagster_project.lib.la_comparators import compare, load_comparators, load_la_measures
 from dagster_project.lib.report_charts import Series, line_chart
-from dagster_project.lib.report_data import load_data_sources, read_table, sources_for
+from dagster_project.lib.report_data import load_coverage, load_data_sources, read_table, sources_for
 from dagster_project.lib.report_document import render_report
 from dagster_project.lib.report_text import (
     NO_DATA,
     NOT_PUBLISHED,
     data_timestamp,
+    format_date,
     format_difference,
     format_measure,
     is_missing,
@@ -86,9 +88,11 @@ def build_gap_report(
         sources = sources_for(
             load_data_sources(connection), "KS2", "KS4", "Get Information", "Statistical neighbours", "Local authority"
         )
+        coverage = load_coverage(connection)
     values = gap_values(comparisons, school_gaps, text(la_name), rule)
     values["sources"] = sources
-    values["comparators_note"] = comparators.neighbours_note
+    values["coverage"] = coverage
+    values["comparators_note"] = f"{comparators.neighbours_note(comparisons)} {comparators.region_note(comparisons)}"
     values["region_name"] = comparators.region_name or "the region"
     year = values["academic_year"]
     rendered = render_report(
@@ -97,7 +101,7 @@ def build_gap_report(
         Path(published_dir) / OUTPUT_SUBDIR,
         f"narrowing_the_gap_{year}",
         charts={chart["file"]: chart["svg"] for chart in values["charts"]},
-        pdf_timestamp=data_timestamp(f"{year[:4]}-08-31" if year != NO_DATA else None),
+        pdf_timestamp=data_timestamp(academic_year_end(year).isoformat() if year != NO_DATA else None),
         engine=engine,
         quarto_path=quarto_path,
     )
@@ -127,7 +131,10 @@ def gap_values(
         "title": f"Narrowing the gap \u2014 {la_name}, {academic_year}",
         "la_name": la_name,
         "academic_year": academic_year,
-        "sources_date": f"31 August {academic_year[:4]}" if academic_year != NO_DATA else "not stated",
+        # The results of 2024-25 are those of the year ending 31 August 2025 (each source's own date is listed).
+        "sources_date": f"the end of {academic_year} ({format_date(academic_year_end(academic_year))})"
+        if academic_year != NO_DATA
+        else "not stated",
         "la_sections": la_sections,
         "school_sections": school_sections,
         "charts": charts,

@@ -57,8 +57,14 @@ class InspectionBriefing:
 
 
 def default_month(ofsted_as_at: Any) -> str:
-    """'YYYY-MM' of the calendar month before the month of the Ofsted data date: the briefing `make run` writes."""
-    previous = pd.Timestamp(ofsted_as_at).replace(day=1) - pd.Timedelta(days=1)
+    """'YYYY-MM' of the latest calendar month the Ofsted data covers to its end: the briefing `make run` writes.
+
+    Data as at 28 February 2026 covers February (its last day), so February's briefing; as at 16 February 2026,
+    January's."""
+    as_at = pd.Timestamp(ofsted_as_at)
+    if as_at == as_at + pd.offsets.MonthEnd(0):
+        return f"{as_at:%Y-%m}"
+    previous = as_at.replace(day=1) - pd.Timedelta(days=1)
     return f"{previous:%Y-%m}"
 
 

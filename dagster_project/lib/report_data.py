@@ -91,3 +91,52 @@ def load_data_sources(connection: duckdb.DuckDBPyConnection, *, restricted: bool
 def sources_for(sources: Sequence[DataSource], *names: str) -> list[DataSource]:
     """The sources whose name starts with one of `names` (a report lists only what it read)."""
     return [source for source in sources if source.source_name.startswith(names)]
+
+
+COVERAGE_TABLE = "rpt_report__coverage"
+
+
+def load_coverage(connection: duckdb.DuckDBPyConnection) -> list[str]:
+    """One sentence per key stage saying which years are loaded, which DfE never published and which are simply
+    not loaded (rpt_report__coverage); [] for a warehouse without the model."""
+    if not table_exists(connection, COVERAGE_TABLE):
+        return []
+    frame = read_table(
+        connection,
+        COVERAGE_TABLE,
+        ("key_stage", "academic_year", "coverage_state", "data_version", "reason"),
+        "key_stage, academic_year",
+    )
+    sentences = []
+    for key_stage, rows in frame.groupby("key_stage", sort=True):
+        parts = []
+        for (state, reason), run in _runs(rows):
+            years = _year_span(run)
+            if state == "loaded":
+                parts.append(f"{years} loaded")
+            elif state == "not published":
+                parts.append(f"{years} not published by the Department for Education ({reason})")
+            else:
+                parts.append(f"{years} published but not loaded here")
+        sentences.append(f"{key_stage}: " + "; ".join(parts) + ".")
+    return sentences
+
+
+def _runs(rows: pd.DataFrame) -> list[tuple[tuple[str, str | None], list[str]]]:
+    """Consecutive years with the same state (and reason), in year order."""
+    runs: list[tuple[tuple[str, str | None], list[str]]] = []
+    for row in rows.to_dict("records"):
+        key = (str(row["coverage_state"]), None if is_missing(row["reason"]) else str(row["reason"]))
+        if runs and runs[-1][0] == key:
+            runs[-1][1].append(str(row["academic_year"]))
+        else:
+            runs.append((key, [str(row["academic_year"])]))
+    return runs
+
+
+def _year_span(years: list[str]) -> str:
+    if len(years) == 1:
+        return years[0]
+    if len(years) == 2:
+        return f"{years[0]} and {years[1]}"
+    return f"{years[0]} to {years[-1]}"

@@ -1,88 +1,117 @@
-"""Find the source files in the agreed sources-folder layout and read their year and version from the names.
+"""Find the source files in the sources folder and say, for every other file, why it is not read.
 
     gias/edubasealldataYYYYMMDD.csv, gias/links_edubasealldataYYYYMMDD.csv      data_version 'YYYY-MM-DD'
-    ks2/<YYYY-YY>/england_ks2<final|revised|provisional>.csv (ks4 likewise)      academic_year from the folder
-    ks2/<YYYY-YY>/ks2_school_attainment_data[_<version>][_vN.N].csv             EES tidy (2024-25 on); release
-    ks4/<YYYY-YY>/YYYYYY_performance_tables_schools_<version>[_vN.N].csv         from the name or `version` column
-    census/<YYYY-YY>/england_census.csv                                          data_version 'final'
-    ofsted/..._all_inspections_as_at_DD_Mon_YYYY.csv                        data_version 'as_at YYYY-MM-DD'
-    ofsted/..._latest_inspections_as_at_DD_Mon_YYYY.csv                     data_version 'latest as_at YYYY-MM-DD'
-    absence/<YYYY-YY>/england_abs.csv                                         data_version 'final'
-    statistical_neighbours/sn_<month>_<YYYY>.xlsx|.csv                        data_version 'YYYY-MM' (SN release)
-    la_codes/la_code_list.csv|.xlsx                                           data_version 'current'
+    ks2/<2023-24 or 2023-2024>/<any DfE KS2 name>.csv (ks4 likewise)            academic_year from the folder;
+        england_ks2final.csv, 815_ks2revised.csv, 815_ks2.csv + ks2_meta ...    release from the name, DfE's
+        ks2_school_attainment_data.csv, 202425_performance_tables_schools_*     metadata beside it or the layout
+    census/<year>/england_census.csv, 815_census.csv                            data_version 'final'
+    absence/<year>/england_abs.csv, 815_abs.csv                                 data_version 'final'
+    school_information/<year>/815_spine.csv, england_school_information.csv     data_version 'final'
+    ofsted/..._all_inspections_as_at_DD_Mon_YYYY.csv                            data_version 'as_at YYYY-MM-DD'
+    ofsted/..._latest_inspections_as_at_DD_Mon_YYYY.csv                         data_version 'latest as_at YYYY-MM-DD'
+    statistical_neighbours/sn_<month>_<YYYY>.xlsx|.csv                          data_version 'YYYY-MM' (SN release)
+    la_codes/la_code_list.csv|.xlsx                                             data_version 'current'
 
-A malformed academic-year folder is an error (it would otherwise mislabel a whole year of data); CSV files
-that match no pattern are reported through `log` rather than ignored silently.
+What each file is comes from source_recognition (name, header, DfE metadata). A file that is not what its folder
+holds, a year folder that is not an academic year, a file whose release cannot be told: each is a SkippedFile with
+the reason, affecting that file alone. DfE metadata beside the data is recognised and noted, not read.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from dagster_project.lib.errors import SourceLayoutError
+from dagster_project.lib.source_recognition import (
+    CENSUS_DATA_VERSION,
+    DATA_VERSIONS,
+    LA_CODES_DATA_VERSION,
+    METADATA,
+    NOT_USED,
+    SOURCE_NAMES,
+    YEARLY_SOURCES,
+    Recognised,
+    RecognitionError,
+    data_version_rank,
+    gias_extract_date,
+    ofsted_as_at_version,
+    recognise,
+    sn_release_version,
+    validate_academic_year,
+)
 
-DATA_VERSIONS = ("provisional", "revised", "final")
-# Census figures are published once per year; 'final' keeps one version vocabulary across sources.
-CENSUS_DATA_VERSION = "final"
+__all__ = [
+    "CENSUS_DATA_VERSION",
+    "DATA_VERSIONS",
+    "LA_CODES_DATA_VERSION",
+    "SOURCE_FOLDERS",
+    "SkippedFile",
+    "SourceFile",
+    "SourceScan",
+    "data_version_rank",
+    "discover_source_files",
+    "ees_file_version",
+    "files_for",
+    "gias_extract_date",
+    "ofsted_as_at_version",
+    "scan_sources",
+    "sn_release_version",
+    "validate_academic_year",
+]
 
-_ACADEMIC_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
-_KEY_STAGE_FILE = re.compile(r"^england_(ks[24])(final|revised|provisional)\.csv$", re.IGNORECASE)
-# Tidy EES school-level files (2024-25 onwards), named as DfE publishes them, with sap-public's optional
-# `_v<version>` suffix. KS2's name carries no release (the `version` column does); KS4's does.
-_EES_FILES = {
-    "ks2": re.compile(
-        r"^ks2_school_attainment_data(?:_(final|revised|provisional))?(?:_v\d+(?:\.\d+)*)?\.csv$", re.IGNORECASE
-    ),
-    "ks4": re.compile(
-        r"^\d{6}_performance_tables_schools_(final|revised|provisional)(?:_v\d+(?:\.\d+)*)?\.csv$", re.IGNORECASE
-    ),
+# Folder under the sources root -> the sources it holds.
+SOURCE_FOLDERS: dict[str, tuple[str, ...]] = {
+    "gias": ("gias_establishments", "gias_links"),
+    "ks2": ("ks2",),
+    "ks4": ("ks4",),
+    "census": ("census",),
+    "absence": ("absence",),
+    "school_information": ("school_information",),
+    "ofsted": ("ofsted_inspections",),
+    "statistical_neighbours": ("statistical_neighbours",),
+    "la_codes": ("la_codes",),
 }
-_CENSUS_FILE = re.compile(r"^england_census\.csv$", re.IGNORECASE)
-_GIAS_FILE = re.compile(r"^(links_)?edubasealldata(\d{8})\.csv$", re.IGNORECASE)
-_OFSTED_FILE = re.compile(r"(all|latest)_inspections.*_as_at_(\d{1,2})_([A-Za-z]+)_(\d{4})\.csv$", re.IGNORECASE)
-_ABSENCE_FILE = re.compile(r"^england_abs\.csv$", re.IGNORECASE)
-_SN_FILE = re.compile(r"^sn_([a-z]+)_(\d{4})\.(xlsx|csv)$", re.IGNORECASE)
-_LA_CODES_FILE = re.compile(r"^la_code_list\.(xlsx|csv)$", re.IGNORECASE)
-LA_CODES_DATA_VERSION = "current"
-_MONTHS = {
-    name: number
-    for number, name in enumerate(
-        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1
-    )
-}
+# Files considered: what sources come as, and the archives and old workbooks they are sometimes mistaken for.
+_DATA_SUFFIXES = (".csv", ".xlsx", ".xls", ".zip")
 
 
 @dataclass(frozen=True)
 class SourceFile:
-    source: (
-        str  # 'ks2', 'ks4', 'gias_*', 'ofsted_inspections', 'census', 'absence', 'statistical_neighbours', 'la_codes'
-    )
+    source: str  # 'ks2', 'ks4', 'gias_*', 'ofsted_inspections', 'census', 'absence', 'school_information', ...
     path: Path
     academic_year: str | None
     data_version: str | None
+    evidence: tuple[str, ...] = field(default=(), compare=False)  # how the source, year and release were told
 
     @property
     def name(self) -> str:
         return self.path.name
 
 
-def validate_academic_year(text: str) -> str:
-    """'2023-24' is valid; the second part must be the year after the first."""
-    match = _ACADEMIC_YEAR.match(text)
-    if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
-        raise SourceLayoutError(f"{text!r} is not an academic year like '2023-24'")
-    return text
+@dataclass(frozen=True)
+class SkippedFile:
+    """A file in the sources folder that is not read, and why. `source` is the source its folder holds."""
+
+    path: Path
+    reason: str
+    source: str | None = None
+    expected: bool = False  # True for DfE metadata and files the project knowingly does not read
+
+    def message(self) -> str:
+        return f"not read {self.path}: {self.reason}"
 
 
-def data_version_rank(version: str | None) -> int:
-    """Order of a performance-table version within a year (provisional < revised < final)."""
-    return DATA_VERSIONS.index(version) if version in DATA_VERSIONS else -1
+@dataclass(frozen=True)
+class SourceScan:
+    files: list[SourceFile]
+    skipped: list[SkippedFile]
+
+    def skipped_for(self, source: str) -> list[SkippedFile]:
+        return [s for s in self.skipped if s.source == source]
 
 
 def ees_file_version(path: Path) -> str | None:
@@ -106,121 +135,101 @@ def ees_file_version(path: Path) -> str | None:
     return version if version in DATA_VERSIONS else None
 
 
-def gias_extract_date(file_name: str) -> str:
-    """'edubasealldata20240906.csv' -> '2024-09-06'."""
-    match = _GIAS_FILE.match(file_name)
-    if not match:
-        raise SourceLayoutError(f"{file_name!r} is not a GIAS edubasealldataYYYYMMDD.csv file name")
-    try:
-        return datetime.strptime(match.group(2), "%Y%m%d").date().isoformat()
-    except ValueError as error:
-        raise SourceLayoutError(f"{file_name!r} has an impossible extract date: {error}") from error
-
-
-def ofsted_as_at_version(file_name: str) -> str:
-    """'..._all_inspections_as_at_31_Aug_2024.csv' -> 'as_at 2024-08-31';
-    '..._latest_inspections_as_at_28_Feb_2026.csv' -> 'latest as_at 2026-02-28' (its own slice)."""
-    match = _OFSTED_FILE.search(file_name)
-    month = _MONTHS.get(match.group(3)[:3].lower()) if match else None
-    if not match or month is None:
-        raise SourceLayoutError(f"{file_name!r} does not end with _as_at_DD_Mon_YYYY.csv")
-    try:
-        as_at = date(int(match.group(4)), month, int(match.group(2)))
-    except ValueError as error:
-        raise SourceLayoutError(f"{file_name!r} has an impossible as-at date: {error}") from error
-    prefix = "latest " if match.group(1).lower() == "latest" else ""
-    return f"{prefix}as_at {as_at.isoformat()}"
-
-
-def sn_release_version(file_name: str) -> str:
-    """'sn_may_2025.xlsx' -> '2025-05' (the statistical-neighbour model release)."""
-    match = _SN_FILE.match(file_name)
-    month = _MONTHS.get(match.group(1)[:3].lower()) if match else None
-    if not match or month is None:
-        raise SourceLayoutError(f"{file_name!r} is not a statistical-neighbour file named sn_<month>_<YYYY>")
-    return f"{match.group(2)}-{month:02d}"
+def scan_sources(root: Path) -> SourceScan:
+    """Every file under `root`: the source files recognised, and every other file with the reason it is not read."""
+    root = Path(root)
+    files: list[SourceFile] = []
+    skipped: list[SkippedFile] = []
+    if not root.is_dir():
+        return SourceScan([], [])
+    for entry in sorted(_visible(root)):
+        if entry.is_dir() and entry.name in SOURCE_FOLDERS:
+            _scan_folder(entry, SOURCE_FOLDERS[entry.name], files, skipped)
+        elif entry.is_dir():
+            for path in _data_files_below(entry):
+                skipped.append(SkippedFile(path, f"'{entry.name}' is not a source folder ({_folders()})"))
+        elif entry.suffix.lower() in _DATA_SUFFIXES:
+            skipped.append(
+                SkippedFile(
+                    entry, f"not in a source folder ({_folders()}); `python -m dagster_project onboard` sorts it"
+                )
+            )
+    return SourceScan(sorted(files, key=_load_order), skipped)
 
 
 def discover_source_files(root: Path, log: Callable[[str], None] | None = None) -> list[SourceFile]:
-    """Every recognised source file under `root`, sorted by source, year and version."""
-    root = Path(root)
-    warn = log or (lambda message: None)
-    found: list[SourceFile] = []
-    for key_stage in ("ks2", "ks4"):
-        for year_dir, csv_file in _year_files(root / key_stage):
-            match = _KEY_STAGE_FILE.match(csv_file.name)
-            ees = _EES_FILES[key_stage].match(csv_file.name)
-            if match and match.group(1).lower() == key_stage:
-                found.append(SourceFile(key_stage, csv_file, year_dir, match.group(2).lower()))
-            elif ees:
-                version = ees.group(1).lower() if ees.group(1) else ees_file_version(csv_file)
-                found.append(SourceFile(key_stage, csv_file, year_dir, version))
-            else:
-                warn(
-                    f"ignored {csv_file}: not an england_{key_stage}<final|revised|provisional>.csv file "
-                    "or an EES school-level file"
-                )
-    for year_dir, csv_file in _year_files(root / "census"):
-        if _CENSUS_FILE.match(csv_file.name):
-            found.append(SourceFile("census", csv_file, year_dir, CENSUS_DATA_VERSION))
-        else:
-            warn(f"ignored {csv_file}: not an england_census.csv file")
-    for csv_file in _csv_files(root / "gias"):
-        match = _GIAS_FILE.match(csv_file.name)
-        if match:
-            source = "gias_links" if match.group(1) else "gias_establishments"
-            found.append(SourceFile(source, csv_file, None, gias_extract_date(csv_file.name)))
-        else:
-            warn(f"ignored {csv_file}: not a GIAS [links_]edubasealldataYYYYMMDD.csv file")
-    for csv_file in _csv_files(root / "ofsted"):
-        if _OFSTED_FILE.search(csv_file.name):
-            found.append(SourceFile("ofsted_inspections", csv_file, None, ofsted_as_at_version(csv_file.name)))
-        else:
-            warn(f"ignored {csv_file}: not an Ofsted '..._(all|latest)_inspections_as_at_DD_Mon_YYYY.csv' file")
-    for year_dir, csv_file in _year_files(root / "absence"):
-        if _ABSENCE_FILE.match(csv_file.name):
-            found.append(SourceFile("absence", csv_file, year_dir, CENSUS_DATA_VERSION))
-        else:
-            warn(f"ignored {csv_file}: not an england_abs.csv file")
-    for sheet in _files(root / "statistical_neighbours", (".csv", ".xlsx")):
-        if _SN_FILE.match(sheet.name):
-            found.append(SourceFile("statistical_neighbours", sheet, None, sn_release_version(sheet.name)))
-        else:
-            warn(f"ignored {sheet}: not a statistical-neighbour sn_<month>_<YYYY>.xlsx|.csv file")
-    for sheet in _files(root / "la_codes", (".csv", ".xlsx")):
-        if _LA_CODES_FILE.match(sheet.name):
-            found.append(SourceFile("la_codes", sheet, None, LA_CODES_DATA_VERSION))
-        else:
-            warn(f"ignored {sheet}: not an la_code_list.csv|.xlsx file")
-    return sorted(found, key=_load_order)
+    """Every recognised source file under `root`, sorted by source, year and version; the rest go to `log`."""
+    scan = scan_sources(root)
+    if log is not None:
+        for skipped in scan.skipped:
+            log(skipped.message())
+    return scan.files
 
 
 def files_for(source: str, files: Iterable[SourceFile]) -> list[SourceFile]:
     return sorted((f for f in files if f.source == source), key=_load_order)
 
 
+def _scan_folder(folder: Path, sources: tuple[str, ...], files: list[SourceFile], skipped: list[SkippedFile]) -> None:
+    """One source folder: its files, and (for yearly sources) its academic-year folders' files."""
+    yearly = any(source in YEARLY_SOURCES for source in sources)
+    owner = sources[0] if len(sources) == 1 else None
+    for entry in sorted(_visible(folder)):
+        if entry.is_dir():
+            if not yearly:
+                for path in _data_files_below(entry):
+                    skipped.append(SkippedFile(path, f"{folder.name}/ has no sub-folders", owner))
+                continue
+            try:
+                year = validate_academic_year(entry.name)
+            except SourceLayoutError as error:
+                for path in _data_files_below(entry):
+                    skipped.append(SkippedFile(path, f"its folder name must be the academic year: {error}", owner))
+                continue
+            for path in _data_files_below(entry):
+                if path.parent == entry:
+                    _add(path, year, sources, files, skipped)
+                else:
+                    skipped.append(SkippedFile(path, "files in sub-folders of a year folder are not read", owner))
+        elif entry.suffix.lower() in _DATA_SUFFIXES:
+            _add(entry, None, sources, files, skipped)
+
+
+def _add(
+    path: Path, year: str | None, sources: tuple[str, ...], files: list[SourceFile], skipped: list[SkippedFile]
+) -> None:
+    owner = sources[0] if len(sources) == 1 else None
+    try:
+        found: Recognised = recognise(path, folder_year=year, strict=False)
+    except (RecognitionError, SourceLayoutError) as error:
+        skipped.append(SkippedFile(path, str(error), owner))
+        return
+    if found.kind in (METADATA, NOT_USED):
+        skipped.append(SkippedFile(path, found.what, owner, expected=True))
+    elif found.kind not in sources:
+        skipped.append(SkippedFile(path, f"it is {SOURCE_NAMES[found.kind]}, not what this folder holds", owner))
+    else:
+        files.append(SourceFile(found.kind, path, found.academic_year, found.data_version, found.evidence))
+
+
+def _visible(folder: Path) -> list[Path]:
+    """Entries not hidden: '.generated.json', '.downloads/' (download staging) and the like are the project's own."""
+    return [p for p in folder.iterdir() if not p.name.startswith(".")]
+
+
+def _data_files_below(folder: Path, depth: int = 3) -> list[Path]:
+    found: list[Path] = []
+    for entry in sorted(_visible(folder)):
+        if entry.is_file() and entry.suffix.lower() in _DATA_SUFFIXES:
+            found.append(entry)
+        elif entry.is_dir() and depth > 1:
+            found.extend(_data_files_below(entry, depth - 1))
+    return found
+
+
+def _folders() -> str:
+    return ", ".join(f"{name}/" for name in SOURCE_FOLDERS)
+
+
 def _load_order(f: SourceFile) -> tuple[str, str, int, str, str]:
     return (f.source, f.academic_year or "", data_version_rank(f.data_version), f.data_version or "", f.name)
-
-
-def _csv_files(folder: Path) -> list[Path]:
-    return _files(folder, (".csv",))
-
-
-def _files(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in suffixes)
-
-
-def _year_files(folder: Path) -> list[tuple[str, Path]]:
-    if not folder.is_dir():
-        return []
-    pairs: list[tuple[str, Path]] = []
-    for year_dir in sorted(p for p in folder.iterdir() if p.is_dir()):
-        try:
-            academic_year = validate_academic_year(year_dir.name)
-        except SourceLayoutError as error:
-            raise SourceLayoutError(f"{year_dir}: folder name must be the academic year. {error}") from None
-        pairs.extend((academic_year, csv_file) for csv_file in _csv_files(year_dir))
-    return pairs

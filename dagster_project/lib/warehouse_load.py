@@ -378,7 +378,12 @@ def ingest_sources(
     quarantine_dir: Path,
     log: Log = None,
 ) -> dict[str, IngestReport]:
-    """Convenience for scripts and tests: ingest every source found in `files`, one report per source."""
+    """Convenience for scripts and tests: ingest every source found in `files`, one report per source.
+
+    Every raw table is created, empty when no file of its source is given: every source is optional and dbt
+    builds on empty tables, as it does after the ingest assets."""
+    for spec in SOURCES.values():
+        create_raw_table(conn, spec)
     return {
         source: ingest_source(conn, source, files, archive_dir=archive_dir, quarantine_dir=quarantine_dir, log=log)
         for source in SOURCES

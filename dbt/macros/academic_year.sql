@@ -16,3 +16,8 @@
         else 0
     end
 {%- endmacro %}
+
+{#- '2018-19' -> 2019-08-31: the last day of the academic year, the date a year's results and census are dated by. -#}
+{% macro academic_year_end_date(academic_year_column) -%}
+    make_date(cast(left({{ academic_year_column }}, 4) as integer) + 1, 8, 31)
+{%- endmacro %}

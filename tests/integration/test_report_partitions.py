@@ -15,6 +15,7 @@ import dagster as dg
 import duckdb
 import pytest
 
+from dagster_project.lib.inspection_briefing import default_month
 from dagster_project.lib.report_calendar import load_reporting_terms, term_containing
 from dagster_project.lib.report_text import format_date
 from dagster_project.resources import Settings
@@ -63,7 +64,7 @@ def test_make_run_renders_the_partitions_of_the_latest_term_and_month(materializ
         "select term_end, (select max(ofsted_as_at_date) from stg_ofsted__inspections) from int_report_term",
     )
     term_key = term_containing(term_end).partition_key
-    month_key = f"{as_at.year - (as_at.month == 1):04d}-{(as_at.month - 2) % 12 + 1:02d}"  # the month before
+    month_key = default_month(as_at)  # the latest month the Ofsted data covers to its end
     for job_name, asset, key in (
         ("termly_committee_report", "committee_report", term_key),
         ("monthly_inspection_briefing", "inspection_briefing", month_key),

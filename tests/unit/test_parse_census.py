@@ -66,6 +66,7 @@ def test_not_applicable_values_for_independent_schools_are_kept_as_reasons(tmp_p
 def test_output_columns_follow_the_contract(tmp_path: Path) -> None:
     frame = census.parse(_file(tmp_path), academic_year="2023-24", data_version="final")
     assert list(frame.columns) == [
+        "record_type",
         "urn",
         "la",
         "estab",

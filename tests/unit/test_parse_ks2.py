@@ -45,9 +45,9 @@ CONTRACT_KS2_MEASURES = [
     "matcov",
 ]
 CONTRACT_KS2_COLUMNS = (
-    ["rectype", "record_type", "lea", "estab", "urn", "schname", "nftype"]
+    ["rectype", "record_type", "lea", "estab", "urn", "schname", "nftype", "iclose", "urn_ac"]
     + [c for m in CONTRACT_KS2_MEASURES for c in (m, f"{m}_reason")]
-    + ["academic_year", "data_version", "source_file", "source_sha256", "source_row_number"]
+    + ["file_layout", "academic_year", "data_version", "source_file", "source_sha256", "source_row_number"]
 )
 
 

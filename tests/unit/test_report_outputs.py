@@ -175,7 +175,7 @@ def test_committee_report_inspections_show_the_report_card_wording_of_the_shared
     assert briefing == [(0,)]
 
 
-def test_inspection_briefing_lists_every_report_published_in_the_previous_month(published, warehouse):
+def test_inspection_briefing_lists_every_report_published_in_its_month(published, warehouse):
     page = _one(published / "inspection_briefing", "*.html")
     text = _text(page)
     rows = _query(
@@ -185,9 +185,10 @@ def test_inspection_briefing_lists_every_report_published_in_the_previous_month(
         from int_school_inspection_history as history
         join dim_school as school using (urn)
         where history.generations_back = 0 and school.is_la_school and school.governance in ('maintained', 'academy')
-          and date_trunc('month', history.publication_date)
-              = date_trunc('month', (select max(ofsted_as_at_date) from stg_ofsted__inspections)) - interval 1 month
+          and strftime(history.publication_date, '%Y-%m') = ?
         """,
+        # The latest month the Ofsted data covers to its end (28 February 2026: February).
+        inspection_briefing.default_month(inspection_briefing.ofsted_data_date(warehouse)),
     )
     assert rows, "the bundled data has inspections in the briefing month"
     for name, published_on in rows:
@@ -233,8 +234,15 @@ def test_register_lists_the_register_schools_with_their_fields(restricted, wareh
 
 def test_one_booklet_per_maintained_school_with_its_own_figures(restricted, warehouse):
     ((expected,),) = _query(
-        warehouse, "select count(*) from dim_school where is_la_school and is_maintained and is_open"
+        warehouse,
+        "select count(*) from dim_school where is_la_school and is_maintained and is_open and phase <> 'nursery'",
     )
+    ((nurseries,),) = _query(
+        warehouse,
+        "select count(*) from dim_school where is_la_school and is_maintained and is_open and phase = 'nursery'",
+    )
+    ((booklet_nurseries,),) = _query(warehouse, "select count(*) from rpt_booklet__schools where phase = 'nursery'")
+    assert nurseries > 0 and booklet_nurseries == 0  # nursery schools have no KS2 / KS4 results: no booklet
     pages = sorted(restricted.glob("booklets/*/*.html"))
     assert len(pages) == expected == len(sorted(restricted.glob("booklets/*/*.pdf")))
     urn, name, year, value = _query(
@@ -301,7 +309,8 @@ def test_every_report_states_its_sources_versions_and_data_date(published, restr
     for page in pages:
         text = _text(page)
         assert "Data sources and versions" in text, page
-        assert "The data in this report is dated" in text, page
+        assert "The latest data in this report is dated" in text, page
+        assert "each source has its own date and version" in text, page
         assert re.search(r"(provisional|revised|final)", text), page
 
 
@@ -364,3 +373,11 @@ def test_booklet_file_names_transliterate_accented_school_names():
     assert booklets.booklet_stem(900144, "St Thérèse's Catholic Primary School") == (
         "900144_st-therese-s-catholic-primary-school"
     )
+
+
+@pytest.mark.parametrize(
+    ("as_at", "month"),
+    [("2026-02-28", "2026-02"), ("2026-02-16", "2026-01"), ("2024-12-31", "2024-12"), ("2025-01-01", "2024-12")],
+)
+def test_briefing_month_is_the_latest_month_the_ofsted_data_covers_to_its_end(as_at: str, month: str) -> None:
+    assert inspection_briefing.default_month(as_at) == month

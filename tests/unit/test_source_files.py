@@ -1,4 +1,5 @@
-"""Discovering source files: academic year from the folder, version / extract date from the file name."""
+"""Discovering source files: academic year from the folder, version / extract date from the name, the header or
+DfE's metadata; every file not read is reported with its reason, and a misplaced file affects only itself."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from dagster_project.lib.source_files import (
     files_for,
     gias_extract_date,
     ofsted_as_at_version,
+    scan_sources,
     validate_academic_year,
 )
 
@@ -65,10 +67,49 @@ def test_files_of_one_year_load_provisional_then_revised_then_final(tmp_path: Pa
 
 
 @pytest.mark.parametrize("folder", ["2023-25", "2023", "23-24", "2023_24"])
-def test_a_malformed_academic_year_folder_is_an_error(tmp_path: Path, folder: str) -> None:
+def test_a_malformed_academic_year_folder_affects_only_its_own_files(tmp_path: Path, folder: str) -> None:
+    _layout(tmp_path)
     _touch(tmp_path, f"ks2/{folder}/england_ks2final.csv")
-    with pytest.raises(SourceLayoutError, match=folder):
-        discover_source_files(tmp_path)
+    scan = scan_sources(tmp_path)
+    (skipped,) = scan.skipped
+    assert skipped.path.name == "england_ks2final.csv" and folder in skipped.reason and skipped.source == "ks2"
+    assert "academic year" in skipped.reason and not skipped.expected
+    # GIAS, Ofsted and the other KS2 years are still found.
+    assert {f.source for f in scan.files} >= {"gias_establishments", "gias_links", "ofsted_inspections", "ks2"}
+    assert len(scan.files) == 8
+
+
+def test_dfe_download_year_folders_like_2023_2024_are_academic_years(tmp_path: Path) -> None:
+    _touch(tmp_path, "ks4/2023-2024/england_ks4final.csv")
+    (found,) = discover_source_files(tmp_path)
+    assert (found.source, found.academic_year, found.data_version) == ("ks4", "2023-24", "final")
+
+
+@pytest.mark.parametrize(
+    ("relative", "year", "version"),
+    [
+        ("ks4/2018-19/815_ks4final.csv", "2018-19", "final"),  # a single-LA download
+        ("ks2/2022-23/england_ks2revised.csv", "2022-23", "revised"),
+        ("ks4/2018-2019_936_ks4final.csv", "2018-19", "final"),  # year in the name, no year folder
+        ("ks4/815_2019_ks4provisional.csv", "2018-19", "provisional"),  # exam year 2019 is 2018-19
+        ("census/2016-17/815_census.csv", "2016-17", "final"),
+        ("absence/2018-19/815_abs.csv", "2018-19", "final"),
+        ("school_information/2018-19/815_spine.csv", "2018-19", "final"),
+    ],
+)
+def test_real_dfe_download_names_are_recognised(tmp_path: Path, relative: str, year: str, version: str) -> None:
+    _touch(tmp_path, relative)
+    (found,) = discover_source_files(tmp_path)
+    assert (found.academic_year, found.data_version) == (year, version)
+    assert found.source == relative.split("/")[0]
+
+
+def test_a_ks2_file_without_its_release_in_the_name_is_reported_not_ignored(tmp_path: Path) -> None:
+    _touch(tmp_path, "ks2/2018-19/936_ks2.csv")
+    messages: list[str] = []
+    assert discover_source_files(tmp_path, log=messages.append) == []
+    (message,) = messages
+    assert "936_ks2.csv" in message and "release (provisional, revised or final)" in message
 
 
 def test_unrecognised_files_are_reported_not_silently_dropped(tmp_path: Path) -> None:
@@ -80,6 +121,18 @@ def test_unrecognised_files_are_reported_not_silently_dropped(tmp_path: Path) ->
     assert all("mats" not in f.name for f in found)
     assert not any(f.source == "ks4" and f.name == "england_ks2final.csv" for f in found)
     assert len(messages) == 2 and any("england_ks2-mats-performance.csv" in m for m in messages)
+    wrong_folder = "it is KS2 performance tables, not what this folder holds"
+    assert any("england_ks2final.csv" in m and wrong_folder in m for m in messages)
+
+
+def test_files_outside_the_source_folders_are_reported(tmp_path: Path) -> None:
+    _layout(tmp_path)
+    _touch(tmp_path, "815_ks4final.csv")
+    _touch(tmp_path, "ks5/2018-19/england_ks5final.csv")
+    _touch(tmp_path, ".downloads/ks2.csv.part")  # the project's own staging folder is not reported
+    reasons = {s.path.name: s.reason for s in scan_sources(tmp_path).skipped}
+    assert set(reasons) == {"815_ks4final.csv", "england_ks5final.csv"}
+    assert "onboard" in reasons["815_ks4final.csv"] and "not a source folder" in reasons["england_ks5final.csv"]
 
 
 def test_a_missing_source_folder_yields_no_files(tmp_path: Path) -> None:

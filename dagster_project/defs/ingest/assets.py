@@ -17,7 +17,8 @@ from duckdb import DuckDBPyConnection
 from dagster_project.defs.dbt.assets import DUCKDB_WRITER_POOL
 from dagster_project.defs.partitions import academic_year_backfill_policy, academic_year_partitions
 from dagster_project.lib.asset_metadata import markdown_preview
-from dagster_project.lib.source_files import SourceFile, discover_source_files
+from dagster_project.lib.errors import SourceLayoutError
+from dagster_project.lib.source_files import SkippedFile, SourceFile, scan_sources, validate_academic_year
 from dagster_project.lib.warehouse_load import IngestReport, ingest_source
 from dagster_project.resources import WarehouseResource
 
@@ -76,6 +77,14 @@ RAW_TABLES = [
         by_academic_year=True,
     ),
     RawTableSpec(
+        "raw_school_information",
+        "school_information",
+        "School information ('spine') from the performance-tables download (815_spine.csv, "
+        "england_school_information.csv): every school the year's tables cover, open or closed, with type, phase, "
+        "open/close dates and the predecessor or successor URN. Fills the register for schools GIAS does not list.",
+        by_academic_year=True,
+    ),
+    RawTableSpec(
         "raw_statistical_neighbours",
         "statistical_neighbours",
         "DfE statistical neighbours (sn_<month>_<year>.xlsx or .csv): ten neighbour LAs per LA per release.",
@@ -97,7 +106,7 @@ def files_accepted_check_name(table: str) -> str:
 
 
 def _metadata(
-    report: IngestReport, years: list[str] | None, year_rows: int, preview: str
+    report: IngestReport, years: list[str] | None, year_rows: int, preview: str, not_read: list[SkippedFile]
 ) -> dict[str, dg.MetadataValue]:
     metadata = {
         "dagster/row_count": dg.MetadataValue.int(report.table_row_count),
@@ -110,8 +119,15 @@ def _metadata(
         "data_versions": dg.MetadataValue.text(
             ", ".join(sorted({o.file.data_version or "" for o in report.outcomes if o.status != "quarantined"}))
         ),
+        "files_not_read": dg.MetadataValue.int(len(not_read)),
         "preview": dg.MetadataValue.md(preview),
     }
+    if not_read:
+        metadata["not_read"] = dg.MetadataValue.md(_not_read_table(not_read))
+    if not report.outcomes:
+        metadata["no_files"] = dg.MetadataValue.text(
+            f"no {report.source} file in the sources folder: the table is empty and reports say this data is missing"
+        )
     if years is not None:
         metadata["academic_years"] = dg.MetadataValue.text(", ".join(years))
         metadata["rows_in_these_years"] = dg.MetadataValue.int(year_rows)
@@ -192,6 +208,12 @@ def _year_metadata(
             )
 
 
+def _not_read_table(not_read: list[SkippedFile]) -> str:
+    lines = ["| file | why it was not read |", "|---|---|"]
+    lines += [f"| {skipped.path.name} | {skipped.reason.replace('|', '/')} |" for skipped in not_read]
+    return "\n".join(lines)
+
+
 def _files_for_run(spec: RawTableSpec, files: list[SourceFile], years: list[str] | None) -> list[SourceFile]:
     """This source's files, limited to the run's academic years; a file for a year with no partition is an error."""
     mine = [f for f in files if f.source == spec.source]
@@ -231,13 +253,18 @@ def build_raw_table_asset(spec: RawTableSpec) -> dg.AssetsDefinition:
         context: dg.AssetExecutionContext, duckdb: DuckDBResource, warehouse: WarehouseResource
     ) -> dg.MaterializeResult:
         years = list(context.partition_keys) if partitioned else None
-        discovered = discover_source_files(Path(warehouse.sources_dir))
-        if not any(f.source == spec.source for f in discovered):
-            raise dg.Failure(
-                description=f"No {spec.source} files found under {warehouse.sources_dir}. "
-                "See README 'Using real data' for the folder layout, or run `make run` to generate the bundled data."
+        scan = scan_sources(Path(warehouse.sources_dir))
+        not_read = [s for s in scan.skipped_for(spec.source) if years is None or _in_years(s, years)]
+        for skipped in not_read:
+            (context.log.info if skipped.expected else context.log.warning)(skipped.message())
+        if not any(f.source == spec.source for f in scan.files):
+            # Every source is optional: an LA without (say) an Ofsted file still gets its other reports, which
+            # say the data is missing. The table exists, empty, so dbt builds.
+            context.log.warning(
+                f"no {spec.source} file under {warehouse.sources_dir}: {spec.table} is empty and the reports say "
+                "this data is missing (README 'Your own LA in ten minutes' lists the downloads)"
             )
-        files = _files_for_run(spec, discovered, years)
+        files = _files_for_run(spec, scan.files, years)
         with duckdb.get_connection() as conn:
             report = ingest_source(
                 conn,
@@ -254,10 +281,19 @@ def build_raw_table_asset(spec: RawTableSpec) -> dg.AssetsDefinition:
             if years is not None:
                 _year_metadata(context, conn, spec, report, years)
         return dg.MaterializeResult(
-            metadata=_metadata(report, years, year_rows, preview), check_results=[_files_accepted(spec, report)]
+            metadata=_metadata(report, years, year_rows, preview, not_read),
+            check_results=[_files_accepted(spec, report)],
         )
 
     return _raw_table
+
+
+def _in_years(skipped: SkippedFile, years: list[str]) -> bool:
+    """A file not read belongs to the run when its year folder is one of the run's years (or is not a year)."""
+    try:
+        return validate_academic_year(skipped.path.parent.name) in years
+    except SourceLayoutError:
+        return True
 
 
 ingest_assets = [build_raw_table_asset(spec) for spec in RAW_TABLES]

@@ -170,8 +170,11 @@ def published_site(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     import duckdb
 
     with duckdb.connect(warehouse.duckdb_path, read_only=True) as connection:
-        la_name, term_end = connection.execute("select la_name, term_end from rpt_committee__report_context").fetchone()
-    index = build_site(Path(warehouse.published_dir), str(la_name), format_date(term_end))
+        # The data's own latest date (int_report_term.data_date), not the end of the report's term.
+        la_name, data_date = connection.execute(
+            "select la_name, data_date from rpt_committee__report_context"
+        ).fetchone()
+    index = build_site(Path(warehouse.published_dir), str(la_name), format_date(data_date))
     publish_tree(Path(warehouse.published_dir))
     findings = scan_published_tree(Path(warehouse.published_dir), restricted_values(Path(warehouse.duckdb_path)))
     if findings:

@@ -70,7 +70,9 @@ def _check_result(spec: ReturnSpec, report: ReturnIngestReport, quarantine_dir: 
 
 
 def build_return_asset(spec: ReturnSpec) -> dg.AssetsDefinition:
-    deps = ["raw_gias_establishments"] + ([RETURNS["advisers"].table] if spec.uses_advisers else [])
+    # The register returns are checked against: the GIAS extract, and the school information for schools it lacks.
+    register = ["raw_gias_establishments", "raw_school_information"]
+    deps = register + ([RETURNS["advisers"].table] if spec.uses_advisers else [])
 
     @dg.asset(
         name=spec.table,

@@ -27,6 +27,7 @@ from dagster_project.lib.returns.spec import (
 
 GIAS_TABLE = "raw_gias_establishments"
 ROSTER_COLUMN = "adviser_name"  # the advisers return: the roster the other returns' adviser names are checked against
+SCHOOL_INFORMATION_TABLE = "raw_school_information"
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class SchoolDates:
 @dataclass(frozen=True)
 class ReferenceData:
     la_code: int
-    schools: dict[int, SchoolDates]  # the LA's schools in the latest GIAS extract
+    schools: dict[int, SchoolDates]  # the LA's schools: latest GIAS extract, else the school information file
     # names on the advisers return in force, by adviser_key (their spelling on the roster); None: no roster yet
     advisers: dict[str, str] | None
 
@@ -64,14 +65,29 @@ def load_reference_data(conn: duckdb.DuckDBPyConnection, la_code: int, *, advise
     tables = {name for (name,) in conn.execute("select table_name from information_schema.tables").fetchall()}
     if GIAS_TABLE not in tables:
         raise ReferenceDataMissing(f"{GIAS_TABLE} is not loaded: materialise it before the returns")
+    # The latest GIAS extract (by extract date, not by when it was loaded) lists each school; a school only the
+    # performance tables' school information lists (a single-LA GIAS export, or none) is known from that file.
+    register = f"""
+        select urn, establishment_name, open_date, close_date, 1 as priority, data_version
+        from {GIAS_TABLE}
+        where la_code = ?
+    """
+    parameters: list[object] = [la_code]
+    if SCHOOL_INFORMATION_TABLE in tables:
+        register += f"""
+        union all
+        select urn, school_name, open_date, close_date, 2 as priority, academic_year
+        from {SCHOOL_INFORMATION_TABLE}
+        where la_code = ?
+        """
+        parameters.append(la_code)
     rows = conn.execute(
         f"""
         select urn, establishment_name, open_date, close_date
-        from {GIAS_TABLE}
-        where la_code = ?
-        qualify row_number() over (partition by urn order by loaded_at desc, source_file desc) = 1
+        from ({register}) as register
+        qualify row_number() over (partition by urn order by priority, data_version desc) = 1
         """,
-        [la_code],
+        parameters,
     ).fetchall()
     schools = {int(urn): SchoolDates(name, open_date, close_date) for urn, name, open_date, close_date in rows}
     advisers = None

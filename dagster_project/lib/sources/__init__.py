@@ -13,6 +13,7 @@ from dagster_project.lib.sources import (
     ks4,
     la_codes,
     ofsted,
+    school_information,
     statistical_neighbours,
 )
 from dagster_project.lib.sources._fields import SourceSpec
@@ -27,6 +28,7 @@ SOURCES: dict[str, SourceSpec] = {
         ofsted.SPEC,
         census.SPEC,
         absence.SPEC,
+        school_information.SPEC,
         statistical_neighbours.SPEC,
         la_codes.SPEC,
     )

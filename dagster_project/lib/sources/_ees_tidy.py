@@ -93,6 +93,9 @@ def parse_ees_table(
         "urn": pd.Series(urn.iloc[out_rows].where(school.iloc[out_rows]).to_numpy(), dtype="Int32"),
         "schname": pd.Series(_names(table).iloc[out_rows].to_numpy(), dtype="str"),
         "nftype": pd.Series(nftype.iloc[out_rows].to_numpy(), dtype="str"),
+        "iclose": pd.Series(pd.NA, index=range(areas), dtype="Int32"),
+        "urn_ac": pd.Series(pd.NA, index=range(areas), dtype="Int32"),
+        "file_layout": pd.Series(f"{layout.key_stage}_ees_tidy", index=range(areas), dtype="str"),
     }
     for name in measures:
         columns[name] = pd.Series(pd.NA, index=range(areas), dtype="Float64")

@@ -2,6 +2,8 @@
 
 Both have the same shape: one row per RECTYPE (schools, LA and national rows), identifier columns, then
 measures that may hold special-value codes. Only RECTYPE meanings and the measure list differ per key stage.
+Which measures a file should have depends on its layout (performance_table_layouts.yml): a measure the layout
+never published is loaded as NULL with reason NP, and the layout is kept in `file_layout`.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from dagster_project.lib.dfe_csv import DfeCsv, SourceColumn, read_dfe_csv
+from dagster_project.lib.dfe_csv import DfeCsv, SourceColumn, read_dfe_csv, read_records
 from dagster_project.lib.errors import SourceFormatError
 from dagster_project.lib.sources import _fields as f
+from dagster_project.lib.sources.layouts import NOT_PUBLISHED_REASON, full_layout, match_layout
 
 # Prior-year comparator columns end in the two-digit year the earlier result belongs to: in 2018-19 files
 # PTRWM_EXP_18 and _17, in 2022-23 files _22 and _19 (FORMATS.md 1a/1d). The newest suffix is the year
@@ -33,27 +36,47 @@ IDENTIFIER_SCHEMA: tuple[tuple[str, str], ...] = (
     ("urn", "INTEGER"),
     ("schname", "VARCHAR"),
     ("nftype", "VARCHAR"),
+    # What a school row says about the school itself, for schools missing from the GIAS extract: ICLOSE (0 open,
+    # 1 closed) and URN_AC (the academy a school became; KS2 files only). Not every layout has them.
+    ("iclose", "INTEGER"),
+    ("urn_ac", "INTEGER"),
 )
+LAYOUT_SCHEMA: tuple[tuple[str, str], ...] = (("file_layout", "VARCHAR"),)
+_OPTIONAL_IDENTIFIERS = ("iclose", "urn_ac")
 
 
 def schema(measures: Sequence[str]) -> tuple[tuple[str, str], ...]:
-    return IDENTIFIER_SCHEMA + f.measure_schema(measures) + f.PROVENANCE_SCHEMA
+    return IDENTIFIER_SCHEMA + f.measure_schema(measures) + LAYOUT_SCHEMA + f.PROVENANCE_SCHEMA
 
 
 def source_columns(measures: Sequence[str]) -> tuple[SourceColumn, ...]:
     identifiers = ("rectype", "lea", "estab", "urn", "schname", "nftype")
-    return tuple(SourceColumn(name) for name in (*identifiers, *measures))
+    return (
+        *(SourceColumn(name) for name in (*identifiers, *measures)),
+        *(SourceColumn(name, required=False) for name in _OPTIONAL_IDENTIFIERS),
+    )
+
+
+def _header(path: Path) -> list[str]:
+    records, _, _ = read_records(path)
+    first = next(iter(records), [])
+    return [cell.removeprefix("\ufeff") for cell in first]
 
 
 def parse_performance_table(
     path: Path,
     *,
+    key_stage: str,
     record_types: Mapping[int, str],
     measures: Sequence[str],
     academic_year: str | None,
     data_version: str | None,
 ) -> pd.DataFrame:
-    table = read_dfe_csv(Path(path), source_columns(measures))
+    layout = match_layout(
+        key_stage, _header(Path(path)), academic_year, data_version, measures=measures
+    ) or full_layout(key_stage)
+    published = [name for name in measures if name not in layout.not_published]
+    table = read_dfe_csv(Path(path), source_columns(published))
     check_year_matches_columns(table, academic_year)
     rectype = f.integer(table, "rectype", null_tokens=())
     codes = ", ".join(f"{code} ({meaning})" for code, meaning in record_types.items())
@@ -73,6 +96,8 @@ def parse_performance_table(
         "urn": f.integer(table, "urn").astype("Int32"),
         "schname": f.text(table, "schname"),
         "nftype": f.text(table, "nftype"),
+        "iclose": f.integer(table, "iclose").astype("Int32"),
+        "urn_ac": f.integer(table, "urn_ac").astype("Int32"),
     }
     school = record_type.isin(["mainstream_school", "special_school"])
     f.require_present(table, columns["urn"], "urn", school, why="a school row (RECTYPE 1 or 2) has no URN")
@@ -86,26 +111,35 @@ def parse_performance_table(
             file=table.file_name,
             column=table.header_for("rectype"),
         )
-    for name in measures:
+    for name in published:
         columns[name], columns[f"{name}_reason"] = f.measure(table, name)
+    for name in layout.not_published:
+        columns[name] = pd.Series(pd.NA, index=table.frame.index, dtype="Float64")
+        columns[f"{name}_reason"] = pd.Series(NOT_PUBLISHED_REASON, index=table.frame.index, dtype="str")
+    columns["file_layout"] = pd.Series(layout.name, index=table.frame.index, dtype="str")
     frame = f.assemble(columns, schema(measures))
     return f.with_provenance(frame, table, academic_year=academic_year, data_version=data_version)
+
+
+def newest_prior_year_suffix(header: Sequence[str]) -> int | None:
+    """The newest two-digit year suffix of the prior-year comparator columns (PTRWM_EXP_18 -> 18), if any."""
+    suffixes = {
+        int(match.group(1))
+        for column in header
+        if (match := _PRIOR_YEAR_SUFFIX.match(column.strip()))
+        and column.strip().upper().rsplit("_", 1)[0] in _PRIOR_YEAR_BASES
+    }
+    return max(suffixes) if suffixes else None
 
 
 def check_year_matches_columns(table: DfeCsv, academic_year: str | None) -> None:
     """Refuse a file whose prior-year columns belong to another year than its folder says."""
     if academic_year is None:
         return
-    suffixes = {
-        int(match.group(1))
-        for header in table.columns_found
-        if (match := _PRIOR_YEAR_SUFFIX.match(header.strip()))
-        and header.strip().upper().rsplit("_", 1)[0] in _PRIOR_YEAR_BASES
-    }
-    if not suffixes:
+    newest = newest_prior_year_suffix(table.columns_found)
+    if newest is None:
         return
     expected = int(academic_year[:4]) % 100
-    newest = max(suffixes)
     if newest != expected:
         example = next(
             h

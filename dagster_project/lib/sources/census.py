@@ -1,7 +1,9 @@
 """School census characteristics from the performance-tables download (england_census.csv).
 
 National summary rows have URN 'NAT', a blank LA and a phase in ESTAB ('PRI', 'SEC', 'SPE'), so estab is
-text. Later years spell the header 'Estab'; matching is case-insensitive.
+text; a single-LA download adds the LA's own summary rows with URN 'LA' (kept as record_type 'local_authority').
+Later years spell the header 'Estab'; matching is case-insensitive. SCHOOLTYPE first appears in 2018-19 (the
+2016-17 and 2017-18 downloads have no such column), so it is optional.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dagster_project.lib.sources._fields import SourceSpec
 SOURCE = "census"
 TABLE = "raw_census"
 NATIONAL_URN = "NAT"
+LA_URN = "LA"
 
 MEASURES: tuple[str, ...] = ("nor", "pnumfsmever", "pnumeal", "psenelk", "psenelse")
 
@@ -24,12 +27,13 @@ COLUMNS: tuple[SourceColumn, ...] = (
     SourceColumn("urn"),
     SourceColumn("la"),
     SourceColumn("estab"),
-    SourceColumn("schooltype"),
+    SourceColumn("schooltype", required=False),
     *(SourceColumn(name) for name in MEASURES),
 )
 
 SCHEMA: tuple[tuple[str, str], ...] = (
     (
+        ("record_type", "VARCHAR"),  # 'school' | 'local_authority' | 'national'
         ("urn", "INTEGER"),
         ("la", "INTEGER"),
         ("estab", "VARCHAR"),
@@ -43,14 +47,22 @@ SCHEMA: tuple[tuple[str, str], ...] = (
 def parse(path: Path, *, academic_year: str | None = None, data_version: str | None = None) -> pd.DataFrame:
     """Every row of a census file (schools and national rows) as raw_census columns."""
     table = read_dfe_csv(Path(path), COLUMNS)
+    marker = table.frame["urn"].str.strip().str.upper()
+    national = marker == NATIONAL_URN
+    la_summary = marker == LA_URN
+    record_type = pd.Series("school", index=table.frame.index, dtype="str")
+    record_type[national] = "national"
+    record_type[la_summary] = "local_authority"
     columns: dict[str, pd.Series] = {
-        "urn": f.integer(table, "urn", null_tokens=("", NATIONAL_URN)).astype("Int32"),
+        "record_type": record_type,
+        "urn": f.integer(table, "urn", null_tokens=("", NATIONAL_URN, LA_URN)).astype("Int32"),
         "la": f.integer(table, "la").astype("Int32"),
         "estab": f.text(table, "estab"),
         "schooltype": f.text(table, "schooltype"),
     }
-    national = table.frame["urn"].str.strip().str.upper() == NATIONAL_URN
-    f.require_present(table, columns["urn"], "urn", ~national, why="a school row (URN not 'NAT') has no URN")
+    f.require_present(
+        table, columns["urn"], "urn", ~national & ~la_summary, why="a school row (URN not 'NAT' or 'LA') has no URN"
+    )
     f.require_unique(table, columns["urn"], "urn")
     f.require_national_rows(table, national, "urn", marker="URN 'NAT'")
     for name in MEASURES:

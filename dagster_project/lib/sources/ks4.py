@@ -64,6 +64,7 @@ def parse(path: Path, *, academic_year: str | None = None, data_version: str | N
         )
     return pt.parse_performance_table(
         path,
+        key_stage=SOURCE,
         record_types=RECORD_TYPES,
         measures=MEASURES,
         academic_year=academic_year,

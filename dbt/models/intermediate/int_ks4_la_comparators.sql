@@ -12,6 +12,9 @@
     ('progress8_other_score', 'other_pupils'),
 ] -%}
 {%- set counts = ['cohort_pupils', 'progress8_pupils', 'disadvantaged_pupils', 'other_pupils'] -%}
+{#- A school with NE (no entries) entered none of its pupils for the qualifications: DfE's LA figure counts those
+    pupils as scoring 0. Progress measures have no NE value to count, so they stay out. -#}
+{%- set progress_measures = ['progress8_score', 'progress8_disadvantaged_score', 'progress8_other_score'] -%}
 
 with
 
@@ -38,8 +41,10 @@ recomputed as (
         sum({{ count_column }}) as {{ count_column }}_recomputed,
         {%- endfor %}
         {%- for measure, weight in weighted_measures %}
-        sum({{ measure }} * ({{ weight }}))
-            / nullif(sum(case when {{ measure }} is not null then {{ weight }} end), 0)
+        {%- set value = measure if measure in progress_measures
+            else "case when " ~ measure ~ "_reason = 'NE' then 0 else " ~ measure ~ " end" %}
+        sum({{ value }} * ({{ weight }}))
+            / nullif(sum(case when {{ value }} is not null then {{ weight }} end), 0)
             as {{ measure }}_recomputed{{ ',' if not loop.last }}
         {%- endfor %}
     from school_results

@@ -33,6 +33,16 @@ national as (
 
 ),
 
+-- How many LAs each region has (LA code list): a region figure needs enough of them (var region_min_la_share).
+region_sizes as (
+
+    select region_name, count(*) as region_la_total
+    from regions
+    where region_name is not null
+    group by region_name
+
+),
+
 -- Region figures are recomputed from the region's LA figures weighted by pupils (as DfE weights them).
 region_values as (
 
@@ -68,8 +78,13 @@ final as (
         la_measures.value_source as la_value_source,
         la_measures.weight_pupils as la_pupils,
         la_measures.region_name,
-        region_values.region_value,
+        -- Never the LA's own figure relabelled: too few of the region's LAs loaded (a single-LA download) -> NULL.
+        case
+            when region_values.region_la_count >= greatest(2, {{ var('region_min_la_share') }} * region_sizes.region_la_total)
+                then region_values.region_value
+        end as region_value,
         cast(region_values.region_la_count as integer) as region_la_count,
+        cast(region_sizes.region_la_total as integer) as region_la_total,
         statistical_neighbour_values.statistical_neighbour_value,
         statistical_neighbour_values.statistical_neighbour_count,
         statistical_neighbour_values.sn_release,
@@ -82,6 +97,8 @@ final as (
         on region_values.region_name = la_measures.region_name
         and region_values.academic_year = la_measures.academic_year
         and region_values.measure_code = la_measures.measure_code
+    left join region_sizes
+        on region_sizes.region_name = la_measures.region_name
     left join statistical_neighbour_values
         on statistical_neighbour_values.la_code = la_measures.la_code
         and statistical_neighbour_values.academic_year = la_measures.academic_year

@@ -8,12 +8,25 @@ links as (
 
 establishments as (
 
-    select * from {{ ref('stg_gias__establishments') }}
+    select * from {{ ref('int_school_register') }}
+
+),
+
+school_information as (
+
+    select * from {{ ref('stg_school_information__schools') }}
+
+),
+
+ks2 as (
+
+    select * from {{ ref('stg_ks2__school_results') }}
 
 ),
 
 -- One edge per (later URN, earlier URN). GIAS publishes each link from both ends, so a predecessor-type row on the
--- new URN and a successor-type row on the old URN describe the same edge; either one is enough.
+-- new URN and a successor-type row on the old URN describe the same edge; either one is enough. Without a GIAS
+-- links file, the performance tables' school information (OTHERURN) and KS2 URN_AC give the same edges.
 succession_edges as (
 
     select distinct later_urn, earlier_urn
@@ -25,6 +38,18 @@ succession_edges as (
         select link_urn as later_urn, urn as earlier_urn
         from links
         where link_direction = 'successor'
+        union all
+        select urn as later_urn, predecessor_urn as earlier_urn
+        from school_information
+        where predecessor_urn is not null
+        union all
+        select successor_urn as later_urn, urn as earlier_urn
+        from school_information
+        where successor_urn is not null
+        union all
+        select academy_urn as later_urn, urn as earlier_urn
+        from ks2
+        where academy_urn is not null
     ) as edges
     where later_urn <> earlier_urn
 

@@ -2,7 +2,7 @@ with
 
 establishments as (
 
-    select * from {{ ref('stg_gias__establishments') }}
+    select * from {{ ref('int_school_register') }}
 
 ),
 

@@ -1,8 +1,9 @@
 with
 
+-- GIAS where it lists the school, else what the performance files give (int_school_register says which).
 establishments as (
 
-    select * from {{ ref('stg_gias__establishments') }}
+    select * from {{ ref('int_school_register') }}
 
 ),
 
@@ -99,7 +100,9 @@ final as (
         predecessors.earliest_predecessor_urn,
         predecessors.predecessor_urns,
         cast(coalesce(predecessors.predecessor_count, 0) as integer) as predecessor_count,
-        classified.gias_extract_date
+        classified.gias_extract_date,
+        classified.is_in_gias,
+        classified.register_source
     from classified
     left join predecessors
         on predecessors.urn = classified.urn

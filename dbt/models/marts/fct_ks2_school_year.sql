@@ -20,7 +20,7 @@ results as (
 
 establishments as (
 
-    select * from {{ ref('stg_gias__establishments') }}
+    select * from {{ ref('int_school_register') }}
 
 ),
 
@@ -106,7 +106,17 @@ final as (
         academic_year,
         cast(la_code as integer) as la_code,
         has_results,
-        case when has_results then 'results published' else 'no data this year' end as results_status,
+        -- A results row with no pupils at the end of KS2 (TELIG 0, or a new school) and no value in any headline
+        -- measure has nothing published: it is not 'results published'.
+        case
+            when not has_results then 'no data this year'
+            when coalesce(cohort_pupils, 0) = 0
+                {%- for measure in compared_measures %}
+                and {{ measure }} is null
+                {%- endfor %}
+                then 'no pupils at the end of KS2'
+            else 'results published'
+        end as results_status,
         data_version,
         is_state_funded,
         is_special_school,

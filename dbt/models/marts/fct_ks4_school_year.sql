@@ -19,7 +19,7 @@ results as (
 
 establishments as (
 
-    select * from {{ ref('stg_gias__establishments') }}
+    select * from {{ ref('int_school_register') }}
 
 ),
 

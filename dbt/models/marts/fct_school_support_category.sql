@@ -1,4 +1,7 @@
-{%- set as_of_date = "cast('" ~ var('report_date') ~ "' as date)" if var('report_date') else 'current_date' -%}
+{#- Categories are as at the report date: the one asked for (var report_date), else the latest date the data covers
+    (int_report_term), so the same data gives the same categories and "as at" whatever day the build runs. -#}
+{%- set as_of_date = "cast('" ~ var('report_date') ~ "' as date)" if var('report_date')
+    else "(select max(report_date) from " ~ ref('int_report_term') ~ ")" -%}
 
 with
 

@@ -1,5 +1,6 @@
-{#- The schools that get an Achievement and Target Setting Booklet: every open LA-maintained school, with its
-    context (latest census) and latest Ofsted outcome. -#}
+{#- The schools that get an Achievement and Target Setting Booklet: every open LA-maintained school with a key
+    stage the booklet reports (KS2 or KS4), with its context (latest census) and latest Ofsted outcome. Nursery
+    schools have no KS2 or KS4 results, so a booklet of attainment would be empty: they get none. -#}
 with
 
 schools as (
@@ -8,6 +9,7 @@ schools as (
     where is_la_school
         and is_maintained
         and is_open
+        and phase <> 'nursery'
 
 ),
 

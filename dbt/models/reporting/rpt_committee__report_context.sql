@@ -55,7 +55,10 @@ gias as (
 
 ofsted as (
 
-    select max(ofsted_as_at_date) as ofsted_as_at_date, max(source_file) as source_file
+    select
+        max(ofsted_as_at_date) as ofsted_as_at_date,
+        max(publication_date) as latest_publication_date,
+        max(source_file) as source_file
     from {{ ref('stg_ofsted__inspections') }}
 
 ),
@@ -90,6 +93,9 @@ final as (
         report_term.report_term,
         report_term.term_start,
         report_term.term_end,
+        report_term.data_date,
+        report_term.data_date_source,
+        ofsted.latest_publication_date as inspections_published_to,
         greatest(ks2_latest.academic_year, ks4_latest.academic_year) as latest_academic_year,
         concat_ws(
             '; ',

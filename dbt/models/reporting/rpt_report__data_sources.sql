@@ -1,6 +1,9 @@
 {#- Every source a report reads, one row per source, academic year and file: its version in words and the date of
-    the data. Every report prints these rows in its "Data sources" section. LA returns are listed by name, file and
-    as-at date only (never their content) and flagged is_restricted: only restricted reports show them. -#}
+    the data (its own date: the Ofsted file's as-at date, the GIAS extract date, the end of the academic year whose
+    results or census it holds). Every report prints these rows in its "Data sources" section; a source with no
+    file loaded is listed as 'not loaded' so a report never reads as if it had data it lacks. LA returns are listed
+    by name, file and as-at date only (never their content) and flagged is_restricted: only restricted reports
+    show them. -#}
 with
 
 ks2 as (
@@ -9,7 +12,7 @@ ks2 as (
         'KS2 performance tables' as source_name,
         academic_year,
         data_version,
-        cast(null as date) as data_date,
+        {{ academic_year_end_date('academic_year') }} as data_date,
         source_file
     from {{ ref('stg_ks2__la_results') }}
     where la_code = {{ var('la_code') }}
@@ -22,7 +25,7 @@ ks4 as (
         'KS4 performance tables' as source_name,
         academic_year,
         data_version,
-        cast(null as date) as data_date,
+        {{ academic_year_end_date('academic_year') }} as data_date,
         source_file
     from {{ ref('stg_ks4__la_results') }}
     where la_code = {{ var('la_code') }}
@@ -35,7 +38,7 @@ census as (
         'School census' as source_name,
         academic_year,
         data_version,
-        cast(null as date) as data_date,
+        {{ academic_year_end_date('academic_year') }} as data_date,
         source_file
     from {{ ref('stg_census__school_census') }}
 
@@ -78,6 +81,32 @@ gias as (
         max(gias_extract_date) as data_date,
         max(source_file) as source_file
     from {{ ref('stg_gias__establishments') }}
+    having count(*) > 0
+
+),
+
+gias_links as (
+
+    select
+        'Get Information about Schools (GIAS) links' as source_name,
+        cast(null as varchar) as academic_year,
+        'extract of ' || {{ date_words('max(gias_extract_date)') }} as data_version,
+        max(gias_extract_date) as data_date,
+        max(source_file) as source_file
+    from {{ ref('stg_gias__links') }}
+    having count(*) > 0
+
+),
+
+school_information as (
+
+    select distinct
+        'School information (performance tables)' as source_name,
+        academic_year,
+        data_version,
+        {{ academic_year_end_date('academic_year') }} as data_date,
+        source_file
+    from {{ ref('stg_school_information__schools') }}
 
 ),
 
@@ -87,7 +116,7 @@ absence as (
         'Pupil absence in schools in England' as source_name,
         academic_year,
         data_version,
-        cast(null as date) as data_date,
+        {{ academic_year_end_date('academic_year') }} as data_date,
         source_file
     from {{ ref('stg_absence__school_absence') }}
 
@@ -181,6 +210,10 @@ national_sources as (
     union all
     select * from gias
     union all
+    select * from gias_links
+    union all
+    select * from school_information
+    union all
     select * from absence
     union all
     select * from statistical_neighbours
@@ -189,10 +222,41 @@ national_sources as (
 
 ),
 
+-- The sources every LA needs: one 'not loaded' row for each with no file, so reports say what is missing.
+expected_sources as (
+
+    select * from (values
+        ('KS2 performance tables'),
+        ('KS4 performance tables'),
+        ('Ofsted state-funded school inspections (management information)'),
+        ('Get Information about Schools (GIAS) establishments'),
+        ('School census'),
+        ('Statistical neighbours (DfE local authority interactive tool)'),
+        ('Local authority and region codes')
+    ) as expected (source_name)
+
+),
+
+not_loaded as (
+
+    select
+        expected_sources.source_name,
+        cast(null as varchar) as academic_year,
+        'not loaded' as data_version,
+        cast(null as date) as data_date,
+        cast(null as varchar) as source_file
+    from expected_sources
+    where expected_sources.source_name not in (select source_name from national_sources)
+
+),
+
 unioned as (
 
     select *, false as is_restricted, false as is_refused, cast(null as varchar) as refusal_reason
     from national_sources
+    union all
+    select *, false as is_restricted, false as is_refused, cast(null as varchar) as refusal_reason
+    from not_loaded
     union all
     select *, true as is_restricted, false as is_refused, cast(null as varchar) as refusal_reason
     from la_returns

@@ -13,6 +13,8 @@ source as (
 
     select * from {{ source('raw', 'raw_census') }}
     where {{ academic_year_filter() }}
+        -- A single-LA download's own LA summary rows (URN 'LA'): LA figures are recomputed from the school rows.
+        and record_type <> 'local_authority'
 
 ),
 
@@ -24,7 +26,7 @@ renamed as (
         la as la_code,
         estab as establishment_number,
         schooltype as school_type,
-        urn is null as is_national_row,
+        record_type = 'national' as is_national_row,
         nor as pupils_on_roll,
         nor_reason as pupils_on_roll_reason,
         pnumfsmever as fsm_ever_pct,

@@ -43,9 +43,15 @@ renamed as (
 
 ),
 
+-- The latest extract is the register; an older extract only adds what the latest no longer lists (a single-LA
+-- export holds open schools only, so a school that closed since drops out of it): each URN's newest row.
 final as (
 
-    select * from renamed
+    select
+        *,
+        gias_extract_date = max(gias_extract_date) over () as is_in_latest_extract
+    from renamed
+    qualify row_number() over (partition by urn order by gias_extract_date desc nulls last, source_file desc) = 1
 
 )
 

@@ -28,6 +28,10 @@ renamed as (
         record_type,
         record_type = 'special_school' as is_special_school,
         nftype as school_type_code,
+        -- ICLOSE 1 = closed; URN_AC = the academy the school became (KS2 files only).
+        iclose = 1 as is_closed,
+        urn_ac as academy_urn,
+        file_layout,
         -- LA and national rows cover state-funded schools only; KS4 files also carry independent and NMSS rows.
         coalesce(nftype not in ('IND', 'INDSPEC', 'NMSS'), true) as is_state_funded,
         {{ ks4_measure_columns() }}
