@@ -190,11 +190,6 @@ def test_schools_missing_from_gias_are_kept_with_their_own_facts_and_flagged(rea
     assert _query(settings, "select immediate_predecessor_urn from dim_school where urn = 144165") == [(121471,)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="depends on issue 15b: a file refused at ingest must not block the rest of the refresh (today raw_ks4 "
-    "fails its step when it quarantines a file, so every dbt model and report downstream is skipped)",
-)
 def test_a_file_refused_at_ingest_is_quarantined_and_the_rest_of_the_refresh_publishes(
     reference_dir: Path, tmp_path: Path, dbt_manifest
 ) -> None:
