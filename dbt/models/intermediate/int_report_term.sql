@@ -1,5 +1,4 @@
-{#- The term the committee report is written for: the term containing var('report_date'), or, by default,
-    the date of the latest Ofsted snapshot (the most recent dated evidence in the warehouse). -#}
+{#- The term the committee report is written for: the term containing the report date (int_report_date). -#}
 with
 
 terms as (
@@ -8,21 +7,9 @@ terms as (
 
 ),
 
-inspections as (
-
-    select * from {{ ref('stg_ofsted__inspections') }}
-
-),
-
 report_date as (
 
-    select
-        {%- if var('report_date') %}
-        cast('{{ var("report_date") }}' as date) as report_date
-        {%- else %}
-        coalesce(max(ofsted_as_at_date), max(publication_date), current_date) as report_date
-        {%- endif %}
-    from inspections
+    select * from {{ ref('int_report_date') }}
 
 ),
 
