@@ -1,5 +1,6 @@
 {#- The schools that get an Achievement and Target Setting Booklet: every open LA-maintained school, with its
-    context (latest census) and latest Ofsted outcome. -#}
+    context (latest census) and its current Ofsted outcome (fct_school_latest_ofsted: the latest inspection in any
+    regime, the same one the booklet's inspection history lists first). -#}
 with
 
 schools as (
@@ -32,8 +33,17 @@ final as (
         schools.statutory_high_age,
         schools.number_of_pupils,
         schools.predecessor_urns,
-        latest_ofsted.overall_effectiveness_label as latest_ofsted_label,
-        latest_ofsted.publication_date as latest_ofsted_publication_date
+        latest_ofsted.latest_outcome_label
+        || case
+            when latest_ofsted.judgement_inspection_number <> latest_ofsted.inspection_number
+                then ' (confirming ' || latest_ofsted.judgement_outcome_label
+                    || coalesce(', published ' || {{ date_words('latest_ofsted.judgement_publication_date') }}, '') || ')'
+            else ''
+        end
+        || case when latest_ofsted.is_inherited_from_predecessor then ' - an inspection of the predecessor school' else '' end
+            as latest_ofsted_label,
+        latest_ofsted.publication_date as latest_ofsted_publication_date,
+        latest_ofsted.inspection_number as latest_ofsted_inspection_number
     from schools
     left join latest_ofsted
         on latest_ofsted.urn = schools.urn
