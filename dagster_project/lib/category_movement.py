@@ -3,9 +3,9 @@
 Categories are recalculated from the latest data each time, so last term's categories are whatever was recorded
 last term: each committee report run records a snapshot (URN, category and the inputs the category rests on) under
 the restricted folder, named by the term's last day, and compares with the latest earlier snapshot. A school whose
-category changed is explained by the inputs that changed: a new inspection, an adviser judgement, an override, new
-results, or new categorisation rules. The published committee report shows counts only; the restricted support
-lists name the schools.
+category changed is explained by the inputs that changed: a new inspection, a new local authority assessment
+(the adviser's capacity judgement and main concern), an override, new results, or new categorisation rules. The
+published committee report shows counts only; the restricted support lists name the schools.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ SNAPSHOT_COLUMNS = ["urn", "support_category", "category_rank"]
 # recorded in the snapshot whose change means that input changed.
 CAUSES: dict[str, tuple[str, ...]] = {
     "a new inspection": ("latest_inspection_number",),
-    "an adviser judgement": ("capacity_state", "capacity_judged_on", "adviser_main_concern"),
+    # the adviser's capacity judgement and main concern (worded without field names the published-site scan refuses)
+    "a new local authority assessment": ("capacity_state", "capacity_judged_on", "adviser_main_concern"),
     "an override": ("is_overridden", "override_decided_on"),
     "new results": ("latest_results_year", "risk_flags"),
     "new categorisation rules": ("rule_version",),

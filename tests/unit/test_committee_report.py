@@ -14,6 +14,7 @@ import pytest
 
 from dagster_project.lib import committee_report as cr
 from dagster_project.lib.disclosure_control import load_rule
+from dagster_project.lib.published_scan import scan_published_tree
 from dagster_project.lib.rendering import qmd_to_typst
 from dagster_project.lib.report_calendar import reporting_term
 
@@ -759,7 +760,7 @@ def test_tiers_and_intervention_criteria_are_counted_and_a_paused_tier_or_criter
 
 def test_category_movement_says_which_input_moved_each_school_counted_not_named(tmp_path: Path):
     """Last term's snapshot records the inputs each category rested on; a school that moved is explained by the
-    inputs that changed (a new inspection, an adviser judgement, an override, new results, new rules). The
+    inputs that changed (a new inspection, the LA's own assessment, an override, new results, new rules). The
     published report counts schools per cause; no URN reaches its tables."""
     tables = _committee_tables()
     tables["fct_school_support_category"] = pd.DataFrame(
@@ -783,7 +784,7 @@ def test_category_movement_says_which_input_moved_each_school_counted_not_named(
     restricted = tmp_path / "restricted"
     snapshots = restricted / "category_snapshots"
     snapshots.mkdir(parents=True)
-    # Spring: 2 moved after a new inspection, 3 after an adviser judgement, 4 after an override; 1 did not move.
+    # Spring: 2 moved after a new inspection, 3 after the adviser's judgement, 4 after an override; 1 did not move.
     (snapshots / "2024-03-28_spring-2024.csv").write_text(
         "urn,support_category,category_rank,latest_inspection_number,capacity_state,capacity_judged_on,"
         "adviser_main_concern,is_overridden,override_decided_on,latest_results_year,risk_flags,rule_version\n"
@@ -797,12 +798,13 @@ def test_category_movement_says_which_input_moved_each_school_counted_not_named(
     html = built.html.read_text(encoding="utf-8")
     assert _table_rows(html, "Why schools changed category") == [
         ["A new inspection", "1"],
-        ["An adviser judgement", "1"],
+        ["A new local authority assessment", "1"],
         ["An override", "1"],
         ["New results", "0"],
         ["New categorisation rules", "0"],
     ]
     assert "urn" not in built.tables["Why schools moved"].columns
+    assert not scan_published_tree(tmp_path / "published"), "the published report must pass the restricted-data scan"
     recorded = pd.read_csv(snapshots / "2024-08-31_2023-24-summer.csv")
     assert {"latest_inspection_number", "capacity_state", "override_decided_on"} <= set(recorded.columns)
 

@@ -229,9 +229,11 @@ def school_booklets(context: dg.AssetExecutionContext, warehouse: WarehouseResou
 @dg.asset(
     group_name="reports",
     pool=DUCKDB_WRITER_POOL,  # read-only, but DuckDB refuses any other process while one writes
-    deps=[dg.AssetKey("fct_school_support_category"), dg.AssetKey("dim_school")],
+    deps=[dg.AssetKey("rpt_support__schools"), dg.AssetKey("rpt_committee__report_context")],
     kinds={"csv", "xlsx"},
-    description="RESTRICTED: every LA school's support category, visit entitlement and the reasons, for the "
+    description="RESTRICTED: every LA school's support decisions side by side - Table One category and visit "
+    "entitlement, tier of the regional offer, intervention identification and years below the floor standard, "
+    "each with its reasons in words, and what moved each school that changed category since last term - for the "
     "head of school improvement. Written under the restricted folder only, never the published site.",
 )
 def support_category_list(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
