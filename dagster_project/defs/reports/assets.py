@@ -63,9 +63,10 @@ def _published_metadata(html: Path, pdf: Path, downloads: list[Path], engine: st
     ],
     kinds={"quarto", "html", "pdf", "xlsx"},
     description="Termly committee report (published), one partition per reporting term ('2025-26-autumn'): LA "
-    "headlines against national, region and statistical neighbours with trends, inspections published in the "
-    "term, support categories and movement since last term, narrowing-the-gap headline, count of schools causing "
-    "concern (no names). A term after the latest data is refused.",
+    "headlines against national, region and statistical neighbours with trends, the LA's aims (good or outstanding "
+    "schools and pupils, top-10% ranks), inspections published in the term, support categories, counts by tier and "
+    "intervention criterion, movement since last term with what moved schools, narrowing-the-gap headline, count of "
+    "schools causing concern (no names). A term after the latest data is refused.",
 )
 def committee_report(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     term = reporting_term(context.partition_key)
