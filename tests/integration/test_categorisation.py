@@ -517,3 +517,37 @@ def test_restricted_support_lists_name_each_schools_tier_and_intervention_reason
     reader_columns = lists.drop(columns=["Rule version"]).astype(str)
     codes = reader_columns.apply(lambda column: column.str.contains(r"\b[A-Z0-9]+_[A-Z0-9_]+\b|not_secure")).any()
     assert not codes.any(), list(codes[codes].index)
+
+
+def test_booklet_restricted_list_and_marts_agree_on_the_current_outcome_and_show_percentile_ranks(
+    warehouse, world, pipeline_settings
+):
+    """The booklet's 'Latest Ofsted outcome' and the restricted list's current outcome are the mart's (the planted
+    January 2026 report card, not the 2024 grade), and the booklet shows the percentile ranks the mart computes."""
+    import pandas as pd
+
+    school = world.with_role("report_card_urgent_improvement")
+    latest_label, summary = warehouse.execute(
+        "select latest_outcome_label, current_outcome_summary from fct_school_latest_ofsted where urn = ?", [school.urn]
+    ).fetchone()
+    assert latest_label.startswith("Report card: ")
+    (booklet,) = (pipeline_settings.restricted_dir / "booklets").rglob(f"{school.urn}_*.html")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", booklet.read_text(encoding="utf-8")))
+    assert f"Latest Ofsted outcome {latest_label}" in text
+    lists = pd.read_csv(pipeline_settings.restricted_dir / "support_categories" / "support_categories.csv")
+    assert lists.set_index("URN").loc[school.urn, "Current Ofsted outcome"] == summary
+    year, la_rank, national_rank = warehouse.execute(
+        """select academic_year, la_percentile_rank, national_percentile_rank from fct_school_measure_comparison
+           where urn = ? and measure_code = 'ks2_rwm_expected_pct' and pupil_group = 'all'
+           order by academic_year desc limit 1""",
+        [school.urn],
+    ).fetchone()
+
+    def ordinal(number: int) -> str:
+        return f"{number}{'th' if 10 <= number % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(number % 10, 'th')}"
+
+    assert f"Percentile ranks in {year}" in text
+    assert (
+        f"Reading, writing and maths: % meeting the expected standard: {ordinal(la_rank)} percentile in the local "
+        f"authority, {ordinal(national_rank)} percentile in England" in text
+    )
