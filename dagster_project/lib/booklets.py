@@ -281,11 +281,40 @@ def _key_stage_section(key_stage: str, rows: pd.DataFrame, school_name: str, rul
         "key_stage": key_stage,
         "years": years,
         "rows": table_rows,
+        "rank_rows": _percentile_ranks(everyone, years[-1], rule),
         "trend_chart": trend_chart,
         "progress_rows": progress_rows,
         "progress_chart": progress_chart,
         "group_rows": groups,
     }
+
+
+def _ordinal(rank: Any) -> str:
+    number = int(rank)
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def _percentile_ranks(everyone: pd.DataFrame, year: str, rule: DisclosureRule) -> list[dict[str, str]]:
+    """The school's percentile ranks in the LA and in England for the latest year (rpt_booklet__measures), for each
+    measure whose figure the booklet shows (never beside a figure withheld for disclosure)."""
+    if "national_percentile_rank" not in everyone.columns:
+        return []
+    ranks = []
+    for row in everyone[everyone["academic_year"] == year].to_dict("records"):
+        shown = control(row["value"], row["pupils"], row["value_reason"], rule)
+        if shown.label or is_missing(shown.value) or is_missing(row.get("national_percentile_rank")):
+            continue
+        ranks.append(
+            {
+                "measure": text(row["measure_name"]),
+                "la": "not ranked in the local authority"
+                if is_missing(row.get("la_percentile_rank"))
+                else f"{_ordinal(row['la_percentile_rank'])} percentile in the local authority",
+                "national": _ordinal(row["national_percentile_rank"]),
+            }
+        )
+    return ranks
 
 
 def _school_figure(row: dict[str, Any] | None, unit: Any, rule: DisclosureRule) -> str:

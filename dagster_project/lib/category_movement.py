@@ -1,8 +1,11 @@
-"""Support-category movement since last term, for the published committee report (counts only, no names).
+"""Support-category movement since last term, and which input moved each school.
 
-Categories are recalculated from the latest data each time, so last term's categories are whatever was
-recorded last term: each committee report run records a snapshot (URN and category) under the restricted
-folder, named by the term's last day, and compares with the latest earlier snapshot.
+Categories are recalculated from the latest data each time, so last term's categories are whatever was recorded
+last term: each committee report run records a snapshot (URN, category and the inputs the category rests on) under
+the restricted folder, named by the term's last day, and compares with the latest earlier snapshot. A school whose
+category changed is explained by the inputs that changed: a new inspection, a new local authority assessment
+(the adviser's capacity judgement and main concern), an override, new results, or new categorisation rules. The
+published committee report shows counts only; the restricted support lists name the schools.
 """
 
 from __future__ import annotations
@@ -16,6 +19,19 @@ import pandas as pd
 
 SNAPSHOT_SUBDIR = "category_snapshots"
 SNAPSHOT_COLUMNS = ["urn", "support_category", "category_rank"]
+# What can move a school, in the order reports list it: the words, and the fct_school_support_category columns
+# recorded in the snapshot whose change means that input changed.
+CAUSES: dict[str, tuple[str, ...]] = {
+    "a new inspection": ("latest_inspection_number",),
+    # the adviser's capacity judgement and main concern (worded without field names the published-site scan refuses)
+    "a new local authority assessment": ("capacity_state", "capacity_judged_on", "adviser_main_concern"),
+    "an override": ("is_overridden", "override_decided_on"),
+    "new results": ("latest_results_year", "risk_flags"),
+    "new categorisation rules": ("rule_version",),
+}
+INPUT_COLUMNS = [column for columns in CAUSES.values() for column in columns]
+NOT_RECORDED = "not recorded (last term's snapshot has no inputs)"
+UNEXPLAINED = "no recorded input changed"
 
 
 @dataclass(frozen=True)
@@ -25,11 +41,16 @@ class CategoryMovement:
     moved_to_more_support: int
     moved_to_less_support: int
     unchanged: int
+    moves: pd.DataFrame | None = None  # urn, previous_category, support_category, what_changed (restricted)
+    causes: pd.DataFrame | None = None  # cause, schools: how many moved schools each input explains (published)
 
 
 def current_categories(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Categorised schools with the inputs their categories rest on (those the warehouse has)."""
+    available = {row[0] for row in connection.execute("describe fct_school_support_category").fetchall()}
+    columns = SNAPSHOT_COLUMNS + [c for c in INPUT_COLUMNS if c in available]
     return connection.execute(
-        "select urn, support_category, category_rank from fct_school_support_category "
+        f"select {', '.join(columns)} from fct_school_support_category "
         "where categorisation_status = 'categorised' order by urn"
     ).df()
 
@@ -41,7 +62,8 @@ def snapshot_path(restricted_dir: Path, term_end: date, term_slug: str) -> Path:
 def record_snapshot(categories: pd.DataFrame, restricted_dir: Path, term_end: date, term_slug: str) -> Path:
     path = snapshot_path(restricted_dir, term_end, term_slug)
     path.parent.mkdir(parents=True, exist_ok=True)
-    categories[SNAPSHOT_COLUMNS].to_csv(path, index=False, lineterminator="\n")
+    columns = SNAPSHOT_COLUMNS + [c for c in INPUT_COLUMNS if c in categories.columns]
+    categories[columns].to_csv(path, index=False, lineterminator="\n")
     return path
 
 
@@ -59,7 +81,32 @@ def previous_snapshot(restricted_dir: Path, term_end: date) -> tuple[date, pd.Da
     if not candidates:
         return None
     ended, path = max(candidates)
-    return ended, pd.read_csv(path, dtype={"support_category": str})
+    return ended, pd.read_csv(path, dtype=str).astype({"urn": int, "category_rank": float})
+
+
+def what_changed(now: dict, then: dict) -> list[str]:
+    """The causes whose recorded inputs differ between last term's snapshot row and this term's row."""
+    recorded = [cause for cause, columns in CAUSES.items() if any(c in then and c in now for c in columns)]
+    if not recorded:
+        return [NOT_RECORDED]
+    changed = [
+        cause
+        for cause in recorded
+        if any(c in then and c in now and _text(now[c]) != _text(then[c]) for c in CAUSES[cause])
+    ]
+    return changed or [UNEXPLAINED]
+
+
+def _text(value: object) -> str:
+    """Snapshot values are read back as text: compare as text, with every missing value alike."""
+    if pd.isna(value):
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10]
+    text = str(value)
+    return text.lower() if text in ("True", "False") else text
 
 
 def category_movement(
@@ -92,10 +139,40 @@ def category_movement(
             }
         )
     compared = both.dropna(subset=["category_rank", "category_rank_previous"])
+    moves = _moves(current, before)
     return CategoryMovement(
         previous_term_end=ended,
         rows=pd.DataFrame(records),
         moved_to_more_support=int((compared["category_rank"] > compared["category_rank_previous"]).sum()),
         moved_to_less_support=int((compared["category_rank"] < compared["category_rank_previous"]).sum()),
         unchanged=int((compared["category_rank"] == compared["category_rank_previous"]).sum()),
+        moves=moves,
+        causes=_cause_counts(moves),
     )
+
+
+def _moves(current: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
+    """Every school categorised in both terms whose category changed, with what changed."""
+    then_by_urn = {int(row["urn"]): row for row in before.to_dict("records")}
+    moves = []
+    for now in current.to_dict("records"):
+        then = then_by_urn.get(int(now["urn"]))
+        if then is None or str(then["support_category"]) == str(now["support_category"]):
+            continue
+        moves.append(
+            {
+                "urn": int(now["urn"]),
+                "previous_category": then["support_category"],
+                "support_category": now["support_category"],
+                "what_changed": "; ".join(what_changed(now, then)),
+            }
+        )
+    return pd.DataFrame(moves, columns=["urn", "previous_category", "support_category", "what_changed"])
+
+
+def _cause_counts(moves: pd.DataFrame) -> pd.DataFrame:
+    """How many moved schools each cause explains (a school moved by two inputs counts for both)."""
+    causes = [*CAUSES, UNEXPLAINED, NOT_RECORDED]
+    explained = [cause for text in moves["what_changed"] for cause in text.split("; ")]
+    counts = [(cause, explained.count(cause)) for cause in causes]
+    return pd.DataFrame([c for c in counts if c[1] or c[0] in CAUSES], columns=["cause", "schools"])

@@ -120,6 +120,27 @@ RPT_TABLES: dict[str, tuple[tuple[str, ...], str]] = {
         ),
         "category_rank, support_category",
     ),
+    "rpt_committee__la_aims": (
+        (
+            "aim_code",
+            "aim",
+            "aim_order",
+            "measure_name",
+            "unit",
+            "period",
+            "la_value",
+            "national_value",
+            "la_rank",
+            "las_ranked",
+            "top_decile_rank",
+            "is_top_decile",
+        ),
+        "aim_order",
+    ),
+    "rpt_committee__support_summary": (
+        ("summary_group", "group_title", "item_order", "item", "school_count", "note"),
+        "summary_group desc, item_order",
+    ),
 }
 
 
@@ -133,6 +154,8 @@ class CommitteeTables:
     gap_headline: pd.DataFrame
     inspections_this_term: pd.DataFrame  # rpt_committee__inspections of the report's term
     category_distribution: pd.DataFrame
+    la_aims: pd.DataFrame  # the LA's aims: good or outstanding and top-10% ranks (rpt_committee__la_aims)
+    support_summary: pd.DataFrame  # counts by tier and intervention criterion (rpt_committee__support_summary)
     term: ReportingTerm | None = None
     later_data_term: str | None = None  # the latest data's term, when the report is for an earlier term
     comparisons: pd.DataFrame | None = None  # la_comparators.compare(): LA vs national, region, neighbours
@@ -285,12 +308,15 @@ def committee_document(tables: CommitteeTables, rule: DisclosureRule) -> Committ
     gap_rows = _gap_rows(tables.gap_headline, la_name)
     inspections = _inspections(tables.inspections_this_term, no_ofsted_data=_no_ofsted_data(context))
     categories = _categories(tables.category_distribution)
+    aims = _aims(tables.la_aims, la_name)
+    support = _support_summary(tables.support_summary)
     trends = trend_tables(tables.comparisons, la_name, rule, tables.la_headlines)
     movement = (
         {
             "movement_summary": "Movement between support categories is shown only in the report for the term of "
             f"the latest data ({tables.later_data_term}).",
             "movement_rows": [],
+            "movement_cause_rows": [],
         }
         if tables.later_data_term
         else _movement(tables.movement, tables.category_distribution)
@@ -315,6 +341,8 @@ def committee_document(tables: CommitteeTables, rule: DisclosureRule) -> Committ
         "gap_rows": gap_rows,
         **inspections,
         **categories,
+        **aims,
+        **support,
         **movement,
         "concern_sentence": _concern_sentence(context["schools_causing_concern_count"]),
         "sources": list(tables.sources) or _legacy_sources(context["sources"]),
@@ -532,11 +560,17 @@ def _inspections(inspections: pd.DataFrame, *, no_ofsted_data: bool = False) -> 
     }
 
 
+def _category_label(row: dict[str, Any]) -> str:
+    """The category as readers see it: Table One's short name, never the internal code."""
+    short = row.get("category_short_name")
+    return _text(row["category_name"] if is_missing(short) else short)
+
+
 def _categories(category_distribution: pd.DataFrame) -> dict[str, Any]:
     records = category_distribution.to_dict("records")
     rows = [
         {
-            "support_category": _text(row["support_category"]),
+            "support_category": _category_label(row),
             "category_name": _text(row["category_name"]),
             "school_count": format_count(row["school_count"]),
             "min_contacts_per_year": format_count(row["min_contacts_per_year"]),
@@ -558,6 +592,71 @@ def _categories(category_distribution: pd.DataFrame) -> dict[str, Any]:
         "category_rows": rows,
         "category_totals": {"school_count": f"{school_total:,}", "planned_contacts": f"{contact_total:,}"},
     }
+
+
+def _aims(la_aims: pd.DataFrame, la_name: str) -> dict[str, Any]:
+    """The LA's stated aims against its figures: good or outstanding schools and pupils, and each headline measure's
+    rank among all LAs (the aim: the top 10%)."""
+    rows = []
+    for row in la_aims.to_dict("records"):
+        ranked = not is_missing(row["la_rank"]) and not is_missing(row["las_ranked"])
+        rows.append(
+            {
+                "aim_code": str(row["aim_code"]),
+                "measure": _text(row["measure_name"]),
+                "period": _text(row["period"]),
+                "la_value": format_measure(row["la_value"], row["unit"], row.get("value_reason")),
+                "national_value": format_measure(row["national_value"], row["unit"]),
+                "rank": f"{int(row['la_rank'])} of {int(row['las_ranked'])}" if ranked else "not ranked",
+                "top_decile": "not ranked"
+                if not ranked
+                else (
+                    "Yes"
+                    if bool(row["is_top_decile"])
+                    else f"No (top 10%: rank {int(row['top_decile_rank'])} or better)"
+                ),
+            }
+        )
+    good = [r for r in rows if r["aim_code"] == "good_or_outstanding"]
+    results = [r for r in rows if r["aim_code"] == "top_decile_results"]
+    sentences = []
+    if good:
+        sentences.append(
+            "Every child in a good or outstanding school: "
+            + "; ".join(
+                f"{r['measure'].lower()} {r['la_value']} (England {r['national_value']}), rank {r['rank']}"
+                for r in good
+            )
+            + f" local authorities ({good[0]['period']})."
+        )
+    if results:
+        ranked = [r for r in results if r["rank"] != "not ranked"]
+        in_top = sum(1 for r in ranked if r["top_decile"] == "Yes")
+        sentences.append(
+            f"Results in the top 10% nationally: {in_top} of the {len(ranked)} headline measures ranked place "
+            f"{la_name} in the top 10% of local authorities."
+        )
+    return {
+        "aims_summary": " ".join(sentences) or "The local authority's aims cannot be measured from this data.",
+        "aim_rows": rows,
+    }
+
+
+def _support_summary(support_summary: pd.DataFrame) -> dict[str, Any]:
+    """Counts by tier of the regional offer and by intervention criterion: no school is named."""
+
+    def rows(group: str) -> list[dict[str, str]]:
+        frame = support_summary[support_summary["summary_group"] == group]
+        return [
+            {
+                "item": _text(row["item"]),
+                "school_count": "not applied" if is_missing(row["school_count"]) else format_count(row["school_count"]),
+                "note": "" if is_missing(row["note"]) else str(row["note"]),
+            }
+            for row in frame.to_dict("records")
+        ]
+
+    return {"tier_rows": rows("tier"), "intervention_rows": rows("intervention")}
 
 
 def _concern_sentence(count: Any) -> str:
@@ -701,16 +800,17 @@ def _trend_chart(
 
 
 def _movement(movement: CategoryMovement | None, category_distribution: pd.DataFrame) -> dict[str, Any]:
-    names = dict(zip(category_distribution["support_category"], category_distribution["category_name"], strict=True))
+    names = {row["support_category"]: _category_label(row) for row in category_distribution.to_dict("records")}
     if movement is None or movement.previous_term_end is None:
         return {
             "movement_summary": "No support categories were recorded for an earlier term, so movement since last "
             "term cannot be shown yet; this term's categories have been recorded for the next report.",
             "movement_rows": [],
+            "movement_cause_rows": [],
         }
     rows = [
         {
-            "category": f"{row['support_category']} ({_text(names.get(row['support_category']))})",
+            "category": _text(names.get(row["support_category"], row["support_category"])),
             "previous": format_count(row["previous_count"]),
             "current": format_count(row["current_count"]),
             "joined": format_count(row["joined"]),
@@ -718,6 +818,7 @@ def _movement(movement: CategoryMovement | None, category_distribution: pd.DataF
         }
         for row in movement.rows.to_dict("records")
     ]
+    causes = [] if movement.causes is None else movement.causes.to_dict("records")
     return {
         "movement_summary": (
             f"Since the categories recorded for the term ending {format_date(movement.previous_term_end)}, "
@@ -726,6 +827,9 @@ def _movement(movement: CategoryMovement | None, category_distribution: pd.DataF
             f"{movement.unchanged} stayed in the same category."
         ),
         "movement_rows": rows,
+        "movement_cause_rows": [
+            {"cause": str(row["cause"]).capitalize(), "schools": format_count(row["schools"])} for row in causes
+        ],
     }
 
 
@@ -822,6 +926,35 @@ def _published_tables(values: dict[str, Any], la_name: str) -> dict[str, pd.Data
                 for row in values["movement_rows"]
             ]
         )
+    if values["movement_cause_rows"]:
+        tables["Why schools moved"] = pd.DataFrame(
+            [{"What changed": row["cause"], "Schools": row["schools"]} for row in values["movement_cause_rows"]]
+        )
+    if values["aim_rows"]:
+        tables["LA aims"] = pd.DataFrame(
+            [
+                {
+                    "Measure": row["measure"],
+                    "Period": row["period"],
+                    la_name: row["la_value"],
+                    "England": row["national_value"],
+                    "Rank among local authorities": row["rank"],
+                    "In the top 10%": row["top_decile"],
+                }
+                for row in values["aim_rows"]
+            ]
+        )
+    tables["Support offer and intervention"] = pd.DataFrame(
+        [
+            {"Group": group, "Item": row["item"], "Schools": row["school_count"], "Note": row["note"]}
+            for group, key in (
+                ("Regional tiered support offer", "tier_rows"),
+                ("Intervention identification", "intervention_rows"),
+            )
+            for row in values[key]
+        ],
+        columns=["Group", "Item", "Schools", "Note"],
+    )
     return tables
 
 

@@ -40,6 +40,7 @@ MOVEMENTS = (
     "declined",
     "remains good or better",
     "now good or better",
+    "good or better, with concerns",
     "now below good",
     "remains below good",
     "first inspection",
@@ -158,7 +159,8 @@ def briefing_values(
     else:
         summary = f"No Ofsted inspection reports were published for {la_name} schools in {month}."
     concern_sentence = (
-        f"{len(concern)} of these placed a school in a category of concern (special measures or serious weaknesses)."
+        f"{len(concern)} of these placed a school in a category of concern (special measures, serious weaknesses "
+        "or requires significant improvement)."
         if len(concern)
         else "None of these placed a school in a category of concern."
     )

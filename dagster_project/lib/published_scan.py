@@ -42,6 +42,7 @@ RESTRICTED_FIELD_NAMES = (
 # Restricted free-text columns whose values must never be published: (table, column).
 RESTRICTED_VALUE_COLUMNS = (
     ("fct_school_support_category", "reasons"),
+    ("fct_school_intervention", "intervention_reasons"),
     ("fct_causing_concern_register", "key_concerns"),
     ("fct_causing_concern_register", "support_offered"),
     ("fct_causing_concern_register", "progress_and_actions"),

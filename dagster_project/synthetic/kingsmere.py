@@ -14,6 +14,16 @@ Planted data risks (`School.risks`): ks2_progress_below (good school, progress u
 2022-23, RWM well below national every year), p8_below (good secondary, P8 upper CI < 0 in 2022-23 and
 2023-24), declining_trend, widening_gap, lowcov (KS2 2022-23 coverage 40%), no_entries (KS4 2023-24 'NE').
 Small cohorts: one primary with a Year 6 of about 4 (whole cohort SUPP) and two of about 8.
+Planted support decisions since the graded era (the recent inspections are in `recent_inspections.PLANTED_RECENT`):
+  report_card_urgent_improvement  junior school RI in March 2024, January 2026 report card with three areas at urgent
+                                  improvement (no category of concern): below good on the report card, not the grade
+  report_card_needs_attention     infant school graded good, report card with three areas needing attention: below good
+  report_card_one_area            primary graded good, report card with one area needing attention: good but of concern
+  ungraded_standards_declined     primary graded good, 2025 ungraded inspection 'Some aspects not as strong'
+  sub_judgements_below_good       primary graded good, 2024-25 inspection with quality of education requires improvement
+  adviser_concern                 primary graded good whose adviser judges capacity secure but flags attendance
+Planted data risk: missing_year_decline (KS2 2022-23 whole cohort suppressed, then a fall of well over 5 points from
+2023-24 to 2024-25: the declining-trend flag cannot be judged on two years).
 """
 
 from __future__ import annotations
@@ -339,6 +349,7 @@ def _planted(rng) -> list[Spec]:
             final_grade=2,
             risks=("lowcov",),
         ),
+        *_planted_support_decisions(),
         Spec(
             "special",
             44,
@@ -358,6 +369,85 @@ def _planted(rng) -> list[Spec]:
         ),
     ]
     return specs
+
+
+def _planted_support_decisions() -> list[Spec]:
+    """Good and RI schools whose latest inspection (planted in recent_inspections) or adviser moves their support."""
+
+    def school(kind: str, town: str, name: str, role_or_risk: str, events, *, risk: bool = False, **extra) -> Spec:
+        return Spec(
+            kind,
+            1,
+            town,
+            name=name,
+            ks2_cohort=0 if kind == "infant" else 32,
+            nor=180 if kind == "infant" else 240,
+            fsm_rate=0.2,
+            events=_events(*events),
+            roles=() if risk else (role_or_risk,),
+            risks=(role_or_risk,) if risk else (),
+            **extra,
+        )
+
+    return [
+        school(
+            "junior",
+            "Holbrook",
+            "Holbrook Junior School",
+            "report_card_urgent_improvement",
+            (("2015-05-12", 2), ("2019-11-19", 2), ("2024-03-12", 3)),
+            quality=-0.4,
+        ),
+        school(
+            "infant",
+            "Sandwick",
+            "Sandwick Infant School",
+            "report_card_needs_attention",
+            (("2014-03-11", 2), ("2020-10-13", 2)),
+            quality=0.1,
+        ),
+        school(
+            "primary",
+            "Millbury",
+            "Millbury Church Lane Primary School",
+            "report_card_one_area",
+            (("2016-02-09", 2), ("2021-11-16", 2)),
+            quality=0.2,
+        ),
+        school(
+            "primary",
+            "Foxley",
+            "Foxley Green Primary School",
+            "ungraded_standards_declined",
+            (("2013-06-11", 2), ("2018-06-12", 2)),
+            quality=0.1,
+        ),
+        school(
+            "primary",
+            "Linmere",
+            "Linmere Fields Primary School",
+            "sub_judgements_below_good",
+            (("2014-10-14", 2), ("2019-01-22", 2)),
+            quality=-0.1,
+        ),
+        school(
+            "primary",
+            "Thornbury",
+            "Thornbury Park Primary School",
+            "adviser_concern",
+            (("2012-11-13", 2), ("2018-03-06", 2), ("2023-02-07", 2)),
+            quality=0.2,
+        ),
+        school(
+            "junior",
+            "Eastwick",
+            "Eastwick Junior School",
+            "missing_year_decline",
+            (("2013-02-12", 2), ("2018-10-09", 2)),
+            risk=True,
+            quality=0.4,
+        ),
+    ]
 
 
 def _random_specs(rng) -> list[Spec]:

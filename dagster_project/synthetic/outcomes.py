@@ -180,6 +180,8 @@ def _ks2(seed: int, school: School, year: str) -> KS2Result:
     n = _cohort(rng, school.ks2_cohort)
     if "lowcov" in school.risks and year == "2022-23":
         n = max(n, 18)  # enough pupils that low coverage, not small numbers, is the reason
+    if "missing_year_decline" in school.risks and year == "2022-23":
+        n = 4  # planted: a whole-cohort-suppressed year, so the three-year trend has a missing year
     tfsm = binomial(rng, n, school.fsm_rate)
     boys = binomial(rng, n, 0.51)
     base_other, base_dis = KS2_BASE_LOGIT[year]
@@ -188,6 +190,8 @@ def _ks2(seed: int, school: School, year: str) -> KS2Result:
     yi = _year_index(year)
     if "declining_trend" in school.risks:
         q += (0.9, 0.0, -0.9, -1.5)[yi]  # planted trends carry on into 2024-25
+    if "missing_year_decline" in school.risks:
+        q += (0.0, 0.0, 0.6, -0.9)[yi]  # a fall of well over 5 points from 2023-24 to 2024-25
     if "widening_gap" in school.risks:
         dis_shift = (0.2, -0.7, -1.5, -2.0)[yi]
     if "ks2_progress_below" in school.risks:

@@ -2,11 +2,16 @@
 ungraded visits, and report cards (from 10 Nov 2025), up to the latest MI snapshot (28 February 2026).
 
 Kept apart from `School.inspections` (the graded history to 31 August 2024) so that every planted role
-stays as it was: planted and risk schools get no recent inspection, and no Kingsmere school gets a
-category of concern, so the schools in a category are still exactly the planted SM and SWK ones.
-A school in another LA is given a report card with a category of concern (and one 'Not judged' SWK) to
-exercise the codes. REPORT_CARD_CONCERN is 'SM' because the marts do not yet place RSI (requires significant
-improvement) in an outcome state; switch it to 'RSI' once they do (the parser and staging already accept it).
+stays as it was: planted and risk schools get no random recent inspection, and no Kingsmere school gets a
+category of concern, so the schools in a category are still exactly the planted SM and SWK ones. Random
+inspections never give an inadequate key judgement or an 'urgent improvement' area without a category of concern
+(Ofsted places such a school in a category). A school in another LA is given a report card with a category of
+concern (RSI, requires significant improvement) and one 'Not judged' SWK to exercise the codes.
+
+PLANTED_RECENT gives the Kingsmere schools planted for the support decisions (kingsmere.py) one explicit recent
+inspection each: a report card with three areas at urgent improvement, one with three needing attention, one with
+a single area needing attention, an ungraded inspection whose outcome says standards may have declined, and a
+2024-25 inspection with one key judgement requiring improvement.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ AREAS = (
     "leadership_and_governance",
 )
 # kinds: 'not_judged' (S5, sub-judgements), 'ungraded' (S8 outcome), 'report_card'
-REPORT_CARD_CONCERN = "SM"
+REPORT_CARD_CONCERN = "RSI"
 CONCERN_KIND = {REPORT_CARD_CONCERN: "report_card", "SWK": "not_judged"}
 NOT_APPLICABLE_UNLESS = {"early_years": ("Primary", "Nursery"), "post_16_provision": ("Secondary", "All-through")}
 _KINGSMERE_PLAN = ("not_judged",) * 7 + ("ungraded",) * 5 + ("not_judged_autumn",) * 3 + ("report_card",) * 9
@@ -117,8 +122,8 @@ def _make(school: School, kind: str, index: int, rng, concern: str | None = None
     )
     if kind == "not_judged":
 
-        def near() -> int:
-            return min(4, max(1, grade + rng.choice((-1, 0, 0, 0, 1))))
+        def near() -> int:  # an inadequate key judgement comes only with a category of concern
+            return min(3, max(1, grade + rng.choice((-1, 0, 0, 0, 1))))
 
         sub = (near(), near(), near(), near())
         if concern == "SWK":
@@ -145,7 +150,8 @@ def _make(school: School, kind: str, index: int, rng, concern: str | None = None
         if area in NOT_APPLICABLE_UNLESS and school.phase not in NOT_APPLICABLE_UNLESS[area]:
             areas[area] = "Not applicable"
         else:
-            areas[area] = SCALE[min(4, max(0, centre + rng.choice((-1, 0, 0, 0, 1))))]
+            # 'Urgent improvement' comes only with a category of concern (below)
+            areas[area] = SCALE[min(3, max(0, centre + rng.choice((-1, 0, 0, 0, 1))))]
     if concern is not None:
         areas = {a: ("Urgent improvement" if v != "Not applicable" else v) for a, v in areas.items()}
     return RecentInspection(
@@ -156,6 +162,73 @@ def _make(school: School, kind: str, index: int, rng, concern: str | None = None
         areas=areas,
         **common,
     )
+
+
+def _card(*graded: str, early_years: str = "Not applicable") -> dict[str, str]:
+    """Report-card areas in AREAS order (early years and post-16 apart), post-16 not applicable (primary schools)."""
+    core = dict(zip((a for a in AREAS if a not in NOT_APPLICABLE_UNLESS), graded, strict=True))
+    return {**core, "early_years": early_years, "post_16_provision": "Not applicable"}
+
+
+UI, NA, EX, ST = "Urgent improvement", "Needs attention", "Expected standard", "Strong standard"
+# role -> (kind, start date, publication date, what the inspection records)
+PLANTED_RECENT: dict[str, tuple[str, date, date, dict]] = {
+    "report_card_urgent_improvement": (
+        "report_card",
+        date(2025, 12, 2),
+        date(2026, 1, 13),
+        {"areas": _card(UI, UI, UI, EX, EX, NA), "safeguarding_standards": "Met"},
+    ),
+    "report_card_needs_attention": (
+        "report_card",
+        date(2026, 1, 20),
+        date(2026, 2, 17),
+        {"areas": _card(NA, NA, NA, EX, ST, EX, early_years=EX), "safeguarding_standards": "Met"},
+    ),
+    "report_card_one_area": (
+        "report_card",
+        date(2025, 11, 25),
+        date(2026, 1, 6),
+        {"areas": _card(EX, NA, EX, ST, EX, EX, early_years=ST), "safeguarding_standards": "Met"},
+    ),
+    "ungraded_standards_declined": (
+        "ungraded",
+        date(2025, 6, 10),
+        date(2025, 7, 8),
+        {"ungraded_outcome": "Some aspects not as strong"},
+    ),
+    "sub_judgements_below_good": (
+        "not_judged",
+        date(2025, 3, 11),
+        date(2025, 4, 10),
+        {
+            "quality_of_education": 3,
+            "behaviour_and_attitudes": 2,
+            "personal_development": 2,
+            "leadership_and_management": 2,
+            "safeguarding_effective": "Yes",
+        },
+    ),
+}
+_INSPECTION_TYPE = {"report_card": "S5 Inspection", "ungraded": "S8 Inspection", "not_judged": "S5 Inspection"}
+
+
+def planted_recent(world: World) -> dict[int, RecentInspection]:
+    """The planted support-decision schools' recent inspections (PLANTED_RECENT), by URN."""
+    planted = {}
+    for role, (kind, start, published, recorded) in PLANTED_RECENT.items():
+        school = world.with_role(role)
+        planted[school.urn] = RecentInspection(
+            urn=school.urn,
+            inspection_number=inspection_serial(school.urn, 30),
+            kind=kind,
+            inspection_type=_INSPECTION_TYPE[kind],
+            start_date=start,
+            end_date=start + timedelta(days=1),
+            publication_date=published,
+            **recorded,
+        )
+    return planted
 
 
 def recent_inspections(world: World) -> dict[int, tuple[RecentInspection, ...]]:
@@ -187,4 +260,6 @@ def recent_inspections(world: World) -> dict[int, tuple[RecentInspection, ...]]:
         if concerns_left and CONCERN_KIND[concerns_left[0]] == kind:
             concern = concerns_left.pop(0)
         result.setdefault(school.urn, []).append(_make(school, kind, 0, rng, concern))
+    for urn, inspection in planted_recent(world).items():
+        result.setdefault(urn, []).append(inspection)
     return {urn: tuple(sorted(items, key=lambda i: i.start_date)) for urn, items in result.items()}

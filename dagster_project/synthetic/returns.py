@@ -74,6 +74,7 @@ class ReturnsTruth:
     register_entries: dict[int, RegisterEntry] = field(default_factory=dict)
     missed_review_urn: int | None = None  # its review at the last meeting was postponed
     capacity: dict[int, tuple[str, date, str]] = field(default_factory=dict)  # urn -> (capacity, judged_on, adviser)
+    main_concern: dict[int, str] = field(default_factory=dict)  # urn -> the adviser's main concern, when flagged
     ri_without_judgement_urns: tuple[int, ...] = ()
     override_versions: dict[date, dict[int, OverrideDecision]] = field(default_factory=dict)
     link_adviser: dict[int, str] = field(default_factory=dict)
@@ -222,8 +223,11 @@ def build_returns(world: World) -> ReturnsTruth:
             if latest.overall_effectiveness == 3:
                 ri_without.append(school.urn)
             continue
+        concern = None
         if "ri_twice" in school.roles:
             capacity = "secure"  # new headteacher since the second RI: the planted secure-capacity case
+        elif "adviser_concern" in school.roles:
+            capacity, concern = "secure", "attendance"  # a good school the adviser worries about: the LA's own concern
         elif (
             "ri_persistent" in school.roles
             or "special_measures" in school.roles
@@ -235,13 +239,18 @@ def build_returns(world: World) -> ReturnsTruth:
         judged_on = max(YEAR_START, school.open_date or YEAR_START) + timedelta(days=rng.randint(20, 250))
         adviser = advisers_cycle.get(school.urn, SENIOR_ADVISER)
         truth.capacity[school.urn] = (capacity, judged_on, adviser)
+        concern = concern or (None if capacity == "secure" else "leadership")
+        if concern:
+            truth.main_concern[school.urn] = concern
         judgements.append(
             {
                 "urn": school.urn,
                 "capacity_to_improve": capacity,
-                "main_concern": "" if capacity == "secure" else "leadership",
+                "main_concern": concern or "",
                 "rationale": (
-                    "Leaders know the school's weaknesses and the improvement plan is having impact."
+                    "Attendance has fallen this year although leaders have the capacity to turn it round."
+                    if concern == "attendance"
+                    else "Leaders know the school's weaknesses and the improvement plan is having impact."
                     if capacity == "secure"
                     else "Leadership is stretched; actions have not yet improved outcomes."
                 ),

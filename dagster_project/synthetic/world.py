@@ -14,7 +14,7 @@ from types import MappingProxyType
 
 from . import names
 
-GENERATOR_VERSION = "1.2.0"  # 1.2: 2024-25 KS2/KS4 in the EES tidy layout
+GENERATOR_VERSION = "1.3.0"  # 1.3: planted support decisions (recent inspections, adviser concern, missing KS2 year)
 DEFAULT_SEED = 20240901
 SCALES = ("la", "national")
 

@@ -142,7 +142,7 @@ def test_school_requiring_improvement_without_a_capacity_judgement_is_treated_as
         [urn],
     )
     assert (category, capacity_state) == ("RI_CAPACITY_NOT_SECURE", "unknown")
-    assert "capacity judgement: not yet received" in reasons.lower()
+    assert "capacity to improve not yet judged" in reasons.lower()
 
 
 def test_school_requiring_improvement_with_secure_capacity_is_ri_capacity_secure(warehouse, world):
@@ -157,7 +157,7 @@ def test_school_requiring_improvement_with_secure_capacity_is_ri_capacity_secure
         [school.urn],
     )
     assert category == "RI_CAPACITY_SECURE"
-    assert f"capacity judgement: secure (judged {judged_on:%Y-%m-%d})" in reasons.lower()
+    assert f"capacity to improve secure (judged {judged_on.day} {judged_on:%B %Y})".lower() in reasons.lower()
 
 
 def test_schools_in_an_ofsted_category_match_the_planted_inspections(warehouse, world):
@@ -221,10 +221,10 @@ def test_support_category_list_is_restricted_and_names_each_schools_reasons(ware
     school = world.with_role("special_measures")
     row = restricted.set_index("URN").loc[school.urn]
     assert row["School"] == school.name
-    assert "special measures" in row["Reasons"].lower()
+    assert "special measures" in row["Why this category"].lower()
 
     published_text = "".join(
         p.read_text(encoding="utf-8", errors="ignore") for p in pipeline_settings.published_dir.rglob("*.html")
     )
-    assert row["Reasons"] not in published_text
+    assert row["Why this category"] not in published_text
     assert not list(pipeline_settings.published_dir.rglob("support_categories*"))

@@ -14,6 +14,7 @@ import pytest
 
 from dagster_project.lib import committee_report as cr
 from dagster_project.lib.disclosure_control import load_rule
+from dagster_project.lib.published_scan import scan_published_tree
 from dagster_project.lib.rendering import qmd_to_typst
 from dagster_project.lib.report_calendar import reporting_term
 
@@ -188,11 +189,101 @@ def _committee_tables() -> dict[str, pd.DataFrame]:
             "schools_causing_concern_count",
         ],
     )
+    aims = pd.DataFrame(
+        [
+            (
+                "good_or_outstanding",
+                "Every child attends a good or outstanding school",
+                1,
+                "Schools judged good or outstanding (or the equivalent)",
+                "percent",
+                "as at 31 August 2024",
+                84.2,
+                75.2,
+                2,
+                151,
+                16,
+                True,
+                None,
+            ),
+            (
+                "good_or_outstanding",
+                "Every child attends a good or outstanding school",
+                2,
+                "Pupils in schools judged good or outstanding (or the equivalent)",
+                "percent",
+                "as at 31 August 2024",
+                80.6,
+                73.2,
+                31,
+                151,
+                16,
+                False,
+                None,
+            ),
+            (
+                "top_decile_results",
+                "Attainment and progress within the top 10% nationally",
+                11,
+                "Reading, writing and maths: % meeting the expected standard",
+                "percent",
+                "KS2 2023-24",
+                61.4,
+                59.6,
+                12,
+                151,
+                16,
+                True,
+                None,
+            ),
+        ],
+        columns=[
+            "aim_code",
+            "aim",
+            "aim_order",
+            "measure_name",
+            "unit",
+            "period",
+            "la_value",
+            "national_value",
+            "la_rank",
+            "las_ranked",
+            "top_decile_rank",
+            "is_top_decile",
+            "value_reason",
+        ],
+    )
+    support = pd.DataFrame(
+        [
+            ("tier", "Regional tiered support offer", 1, "Tier 3", 1, "Currently RI and never above RI since 2005"),
+            ("tier", "Regional tiered support offer", 3, "Tier 1 (paused)", 6, "Tier 1 support is paused"),
+            ("intervention", "Intervention identification", 10, "In an Ofsted category of concern", 2, None),
+            (
+                "intervention",
+                "Intervention identification",
+                30,
+                "Below the coasting threshold",
+                None,
+                "Not applied on the report date",
+            ),
+            (
+                "intervention",
+                "Intervention identification",
+                999,
+                "Identified for intervention support (any criterion)",
+                9,
+                "A school meeting several criteria is counted once",
+            ),
+        ],
+        columns=["summary_group", "group_title", "item_order", "item", "school_count", "note"],
+    )
     return {
         "rpt_committee__la_headlines": headlines,
         "rpt_committee__gap_headline": gap,
         "rpt_committee__inspections": inspections,
         "rpt_committee__category_distribution": categories,
+        "rpt_committee__la_aims": aims,
+        "rpt_committee__support_summary": support,
         "rpt_committee__report_context": context,
         # a restricted-style table in the same warehouse, to show the report does not pick names from it
         "restricted_causing_concern": pd.DataFrame({"school_name": [CONCERN_SCHOOL]}),
@@ -523,10 +614,10 @@ def test_category_movement_since_last_term_is_counted_from_the_recorded_snapshot
     assert "term ending 28 March 2024, 1 schools moved to a category with more support, 1 to a category" in text
     rows = _table_rows(html, "Schools in each support category last term and this term")
     assert rows == [
-        ["A (Universal support)", "1", "1", "0", "0"],
-        ["B (Light touch support)", "1", "1", "1", "1"],
-        ["C (Targeted support)", "1", "0", "0", "1"],
-        ["D (Intensive support)", "0", "1", "1", "0"],
+        ["Universal support", "1", "1", "0", "0"],
+        ["Light touch support", "1", "1", "1", "1"],
+        ["Targeted support", "1", "0", "0", "1"],
+        ["Intensive support", "0", "1", "1", "0"],
     ]
     assert (snapshots / "2024-08-31_2023-24-summer.csv").is_file(), "this term's categories were not recorded"
     assert "urn" not in built.tables["Category movement"].columns  # no school-level data in the download
@@ -608,3 +699,159 @@ def test_a_report_for_a_term_after_the_latest_data_is_refused(warehouse: Path, t
     with pytest.raises(cr.ReportDataError, match=r"Autumn 2024: the warehouse holds data to Summer 2024 only"):
         cr.build_committee_report(warehouse, tmp_path, term=reporting_term("2024-25-autumn"), engine="pandoc")
     assert not list(tmp_path.rglob("*.html"))
+
+
+def test_la_aims_show_the_good_or_outstanding_figures_and_ranks_from_the_mart(report: cr.CommitteeReport):
+    """rpt_committee__la_aims (from fct_la_good_or_outstanding and fct_la_measure_comparison): the LA's % of
+    schools and pupils in good or outstanding schools with its rank among all LAs, and whether each is in the top
+    10% of LAs (the LA's stated aim)."""
+    html = report.html.read_text(encoding="utf-8")
+    rows = _table_rows(html, "Kingsmere against its aims")
+    assert rows == [
+        [
+            "Schools judged good or outstanding (or the equivalent)",
+            "as at 31 August 2024",
+            "84%",
+            "75%",
+            "2 of 151",
+            "Yes",
+        ],
+        [
+            "Pupils in schools judged good or outstanding (or the equivalent)",
+            "as at 31 August 2024",
+            "81%",
+            "73%",
+            "31 of 151",
+            "No (top 10%: rank 16 or better)",
+        ],
+        [
+            "Reading, writing and maths: % meeting the expected standard",
+            "KS2 2023-24",
+            "61%",
+            "60%",
+            "12 of 151",
+            "Yes",
+        ],
+    ]
+    text = _visible_text(html)
+    assert "1 of the 1 headline measures ranked place Kingsmere in the top 10% of local authorities" in text
+    assert list(report.tables["LA aims"]["Rank among local authorities"]) == ["2 of 151", "31 of 151", "12 of 151"]
+
+
+def test_tiers_and_intervention_criteria_are_counted_and_a_paused_tier_or_criterion_says_so(
+    report: cr.CommitteeReport,
+):
+    html = report.html.read_text(encoding="utf-8")
+    assert _table_rows(html, "Maintained schools and academies meeting each tier") == [
+        ["Tier 3", "1", "Currently RI and never above RI since 2005"],
+        ["Tier 1 (paused)", "6", "Tier 1 support is paused"],
+    ]
+    assert _table_rows(html, "Maintained schools and academies meeting each criterion") == [
+        ["In an Ofsted category of concern", "2", ""],
+        ["Below the coasting threshold", "not applied", "Not applied on the report date"],
+        [
+            "Identified for intervention support (any criterion)",
+            "9",
+            "A school meeting several criteria is counted once",
+        ],
+    ]
+    assert CONCERN_SCHOOL not in _visible_text(html)
+
+
+def test_category_movement_says_which_input_moved_each_school_counted_not_named(tmp_path: Path):
+    """Last term's snapshot records the inputs each category rested on; a school that moved is explained by the
+    inputs that changed (a new inspection, the LA's own assessment, an override, new results, new rules). The
+    published report counts schools per cause; no URN reaches its tables."""
+    tables = _committee_tables()
+    tables["fct_school_support_category"] = pd.DataFrame(
+        {
+            "urn": [1, 2, 3, 4],
+            "support_category": ["A", "D", "B", "C"],
+            "category_rank": [1, 4, 2, 3],
+            "categorisation_status": ["categorised"] * 4,
+            "latest_inspection_number": ["I1", "I2-new", "I3", "I4"],
+            "capacity_state": ["secure", "secure", "not_secure", "secure"],
+            "capacity_judged_on": pd.to_datetime(["2024-07-11", "2024-07-11", "2025-01-10", "2024-07-11"]),
+            "adviser_main_concern": [None, None, "leadership", None],
+            "is_overridden": [False, False, False, True],
+            "override_decided_on": pd.to_datetime([None, None, None, "2025-02-01"]),
+            "latest_results_year": ["2024-25"] * 4,
+            "risk_flags": [None, None, None, None],
+            "rule_version": ["v1"] * 4,
+        }
+    )
+    warehouse = _write_warehouse(tmp_path / "moving.duckdb", tables)
+    restricted = tmp_path / "restricted"
+    snapshots = restricted / "category_snapshots"
+    snapshots.mkdir(parents=True)
+    # Spring: 2 moved after a new inspection, 3 after the adviser's judgement, 4 after an override; 1 did not move.
+    (snapshots / "2024-03-28_spring-2024.csv").write_text(
+        "urn,support_category,category_rank,latest_inspection_number,capacity_state,capacity_judged_on,"
+        "adviser_main_concern,is_overridden,override_decided_on,latest_results_year,risk_flags,rule_version\n"
+        "1,A,1,I1,secure,2024-07-11,,False,,2024-25,,v1\n"
+        "2,B,2,I2,secure,2024-07-11,,False,,2024-25,,v1\n"
+        "3,C,3,I3,secure,2024-07-11,,False,,2024-25,,v1\n"
+        "4,B,2,I4,secure,2024-07-11,,False,,2024-25,,v1\n",
+        encoding="utf-8",
+    )
+    built = cr.build_committee_report(warehouse, tmp_path / "published", restricted_dir=restricted, engine="pandoc")
+    html = built.html.read_text(encoding="utf-8")
+    assert _table_rows(html, "Why schools changed category") == [
+        ["A new inspection", "1"],
+        ["A new local authority assessment", "1"],
+        ["An override", "1"],
+        ["New results", "0"],
+        ["New categorisation rules", "0"],
+    ]
+    assert "urn" not in built.tables["Why schools moved"].columns
+    assert not scan_published_tree(tmp_path / "published"), "the published report must pass the restricted-data scan"
+    recorded = pd.read_csv(snapshots / "2024-08-31_2023-24-summer.csv")
+    assert {"latest_inspection_number", "capacity_state", "override_decided_on"} <= set(recorded.columns)
+
+
+def test_a_snapshot_without_inputs_says_the_cause_was_not_recorded():
+    from dagster_project.lib.category_movement import NOT_RECORDED, category_movement
+
+    current = pd.DataFrame(
+        {"urn": [1], "support_category": ["B"], "category_rank": [2], "latest_inspection_number": ["I9"]}
+    )
+    before = pd.DataFrame({"urn": [1], "support_category": ["A"], "category_rank": [1.0]})
+    movement = category_movement(current, (date(2024, 3, 28), before), ["A", "B"])
+    assert movement.moves.to_dict("records") == [
+        {"urn": 1, "previous_category": "A", "support_category": "B", "what_changed": NOT_RECORDED}
+    ]
+
+
+def test_no_internal_code_reaches_the_published_report(tmp_path: Path):
+    """Reader-facing text shows category names, never codes such as SM_SWK or RI_CAPACITY_NOT_SECURE."""
+    tables = _committee_tables()
+    tables["rpt_committee__category_distribution"] = pd.DataFrame(
+        [
+            ("OUTSTANDING", "Outstanding", "Outstanding", 1, 14, 1, 4.6),
+            (
+                "SM_SWK",
+                "Schools that are deemed to require special measures",
+                "Special measures or serious weaknesses",
+                6,
+                3,
+                39,
+                39.0,
+            ),
+        ],
+        columns=[
+            "support_category",
+            "category_name",
+            "category_short_name",
+            "category_rank",
+            "school_count",
+            "min_contacts_per_year",
+            "planned_contacts_per_term_total",
+        ],
+    )
+    built = cr.build_committee_report(
+        _write_warehouse(tmp_path / "codes.duckdb", tables), tmp_path / "pub", engine="pandoc"
+    )
+    text = _visible_text(built.html.read_text(encoding="utf-8"))
+    assert "Special measures or serious weaknesses" in text
+    assert not re.search(r"\b[A-Z0-9]+_[A-Z0-9_]+\b", text), re.findall(r"\b[A-Z0-9]+_[A-Z0-9_]+\b", text)
+    assert "not_secure" not in text

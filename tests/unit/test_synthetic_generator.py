@@ -425,7 +425,8 @@ def test_kingsmere_has_inspections_in_all_three_regimes_into_2026(out, world):
     assert set(inspections["source_layout"]) == {"all_inspections", "latest_inspections"}
     # no Kingsmere school gains a category of concern after the graded era: the planted SM/SWK stay the only ones
     assert mine.loc[mine["inspection_regime"] != "graded", "category_of_concern"].isna().all()
-    assert {"SM", "SWK"} <= set(
+    # another LA's report card carries RSI (requires significant improvement) and a 2024-25 inspection SWK
+    assert {"RSI", "SWK"} <= set(
         inspections.loc[inspections["inspection_regime"] != "graded", "category_of_concern"].dropna()
     )
 
@@ -436,6 +437,31 @@ def test_planted_schools_keep_their_graded_history_only(out, world):
     recent = recent_inspections(world)
     for role in ("special_measures", "serious_weaknesses", "ri_twice", "ri_persistent", "new_school"):
         assert world.with_role(role).urn not in recent
+
+
+def test_planted_support_decision_schools_get_exactly_their_planted_recent_inspection(world):
+    """Each school planted for a support decision (kingsmere.py) has one recent inspection, as PLANTED_RECENT
+    records it; random inspections never give an inadequate key judgement or an urgent-improvement area without a
+    category of concern."""
+    from dagster_project.synthetic.recent_inspections import PLANTED_RECENT, recent_inspections
+
+    recent = recent_inspections(world)
+    for role, (kind, start, published, _) in PLANTED_RECENT.items():
+        (inspection,) = recent[world.with_role(role).urn]
+        assert (inspection.kind, inspection.start_date, inspection.publication_date) == (kind, start, published)
+    planted = {world.with_role(role).urn for role in PLANTED_RECENT}
+    for urn, inspections in recent.items():
+        for inspection in inspections:
+            if urn in planted or inspection.category_of_concern:
+                continue
+            assert "Urgent improvement" not in inspection.areas.values()
+            key_judgements = (
+                inspection.quality_of_education,
+                inspection.behaviour_and_attitudes,
+                inspection.personal_development,
+                inspection.leadership_and_management,
+            )
+            assert 4 not in key_judgements
 
 
 def test_latest_inspections_file_has_the_real_2026_header_with_the_double_space_and_an_en_dash(out):

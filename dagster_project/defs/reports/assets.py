@@ -64,9 +64,10 @@ def _published_metadata(html: Path, pdf: Path, downloads: list[Path], engine: st
     ],
     kinds={"quarto", "html", "pdf", "xlsx"},
     description="Termly committee report (published), one partition per reporting term ('2025-26-autumn'): LA "
-    "headlines against national, region and statistical neighbours with trends, inspections published in the "
-    "term, support categories and movement since last term, narrowing-the-gap headline, count of schools causing "
-    "concern (no names). A term after the latest data is refused.",
+    "headlines against national, region and statistical neighbours with trends, the LA's aims (good or outstanding "
+    "schools and pupils, top-10% ranks), inspections published in the term, support categories, counts by tier and "
+    "intervention criterion, movement since last term with what moved schools, narrowing-the-gap headline, count of "
+    "schools causing concern (no names). A term after the latest data is refused.",
 )
 def committee_report(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     term = reporting_term(context.partition_key)
@@ -237,9 +238,11 @@ def school_booklets(context: dg.AssetExecutionContext, warehouse: WarehouseResou
 @dg.asset(
     group_name="reports",
     pool=DUCKDB_WRITER_POOL,  # read-only, but DuckDB refuses any other process while one writes
-    deps=[dg.AssetKey("fct_school_support_category"), dg.AssetKey("dim_school")],
+    deps=[dg.AssetKey("rpt_support__schools"), dg.AssetKey("rpt_committee__report_context")],
     kinds={"csv", "xlsx"},
-    description="RESTRICTED: every LA school's support category, visit entitlement and the reasons, for the "
+    description="RESTRICTED: every LA school's support decisions side by side - Table One category and visit "
+    "entitlement, tier of the regional offer, intervention identification and years below the floor standard, "
+    "each with its reasons in words, and what moved each school that changed category since last term - for the "
     "head of school improvement. Written under the restricted folder only, never the published site.",
 )
 def support_category_list(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:

@@ -172,7 +172,9 @@ def build_specs() -> dict[str, ReturnSpec]:
             "capacity_judgements",
             "Adviser judgements of leadership capacity to improve",
             "The latest adviser judgement per school of its leadership's capacity to improve, with the main "
-            "concern and the rationale. Feeds the support categorisation (RI schools: capacity secure or not).",
+            "concern and the rationale. Feeds the support categorisation (RI schools: capacity secure or not; any "
+            "school: a main concern, or capacity not secure, is the adviser's own concern, which makes a good or "
+            "outstanding school good but of concern) and intervention identification.",
             (
                 _urn(),
                 ColumnSpec("capacity_to_improve", CODE, "Leadership capacity to improve", codes=CAPACITY),

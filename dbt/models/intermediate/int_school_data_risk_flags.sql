@@ -144,12 +144,19 @@ ks2_progress as (
         results.academic_year,
         results.results_urn,
         results.cohort_pupils,
+        -- Raised on any subject whose upper limit is below the threshold; 'not raised' needs all three subjects.
         least(
             results.reading_progress_upper_score,
             results.writing_progress_upper_score,
             results.maths_progress_upper_score
         ) as measure_value,
         cast(null as double) as comparator_value,
+        nullif(concat_ws(
+            ', ',
+            case when results.reading_progress_upper_score is null then 'reading' end,
+            case when results.writing_progress_upper_score is null then 'writing' end,
+            case when results.maths_progress_upper_score is null then 'maths' end
+        ), '') as missing_parts,
         concat_ws(
             ', ',
             case when results.reading_progress_upper_score < flag_rules.threshold_value
@@ -178,6 +185,7 @@ ks2_attainment as (
         results.cohort_pupils,
         results.rwm_expected_pct - ks2_national.rwm_expected_pct as measure_value,
         ks2_national.rwm_expected_pct as comparator_value,
+        cast(null as varchar) as missing_parts,
         printf(
             'RWM expected standard %.0f%% vs national %.0f%% (%+.0f points)',
             results.rwm_expected_pct, ks2_national.rwm_expected_pct,
@@ -218,6 +226,8 @@ ks2_gaps as (
 
 ),
 
+-- A trend compares three years: every one of them needs a result from a cohort the flag may judge. A missing or
+-- small year is named and the flag is 'not evaluated' (DuckDB's greatest() would silently drop a NULL year).
 ks2_declining as (
 
     select
@@ -227,9 +237,24 @@ ks2_declining as (
         latest.results_urn,
         latest.cohort_pupils,
         -- The smaller of the two year-on-year falls: both must reach the threshold for a declining trend.
-        greatest(latest.rwm_expected_pct - middle.rwm_expected_pct, middle.rwm_expected_pct - earliest.rwm_expected_pct)
-            as measure_value,
+        case when middle.rwm_expected_pct is not null and earliest.rwm_expected_pct is not null
+            then greatest(latest.rwm_expected_pct - middle.rwm_expected_pct, middle.rwm_expected_pct - earliest.rwm_expected_pct)
+        end as measure_value,
         earliest.rwm_expected_pct as comparator_value,
+        nullif(concat_ws(
+            ', ',
+            case when latest.rwm_expected_pct is null then 'no result for ' || latest.academic_year end,
+            case
+                when middle.rwm_expected_pct is null then 'no result for ' || ks2_trend_years.middle_year
+                when coalesce(middle.cohort_pupils, 0) < flag_rules.min_cohort_pupils
+                    then 'cohort of ' || cast(coalesce(middle.cohort_pupils, 0) as integer) || ' pupils in ' || ks2_trend_years.middle_year
+            end,
+            case
+                when earliest.rwm_expected_pct is null then 'no result for ' || ks2_trend_years.first_year
+                when coalesce(earliest.cohort_pupils, 0) < flag_rules.min_cohort_pupils
+                    then 'cohort of ' || cast(coalesce(earliest.cohort_pupils, 0) as integer) || ' pupils in ' || ks2_trend_years.first_year
+            end
+        ), '') as missing_parts,
         printf(
             'RWM expected standard %.0f%% in %s, %.0f%% in %s, %.0f%% in %s (%+.0f points)',
             earliest.rwm_expected_pct, earliest.academic_year, middle.rwm_expected_pct, middle.academic_year,
@@ -239,6 +264,8 @@ ks2_declining as (
     inner join ks2_trend_years
         on ks2_trend_years.flag_code = 'KS2_RWM_EXP_DECLINING'
         and ks2_trend_years.academic_year = latest.academic_year
+    inner join flag_rules
+        on flag_rules.flag_code = 'KS2_RWM_EXP_DECLINING'
     left join ks2_chain_results as middle
         on middle.urn = latest.urn
         and middle.academic_year = ks2_trend_years.middle_year
@@ -256,9 +283,24 @@ ks2_gap_widening as (
         latest.academic_year,
         results.results_urn,
         latest.disadvantaged_pupils as cohort_pupils,
-        greatest(latest.disadvantaged_gap - middle.disadvantaged_gap, middle.disadvantaged_gap - earliest.disadvantaged_gap)
-            as measure_value,
+        case when middle.disadvantaged_gap is not null and earliest.disadvantaged_gap is not null
+            then greatest(latest.disadvantaged_gap - middle.disadvantaged_gap, middle.disadvantaged_gap - earliest.disadvantaged_gap)
+        end as measure_value,
         earliest.disadvantaged_gap as comparator_value,
+        nullif(concat_ws(
+            ', ',
+            case when latest.disadvantaged_gap is null then 'no disadvantaged result for ' || latest.academic_year end,
+            case
+                when middle.disadvantaged_gap is null then 'no disadvantaged result for ' || ks2_trend_years.middle_year
+                when coalesce(middle.disadvantaged_pupils, 0) < flag_rules.min_cohort_pupils
+                    then cast(coalesce(middle.disadvantaged_pupils, 0) as integer) || ' disadvantaged pupils in ' || ks2_trend_years.middle_year
+            end,
+            case
+                when earliest.disadvantaged_gap is null then 'no disadvantaged result for ' || ks2_trend_years.first_year
+                when coalesce(earliest.disadvantaged_pupils, 0) < flag_rules.min_cohort_pupils
+                    then cast(coalesce(earliest.disadvantaged_pupils, 0) as integer) || ' disadvantaged pupils in ' || ks2_trend_years.first_year
+            end
+        ), '') as missing_parts,
         printf(
             'gap to national other pupils %+.0f points in %s, %+.0f in %s, %+.0f in %s (%+.0f points)',
             earliest.disadvantaged_gap, earliest.academic_year, middle.disadvantaged_gap, middle.academic_year,
@@ -271,6 +313,8 @@ ks2_gap_widening as (
     inner join ks2_trend_years
         on ks2_trend_years.flag_code = 'KS2_DISADVANTAGED_GAP_WIDENING'
         and ks2_trend_years.academic_year = latest.academic_year
+    inner join flag_rules
+        on flag_rules.flag_code = 'KS2_DISADVANTAGED_GAP_WIDENING'
     left join ks2_gaps as middle
         on middle.urn = latest.urn
         and middle.academic_year = ks2_trend_years.middle_year
@@ -290,6 +334,7 @@ ks4_progress as (
         results.cohort_pupils,
         results.progress8_upper_score as measure_value,
         cast(null as double) as comparator_value,
+        cast(null as varchar) as missing_parts,
         printf('Progress 8 %.2f (upper limit %.2f)', results.progress8_score, results.progress8_upper_score) as breach_detail
     from ks4_chain_results as results
     inner join evaluation_years
@@ -308,6 +353,7 @@ ks4_attainment as (
         results.cohort_pupils,
         results.attainment8_score - ks4_national.attainment8_score as measure_value,
         ks4_national.attainment8_score as comparator_value,
+        cast(null as varchar) as missing_parts,
         printf(
             'Attainment 8 %.1f vs national %.1f (%+.1f points)',
             results.attainment8_score, ks4_national.attainment8_score,
@@ -336,6 +382,7 @@ ks4_attainment as (
         results.cohort_pupils,
         cast({{ ks }}_la_percentiles.la_percentile_rank as double) as measure_value,
         cast({{ ks }}_la_percentiles.la_schools_ranked as double) as comparator_value,
+        cast(null as varchar) as missing_parts,
         printf(
             '{{ label }}, percentile rank %.0f among %d LA schools',
             results.{{ column }}, {{ ks }}_la_percentiles.la_percentile_rank, {{ ks }}_la_percentiles.la_schools_ranked
@@ -379,10 +426,15 @@ judged as (
         flag_rules.threshold_value,
         flag_rules.min_cohort_pupils,
         case
-            when evaluations.measure_value is null then 'not evaluated'
             when coalesce(evaluations.cohort_pupils, 0) < flag_rules.min_cohort_pupils then 'not evaluated'
+            -- A trend is never judged on fewer years than it compares.
+            when flag_rules.comparison = 'each_year_change_at_most' and evaluations.missing_parts is not null
+                then 'not evaluated'
+            when evaluations.measure_value is null then 'not evaluated'
             when flag_rules.comparison in ('upper_confidence_limit_below', 'la_percentile_below')
                 and evaluations.measure_value < flag_rules.threshold_value then 'raised'
+            -- Not raised only when every part the flag reads is there (a missing subject could have raised it).
+            when evaluations.missing_parts is not null then 'not evaluated'
             when flag_rules.comparison in ('school_minus_national_at_most', 'each_year_change_at_most')
                 and evaluations.measure_value <= flag_rules.threshold_value then 'raised'
             else 'not raised'
@@ -408,16 +460,20 @@ final as (
         comparator_value,
         threshold_value,
         cast(cohort_pupils as integer) as cohort_pupils,
+        missing_parts,
         case flag_status
             when 'raised' then
                 description || ' in ' || academic_year || ': ' || breach_detail
                 || case when results_urn <> urn then ' (results of predecessor URN ' || results_urn || ')' else '' end
+                || coalesce(' (not available: ' || missing_parts || ')', '')
             when 'not raised' then description || ': not raised in ' || academic_year
             else
                 description || ': not evaluated in ' || academic_year || ' ('
                 || case
-                    when measure_value is null then 'measure not available for every year needed'
-                    else 'cohort of ' || coalesce(cast(cohort_pupils as integer), 0) || ' pupils is below ' || min_cohort_pupils
+                    when coalesce(cohort_pupils, 0) < min_cohort_pupils
+                        then 'cohort of ' || coalesce(cast(cohort_pupils as integer), 0) || ' pupils is below ' || min_cohort_pupils
+                    when missing_parts is not null then missing_parts
+                    else 'measure not available'
                 end || ')'
         end as flag_explanation
     from judged

@@ -1,5 +1,6 @@
-{#- LA headline: % of open state-funded schools, and of their pupils, in schools that are good or outstanding
-    (or the equivalent under the ungraded and report-card regimes, seed good_or_outstanding_definitions). -#}
+{#- LA headline and aim: % of open state-funded schools, and of their pupils, in schools that are good or
+    outstanding (or the equivalent under the ungraded and report-card regimes: the current outcome of
+    int_latest_ofsted_inspection, seed ofsted_outcome_rules), and each LA's rank among all LAs (aim: top 10%). -#}
 with
 
 schools as (
@@ -10,9 +11,11 @@ schools as (
 
 ),
 
+-- Schools whose current outcome is a judgement (not 'no_grade': an inspection no rule could place).
 judgements as (
 
-    select * from {{ ref('int_school_good_or_outstanding') }}
+    select * from {{ ref('int_latest_ofsted_inspection') }}
+    where outcome_state <> 'no_grade'
 
 ),
 
@@ -28,6 +31,12 @@ definitions as (
 
 ),
 
+rule_versions as (
+
+    select max(outcome_rule_version) as outcome_rule_version from judgements
+
+),
+
 school_outcomes as (
 
     select
@@ -36,7 +45,7 @@ school_outcomes as (
         coalesce(schools.number_of_pupils, 0) as pupils,
         judgements.urn is not null as has_judgement,
         coalesce(judgements.is_good_or_outstanding, false) as is_good_or_outstanding,
-        judgements.inspection_regime
+        judgements.judgement_regime as inspection_regime
     from schools
     left join judgements
         on judgements.urn = schools.urn
@@ -88,7 +97,7 @@ with_pct as (
 
 ),
 
-final as (
+ranked as (
 
     select
         with_pct.geography_level,
@@ -106,14 +115,37 @@ final as (
         cast(with_pct.schools_judged_graded as integer) as schools_judged_graded,
         cast(with_pct.schools_judged_ungraded as integer) as schools_judged_ungraded,
         cast(with_pct.schools_judged_report_card as integer) as schools_judged_report_card,
-        case when with_pct.geography_level = 'la' then cast(rank() over (
-            partition by with_pct.geography_level order by with_pct.pupils_good_or_outstanding_pct desc nulls last
-        ) as integer) end as la_rank_pupils_good_or_outstanding,
-        definitions.definition_version
+        {%- for measure in ['schools', 'pupils'] %}
+        case when with_pct.geography_level = 'la' and with_pct.{{ measure }}_good_or_outstanding_pct is not null
+            then cast(rank() over (
+                partition by with_pct.geography_level, with_pct.{{ measure }}_good_or_outstanding_pct is null
+                order by with_pct.{{ measure }}_good_or_outstanding_pct desc
+            ) as integer)
+        end as la_rank_{{ measure }}_good_or_outstanding,
+        {%- endfor %}
+        cast(count(with_pct.pupils_good_or_outstanding_pct) filter (where with_pct.geography_level = 'la') over () as integer)
+            as las_ranked,
+        definitions.definition_version,
+        rule_versions.outcome_rule_version
     from with_pct
     cross join definitions
+    cross join rule_versions
     left join regions
         on regions.la_code = with_pct.la_code
+
+),
+
+-- The LA aim: in the top 10% of LAs (rank within the first tenth, rounded up).
+final as (
+
+    select
+        ranked.*,
+        {%- for measure in ['schools', 'pupils'] %}
+        case when la_rank_{{ measure }}_good_or_outstanding is not null
+            then la_rank_{{ measure }}_good_or_outstanding <= ceil(0.1 * las_ranked)
+        end as is_top_decile_{{ measure }}_good_or_outstanding{{ ',' if not loop.last }}
+        {%- endfor %}
+    from ranked
 
 )
 

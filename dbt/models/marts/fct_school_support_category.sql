@@ -1,8 +1,7 @@
-{#- Categories are as at the report date: the one asked for (var report_date), else the latest date the data covers
-    (int_report_term), so the same data gives the same categories and "as at" whatever day the build runs. -#}
-{%- set as_of_date = "cast('" ~ var('report_date') ~ "' as date)" if var('report_date')
-    else "(select max(report_date) from " ~ ref('int_report_term') ~ ")" -%}
-
+{#- The support category of Table One for each open LA school, from the rule set in force on the report date
+    (seed categorisation_rules): the current Ofsted outcome in any regime, the data risk flags, the adviser's capacity
+    judgement and main concern, and category overrides. The reasons say every input in words; an input that is
+    missing says so rather than dropping out of the sentence. -#}
 with
 
 schools as (
@@ -44,14 +43,22 @@ support_categories as (
 
 ),
 
--- The rule set in force on the as-of date (the most recently effective version when several overlap).
+report_date as (
+
+    select * from {{ ref('int_report_date') }}
+
+),
+
+-- The rule set in force on the report date (the most recently effective version when several overlap).
 rules as (
 
-    select *
-    from {{ ref('categorisation_rules') }}
-    where effective_from <= {{ as_of_date }}
-        and (effective_to is null or effective_to > {{ as_of_date }})
-    qualify rule_version = first_value(rule_version) over (order by effective_from desc, rule_version desc)
+    select categorisation_rules.*
+    from {{ ref('categorisation_rules') }} as categorisation_rules
+    cross join report_date
+    where categorisation_rules.effective_from <= report_date.report_date
+        and (categorisation_rules.effective_to is null or categorisation_rules.effective_to > report_date.report_date)
+    qualify categorisation_rules.rule_version
+        = first_value(categorisation_rules.rule_version) over (order by categorisation_rules.effective_from desc, categorisation_rules.rule_version desc)
 
 ),
 
@@ -60,10 +67,13 @@ flag_summary as (
     select
         urn,
         count(*) filter (where is_raised) as risk_flag_count,
+        count(*) filter (where flag_status = 'not evaluated') as flags_not_evaluated,
+        count(*) as flags_considered,
         string_agg(flag_code, ', ' order by flag_code) filter (where is_raised) as risk_flags,
-        string_agg(flag_explanation, ' | ' order by flag_code) filter (where is_raised) as raised_explanations,
-        string_agg(flag_code || ' ' || academic_year || ' ' || flag_status, ', ' order by flag_code)
-            filter (where not is_raised) as other_evaluations
+        string_agg(flag_explanation, '; ' order by flag_code) filter (where is_raised) as raised_explanations,
+        string_agg(flag_explanation, '; ' order by flag_code) filter (where flag_status = 'not evaluated')
+            as not_evaluated_explanations,
+        max(academic_year) as latest_results_year
     from risk_flags
     group by urn
 
@@ -79,25 +89,39 @@ inputs as (
         schools.is_academy,
         schools.phase,
         latest_ofsted.ofsted_outcome_state,
+        latest_ofsted.ofsted_outcome_state_label,
+        latest_ofsted.current_outcome_summary,
         latest_ofsted.overall_effectiveness_grade,
         latest_ofsted.overall_effectiveness_label,
         latest_ofsted.category_of_concern,
         latest_ofsted.inspection_number,
         latest_ofsted.inspection_start_date,
         latest_ofsted.publication_date,
+        latest_ofsted.judgement_inspection_number,
+        latest_ofsted.latest_outcome_label,
         latest_ofsted.is_inherited_from_predecessor,
         latest_ofsted.inspected_urn,
         cast(coalesce(flag_summary.risk_flag_count, 0) as integer) as risk_flag_count,
+        cast(coalesce(flag_summary.flags_not_evaluated, 0) as integer) as risk_flags_not_evaluated,
+        flag_summary.flags_considered,
         flag_summary.risk_flags,
         flag_summary.raised_explanations,
-        flag_summary.other_evaluations,
+        flag_summary.not_evaluated_explanations,
+        flag_summary.latest_results_year,
         capacity_judgements.capacity_to_improve,
         capacity_judgements.judged_on as capacity_judged_on,
+        capacity_judgements.main_concern as adviser_main_concern,
+        capacity_judgements.main_concern_words as adviser_main_concern_words,
         case
             when capacity_judgements.capacity_to_improve = 'secure' then 'secure'
             when capacity_judgements.capacity_to_improve = 'not_secure' then 'not_secure'
             else 'unknown'
-        end as capacity_state
+        end as capacity_state,
+        case
+            when capacity_judgements.urn is null then 'unknown'
+            when capacity_judgements.has_adviser_concern then 'yes'
+            else 'no'
+        end as adviser_concern_state
     from schools
     left join latest_ofsted
         on latest_ofsted.urn = schools.urn
@@ -124,10 +148,12 @@ matched as (
         and rules.ofsted_state_condition in ('*', inputs.ofsted_outcome_state)
         and rules.has_risk_flags_condition in ('*', case when inputs.risk_flag_count > 0 then 'yes' else 'no' end)
         and rules.capacity_condition in ('*', inputs.capacity_state)
+        and rules.adviser_concern_condition in ('*', inputs.adviser_concern_state)
     qualify row_number() over (partition by inputs.urn order by rules.rule_order) = 1
 
 ),
 
+-- Every part is worded even when its input is missing, so a reason never loses a part silently.
 explained_by_rules as (
 
     select
@@ -138,48 +164,42 @@ explained_by_rules as (
         matched.support_category,
         matched.reason_text,
         concat_ws(
-            '; ',
+            ' ',
             coalesce(
-                'Rule ' || matched.rule_code || ' (' || matched.rule_version || '): ' || matched.reason_text,
-                'No categorisation rule matched'
+                'Table One: ' || rule_category.category_name || '. ' || matched.reason_text || '.',
+                case when matched.urn is not null then 'Not categorised: ' || matched.reason_text || '.' end,
+                'No categorisation rule in force on the report date matches this school.'
             ),
-            'Ofsted: ' || case
-                when inputs.ofsted_outcome_state = 'not_inspected'
-                    then 'not yet inspected (no inspection of this URN or any predecessor)'
-                else
-                    coalesce(
-                        inputs.overall_effectiveness_label || ' (grade ' || inputs.overall_effectiveness_grade || ')',
-                        'no overall effectiveness grade'
-                    )
-                    || ', inspection ' || inputs.inspection_number
-                    || ' started ' || strftime(inputs.inspection_start_date, '%Y-%m-%d')
-                    || coalesce(', published ' || strftime(inputs.publication_date, '%Y-%m-%d'), '')
-                    || case
-                        when inputs.is_inherited_from_predecessor
-                            then ' (inherited from predecessor URN ' || inputs.inspected_urn || ')'
-                        else ''
-                    end
-            end,
+            'Ofsted: ' || coalesce(inputs.current_outcome_summary, 'no inspection found') || '.',
             'Category of concern: ' || case inputs.category_of_concern
                 when 'SM' then 'special measures'
                 when 'SWK' then 'serious weaknesses'
                 when 'RSI' then 'requires significant improvement (report card)'
                 else 'none'
-            end,
-            case
+            end || '.',
+            'Data risk flags: ' || case
                 when inputs.risk_flag_count > 0
-                    then 'Data risk flags raised (' || inputs.risk_flag_count || '): ' || inputs.raised_explanations
-                else 'Data risk flags raised: none' || coalesce(' (' || inputs.other_evaluations || ')', ' (no results to evaluate)')
-            end,
-            'Adviser capacity judgement: ' || case inputs.capacity_state
-                when 'unknown' then 'not yet received (LA adviser returns pending), so capacity is treated as not secure'
-                else replace(inputs.capacity_to_improve, '_', ' ')
-                    || coalesce(' (judged ' || strftime(inputs.capacity_judged_on, '%Y-%m-%d') || ')', '')
+                    then inputs.risk_flag_count || ' raised - ' || inputs.raised_explanations
+                when inputs.flags_considered is null then 'none raised (no results to evaluate)'
+                else 'none raised'
             end
+            || case
+                when inputs.risk_flags_not_evaluated > 0
+                    then '; not evaluated: ' || inputs.not_evaluated_explanations
+                else ''
+            end || '.',
+            'Adviser: ' || case inputs.capacity_state
+                when 'unknown' then 'capacity to improve not yet judged (no adviser judgement received), so treated as not secure'
+                else 'capacity to improve ' || replace(inputs.capacity_to_improve, '_', ' ')
+                    || coalesce(' (judged ' || {{ date_words('inputs.capacity_judged_on') }} || ')', ' (date not recorded)')
+                    || coalesce('; main concern: ' || inputs.adviser_main_concern_words, '; no main concern flagged')
+            end || '.'
         ) as reasons
     from inputs
     left join matched
         on matched.urn = inputs.urn
+    left join support_categories as rule_category
+        on rule_category.support_category = matched.support_category
 
 ),
 
@@ -191,20 +211,23 @@ explained as (
             coalesce(category_overrides.support_category, explained_by_rules.support_category) as support_category,
             case
                 when category_overrides.urn is null then explained_by_rules.reasons
-                else concat_ws(
-                    '; ',
-                    explained_by_rules.reasons,
-                    'Category override: ' || category_overrides.support_category
-                    || ' instead of ' || coalesce(explained_by_rules.support_category, 'no category')
-                    || ', approved by ' || category_overrides.approved_by
-                    || ' on ' || strftime(category_overrides.decided_on, '%Y-%m-%d')
-                    || ': ' || category_overrides.rationale
-                )
+                else explained_by_rules.reasons
+                    || ' Category override: ' || coalesce(override_category.category_name, category_overrides.support_category)
+                    || ' instead of ' || coalesce(rule_category.category_name, 'no category')
+                    || ', approved by ' || coalesce(category_overrides.approved_by, 'approver not recorded')
+                    || coalesce(' on ' || {{ date_words('category_overrides.decided_on') }}, '')
+                    || ': ' || coalesce(category_overrides.rationale, 'rationale not recorded') || '.'
             end as reasons
-        )
+        ),
+        category_overrides.urn is not null as is_overridden,
+        category_overrides.decided_on as override_decided_on
     from explained_by_rules
     left join category_overrides
         on category_overrides.urn = explained_by_rules.urn
+    left join support_categories as rule_category
+        on rule_category.support_category = explained_by_rules.support_category
+    left join support_categories as override_category
+        on override_category.support_category = category_overrides.support_category
 
 ),
 
@@ -218,12 +241,13 @@ final as (
         explained.is_academy,
         explained.phase,
         case
-            when explained.rule_code is null then 'no rule matched'
+            when explained.rule_code is null and not explained.is_overridden then 'no rule matched'
             when explained.support_category is null then 'excluded'
             else 'categorised'
         end as categorisation_status,
         explained.support_category,
         support_categories.category_name,
+        support_categories.category_short_name,
         support_categories.category_rank,
         support_categories.min_contacts_per_year,
         support_categories.min_contacts_per_term,
@@ -233,20 +257,34 @@ final as (
         explained.rule_version,
         explained.rule_effective_from,
         explained.ofsted_outcome_state,
+        explained.ofsted_outcome_state_label,
+        explained.current_outcome_summary,
         explained.overall_effectiveness_grade,
         explained.overall_effectiveness_label,
         explained.category_of_concern,
+        explained.inspection_number as latest_inspection_number,
+        explained.judgement_inspection_number,
+        explained.latest_outcome_label,
         explained.inspection_start_date,
         explained.publication_date as inspection_publication_date,
         coalesce(explained.is_inherited_from_predecessor, false) as is_ofsted_inherited_from_predecessor,
         explained.inspected_urn,
         explained.risk_flag_count,
+        explained.risk_flags_not_evaluated,
         explained.risk_flags,
+        explained.raised_explanations as risk_flag_explanations,
+        explained.latest_results_year,
         explained.capacity_to_improve,
         explained.capacity_state,
+        explained.capacity_judged_on,
+        explained.adviser_main_concern,
+        explained.adviser_concern_state,
+        explained.is_overridden,
+        explained.override_decided_on,
         explained.reasons,
-        {{ as_of_date }} as categorised_as_at
+        report_date.report_date as categorised_as_at
     from explained
+    cross join report_date
     left join support_categories
         on support_categories.support_category = explained.support_category
 

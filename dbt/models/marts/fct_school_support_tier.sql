@@ -1,7 +1,7 @@
-{#- The regional tiered support offer (seed support_tier_rules): Tier 1, 2 or 3 from the school's graded
-    inspections, following the GIAS predecessor chain. -#}
-{%- set as_of_date = "cast('" ~ var('report_date') ~ "' as date)" if var('report_date') else 'current_date' -%}
-
+{#- The regional tiered support offer (seed support_tier_rules) for each LA school: the tier whose criteria the
+    school meets from its judgements in any regime (int_ofsted_inspection_outcomes: every inspection that set an
+    outcome, the school's and its GIAS predecessors'), and whether that tier's rule is in force on the report date
+    (Tier 1 was paused in September 2020). -#}
 with
 
 schools as (
@@ -12,37 +12,59 @@ schools as (
 
 ),
 
-history as (
+-- Judgements: inspections that set the outcome (an ungraded inspection confirming one is not a new judgement).
+judgements as (
 
-    select * from {{ ref('int_school_inspection_history') }}
-    where overall_effectiveness_grade is not null
+    select * from {{ ref('int_ofsted_inspection_outcomes') }}
+    where bears_judgement
 
 ),
 
--- The rule set in force on the as-of date (the most recently effective version when several overlap).
+current_outcome as (
+
+    select * from {{ ref('int_latest_ofsted_inspection') }}
+
+),
+
+states as (
+
+    select * from {{ ref('ofsted_outcome_states') }}
+
+),
+
+report_date as (
+
+    select * from {{ ref('int_report_date') }}
+
+),
+
+-- The offer version in force on the report date; each of its rules carries its own dates (Tier 1 paused).
 rules as (
 
-    select *
-    from {{ ref('support_tier_rules') }}
-    where effective_from <= {{ as_of_date }}
-        and (effective_to is null or effective_to > {{ as_of_date }})
-    qualify rule_version = first_value(rule_version) over (order by effective_from desc, rule_version desc)
+    select
+        support_tier_rules.*,
+        support_tier_rules.effective_to is null or support_tier_rules.effective_to > report_date.report_date as is_in_force
+    from {{ ref('support_tier_rules') }} as support_tier_rules
+    cross join report_date
+    where support_tier_rules.effective_from <= report_date.report_date
+    qualify support_tier_rules.rule_version
+        = first_value(support_tier_rules.rule_version) over (order by support_tier_rules.effective_from desc, support_tier_rules.rule_version desc)
 
 ),
 
--- Graded judgements newest first; a run of RI judgements ends at the first judgement that is not RI.
+-- Judgements newest first; a run of RI judgements ends at the first judgement that is not RI.
 ordered as (
 
     select
-        history.*,
+        judgements.*,
+        states.state_rank,
         row_number() over (
-            partition by history.urn
-            order by history.inspection_start_date desc, history.publication_date desc, history.inspection_number desc
-        ) as recency,
-        grade_labels.grade_label
-    from history
-    left join {{ ref('ofsted_grades') }} as grade_labels
-        on grade_labels.overall_effectiveness_grade = history.overall_effectiveness_grade
+            partition by judgements.urn
+            order by judgements.inspection_start_date desc, judgements.publication_date desc, judgements.inspection_number desc
+        ) as recency
+    from judgements
+    left join states
+        on states.outcome_state = judgements.outcome_state
 
 ),
 
@@ -50,7 +72,7 @@ runs as (
 
     select
         *,
-        sum(case when overall_effectiveness_grade <> 3 then 1 else 0 end) over (
+        sum(case when outcome_state <> 'requires_improvement' then 1 else 0 end) over (
             partition by urn order by recency rows between unbounded preceding and current row
         ) as non_ri_seen
     from ordered
@@ -61,15 +83,13 @@ summary as (
 
     select
         urn,
-        max(case when recency = 1 then overall_effectiveness_grade end) as current_grade,
-        max(case when recency = 1 then inspection_start_date end) as current_inspection_date,
-        cast(count(*) as integer) as graded_inspection_count,
+        cast(count(*) as integer) as judgement_count,
         cast(count(*) filter (where non_ri_seen = 0) as integer) as consecutive_ri_count,
         string_agg(
-            strftime(inspection_start_date, '%Y-%m-%d') || ' ' || grade_label
-            || case when is_inherited_from_predecessor then ' (predecessor URN ' || inspected_urn || ')' else '' end,
-            ', ' order by recency
-        ) as graded_history
+            {{ date_words('inspection_start_date') }} || ': ' || outcome_label
+            || case when is_inherited_from_predecessor then ' (predecessor school URN ' || inspected_urn || ')' else '' end,
+            '; ' order by recency
+        ) as judgement_history
     from runs
     group by urn
 
@@ -81,25 +101,28 @@ inputs as (
         schools.urn,
         schools.la_code,
         schools.governance,
-        summary.current_grade,
-        summary.current_inspection_date,
-        coalesce(summary.graded_inspection_count, 0) as graded_inspection_count,
+        current_outcome.outcome_state as current_outcome_state,
+        current_outcome.outcome_state_label as current_outcome_state_label,
+        current_outcome.judgement_start_date as current_judgement_date,
+        coalesce(summary.judgement_count, 0) as judgement_count,
         coalesce(summary.consecutive_ri_count, 0) as consecutive_ri_count,
-        summary.graded_history
+        summary.judgement_history
     from schools
+    left join current_outcome
+        on current_outcome.urn = schools.urn
     left join summary
         on summary.urn = schools.urn
 
 ),
 
--- Per rule: graded inspections since the rule's history date and the best (lowest) grade among them.
+-- Per rule: judgements since the rule's history date and the best (lowest-ranked) outcome among them.
 since_counts as (
 
     select
         inputs.urn,
         rules.rule_order,
         cast(count(ordered.urn) as integer) as inspections_since,
-        min(ordered.overall_effectiveness_grade) as best_grade_since
+        min(ordered.state_rank) as best_rank_since
     from inputs
     cross join rules
     left join ordered
@@ -110,6 +133,8 @@ since_counts as (
 
 ),
 
+-- The first rule whose criteria the school meets, in force or not: a school meeting a paused tier's criteria is
+-- never moved to another tier.
 matched as (
 
     select
@@ -117,21 +142,26 @@ matched as (
         rules.rule_version,
         rules.rule_code,
         rules.tier,
+        rules.is_in_force,
+        rules.effective_to,
         rules.eligibility_wording,
-        since_counts.inspections_since,
-        since_counts.best_grade_since
+        rules.status_when_not_in_force,
+        rules.history_since_date,
+        since_counts.inspections_since
     from inputs
     inner join rules
-        on inputs.current_grade = rules.current_grade_condition
+        on inputs.current_outcome_state = rules.current_outcome_condition
         and (rules.min_consecutive_ri is null or inputs.consecutive_ri_count >= rules.min_consecutive_ri)
-        and (not rules.requires_no_previous_rating or inputs.graded_inspection_count = 1)
+        and (not rules.requires_no_previous_rating or inputs.judgement_count = 1)
     left join since_counts
         on since_counts.urn = inputs.urn
         and since_counts.rule_order = rules.rule_order
+    left join states as best_allowed
+        on best_allowed.outcome_state = rules.best_outcome_since
     where rules.history_since_date is null
         or (
             since_counts.inspections_since >= rules.min_inspections_since
-            and since_counts.best_grade_since >= rules.max_grade_since
+            and since_counts.best_rank_since >= best_allowed.state_rank
         )
     qualify row_number() over (partition by inputs.urn order by rules.rule_order) = 1
 
@@ -143,25 +173,37 @@ final as (
         inputs.urn,
         cast(inputs.la_code as integer) as la_code,
         inputs.governance,
-        cast(matched.tier as integer) as support_tier,
-        case when matched.tier is null then 'not eligible' else 'tier ' || matched.tier end as support_tier_status,
+        cast(case when matched.is_in_force then matched.tier end as integer) as support_tier,
+        case
+            when matched.tier is null then 'not eligible'
+            when matched.is_in_force then 'tier ' || matched.tier
+            else 'tier ' || matched.tier || ' (paused)'
+        end as support_tier_status,
+        cast(matched.tier as integer) as criteria_tier,
+        coalesce(matched.is_in_force, false) as is_tier_in_force,
         matched.rule_code,
         coalesce(matched.rule_version, (select max(rule_version) from rules)) as rule_version,
-        cast(inputs.current_grade as integer) as current_grade,
-        inputs.current_inspection_date,
-        cast(inputs.graded_inspection_count as integer) as graded_inspection_count,
+        inputs.current_outcome_state,
+        inputs.current_judgement_date,
+        cast(inputs.judgement_count as integer) as judgement_count,
         cast(inputs.consecutive_ri_count as integer) as consecutive_ri_count,
         concat_ws(
-            '; ',
+            ' ',
             case
-                when matched.tier is not null then 'Tier ' || matched.tier || ' (' || matched.rule_code || '): ' || matched.eligibility_wording
-                when inputs.current_grade is null then 'Not eligible: no graded inspection of the school or its predecessors'
-                else 'Not eligible: the latest graded judgement is not requires improvement'
+                when matched.tier is not null and matched.is_in_force
+                    then 'Tier ' || matched.tier || ': ' || matched.eligibility_wording || '.'
+                when matched.tier is not null
+                    then 'Meets the Tier ' || matched.tier || ' criteria (' || matched.eligibility_wording || '), but '
+                        || coalesce(matched.status_when_not_in_force, 'that tier is not in force on the report date') || '.'
+                when inputs.current_outcome_state is null then 'Not eligible: no inspection of the school or its predecessors.'
+                else 'Not eligible: the current Ofsted outcome is ' || inputs.current_outcome_state_label
+                    || ', not requires improvement.'
             end,
-            'Graded judgements, latest first: ' || coalesce(inputs.graded_history, 'none'),
-            'Consecutive RI judgements: ' || inputs.consecutive_ri_count,
+            'Judgements, latest first: ' || coalesce(inputs.judgement_history, 'none') || '.',
+            'Consecutive requires-improvement judgements: ' || inputs.consecutive_ri_count || '.',
             case when matched.inspections_since is not null then
-                matched.inspections_since || ' graded inspections since 2005, none above RI' end
+                matched.inspections_since || ' judgements since ' || {{ date_words('matched.history_since_date') }}
+                    || ', none above requires improvement.' end
         ) as reasons
     from inputs
     left join matched

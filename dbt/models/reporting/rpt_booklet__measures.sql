@@ -102,6 +102,14 @@ availability as (
 
 ),
 
+-- Percentile ranks the warehouse computes for each school (0 lowest, 100 highest), shown beside the measures.
+percentiles as (
+
+    select urn, academic_year, measure_code, pupil_group, la_percentile_rank, national_percentile_rank
+    from {{ ref('fct_school_measure_comparison') }}
+
+),
+
 -- Not published (seed performance_table_availability, e.g. KS2 progress with no KS1 baseline) is one state for
 -- the school, the LA and England: the value is NULL with reason NP and the seed's reason is kept.
 with_availability as (
@@ -141,8 +149,12 @@ final as (
         cast(lower_limit as double) as lower_limit,
         cast(upper_limit as double) as upper_limit,
         significance_band,
-        not_published_reason
+        not_published_reason,
+        cast(percentiles.la_percentile_rank as integer) as la_percentile_rank,
+        cast(percentiles.national_percentile_rank as integer) as national_percentile_rank
     from with_availability
+    left join percentiles
+        using (urn, academic_year, measure_code, pupil_group)
 
 )
 

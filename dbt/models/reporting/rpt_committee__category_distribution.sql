@@ -29,6 +29,7 @@ final as (
     select
         support_categories.support_category,
         support_categories.category_name,
+        support_categories.category_short_name,
         support_categories.category_rank,
         cast(coalesce(counts.school_count, 0) as integer) as school_count,
         support_categories.min_contacts_per_year,

@@ -1,4 +1,4 @@
--- When a school has no graded inspection of its own but a predecessor does, the latest outcome comes from the chain.
+-- When a school has no inspection of its own but a predecessor was judged, the current outcome comes from the chain.
 -- Shown in Dagster as a check on fct_school_latest_ofsted.
 {{ config(meta={'dagster': {'ref': {'name': 'fct_school_latest_ofsted'}}}) }}
 with
@@ -9,7 +9,7 @@ latest as (
 
 ),
 
-chain_graded as (
+chain_judged as (
 
     select distinct history.urn
     from {{ ref('int_school_inspection_history') }} as history
@@ -19,6 +19,6 @@ chain_graded as (
 
 select latest.urn
 from latest
-inner join chain_graded
-    on chain_graded.urn = latest.urn
+inner join chain_judged
+    on chain_judged.urn = latest.urn
 where latest.ofsted_outcome_state in ('not_inspected', 'no_grade')
