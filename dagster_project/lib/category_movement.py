@@ -14,6 +14,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from dagster_project.lib.spreadsheets import write_csv
+
 SNAPSHOT_SUBDIR = "category_snapshots"
 SNAPSHOT_COLUMNS = ["urn", "support_category", "category_rank"]
 
@@ -39,10 +41,7 @@ def snapshot_path(restricted_dir: Path, term_end: date, term_slug: str) -> Path:
 
 
 def record_snapshot(categories: pd.DataFrame, restricted_dir: Path, term_end: date, term_slug: str) -> Path:
-    path = snapshot_path(restricted_dir, term_end, term_slug)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    categories[SNAPSHOT_COLUMNS].to_csv(path, index=False, lineterminator="\n")
-    return path
+    return write_csv(snapshot_path(restricted_dir, term_end, term_slug), categories[SNAPSHOT_COLUMNS])
 
 
 def previous_snapshot(restricted_dir: Path, term_end: date) -> tuple[date, pd.DataFrame] | None:

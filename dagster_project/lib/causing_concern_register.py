@@ -21,6 +21,7 @@ from dagster_project.lib import rendering
 from dagster_project.lib.report_data import load_data_sources, read_table, table_exists
 from dagster_project.lib.report_document import render_report
 from dagster_project.lib.report_text import data_timestamp, format_date, is_missing, text
+from dagster_project.lib.spreadsheets import write_xlsx
 
 REGISTER_TABLE = "fct_causing_concern_register"
 FALLBACK_TABLE = "fct_school_support_category"
@@ -145,9 +146,7 @@ def build_register(
         engine=engine,
         quarto_path=quarto_path,
     )
-    xlsx = out_dir / f"{stem}.xlsx"
-    with pd.ExcelWriter(xlsx, engine="openpyxl") as writer:
-        shown.rename(columns=REGISTER_FIELDS).to_excel(writer, sheet_name="Register", index=False, freeze_panes=(1, 0))
+    xlsx = write_xlsx(out_dir / f"{stem}.xlsx", {"Register": shown.rename(columns=REGISTER_FIELDS)})
     return Register(rendered.html, rendered.pdf, xlsx, source, shown)
 
 

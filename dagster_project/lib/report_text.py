@@ -84,12 +84,43 @@ def unit_format(unit: Any) -> tuple[int, str]:
     return UNIT_FORMATS.get(key, DEFAULT_UNIT_FORMAT)
 
 
-def format_measure(value: Any, unit: Any, reason_code: Any = None) -> str:
-    """61.4, 'percent' -> '61%'; 46.14, 'score' -> '46.1'; -0.123, 'progress' -> '−0.12'; NULL -> reason."""
+class Figure(str):
+    """A figure as a report prints it ('66%', '+3', '−0.15') that keeps its number, so a spreadsheet gets a number:
+    `value` in Excel's terms (66% is 0.66), rounded as shown, and an Excel `number_format` that prints it alike."""
+
+    value: float
+    number_format: str
+
+    def __new__(cls, text: str, value: float, number_format: str) -> Figure:
+        figure = super().__new__(cls, text)
+        figure.value = value
+        figure.number_format = number_format
+        return figure
+
+
+def excel_number_format(decimals: int, *, percent: bool = False, plus: bool = False) -> str:
+    """'0%', '#,##0.0', '+0;-0;0': the Excel format that shows a number as format_measure/format_difference do."""
+    digits = "0" + ("." + "0" * decimals if decimals else "")
+    if percent:
+        return digits + "%"
+    grouped = "#,##" + digits
+    return f"+{grouped};-{grouped};{digits}" if plus else grouped
+
+
+def format_measure(value: Any, unit: Any, reason_code: Any = None, *, decimals: int | None = None) -> str:
+    """61.4, 'percent' -> '61%'; 46.14, 'score' -> '46.1'; -0.123, 'progress' -> '−0.12'; NULL -> reason.
+    `decimals` overrides the unit's precision (e.g. census percentages to one place)."""
     if is_missing(value):
         return reason_word(reason_code)
-    decimals, suffix = unit_format(unit)
-    return signed(float(value), decimals, plus=False) + suffix
+    unit_decimals, suffix = unit_format(unit)
+    decimals = unit_decimals if decimals is None else decimals
+    shown = round(float(value), decimals)
+    percent = suffix == "%"
+    return Figure(
+        signed(shown, decimals, plus=False) + suffix,
+        shown / 100 if percent else shown,
+        excel_number_format(decimals, percent=percent),
+    )
 
 
 def format_difference(value: Any, unit: Any, reason_code: Any = None) -> str:
@@ -97,7 +128,8 @@ def format_difference(value: Any, unit: Any, reason_code: Any = None) -> str:
     if is_missing(value):
         return reason_word(reason_code)
     decimals, _ = unit_format(unit)
-    return signed(float(value), decimals, plus=True)
+    shown = round(float(value), decimals)
+    return Figure(signed(shown, decimals, plus=True), shown, excel_number_format(decimals, plus=True))
 
 
 def format_date(value: Any) -> str:
@@ -109,7 +141,10 @@ def format_date(value: Any) -> str:
 
 
 def format_count(value: Any) -> str:
-    return NO_DATA if is_missing(value) else f"{int(round(float(value))):,}"
+    if is_missing(value):
+        return NO_DATA
+    count = int(round(float(value)))
+    return Figure(f"{count:,}", count, excel_number_format(0))
 
 
 def signed(value: float, decimals: int, *, plus: bool) -> str:

@@ -7,6 +7,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from dagster_project.lib.spreadsheets import write_csv, write_xlsx
+
 SUPPORT_CATEGORY_COLUMNS = {
     "urn": "URN",
     "school_name": "School",
@@ -24,6 +26,9 @@ SUPPORT_CATEGORY_COLUMNS = {
     "rule_version": "Rule version",
     "categorised_as_at": "As at",
 }
+# fct_school_support_category.capacity_state in words
+CAPACITY_WORDS = {"secure": "secure", "not_secure": "not secure", "unknown": "not yet judged"}
+RISK_FLAGS_SEED = "data_risk_flags"
 
 
 def load_support_categories(duckdb_path: Path) -> pd.DataFrame:
@@ -39,6 +44,13 @@ def load_support_categories(duckdb_path: Path) -> pd.DataFrame:
             order by category.category_rank desc nulls last, school.school_name
             """
         ).df()
+        flag_words = dict(conn.execute(f"select flag_code, description from {RISK_FLAGS_SEED}").fetchall())
+    # Words, not codes: each risk flag by its description (seed data_risk_flags), capacity as the adviser put it.
+    frame["risk_flags"] = [
+        None if pd.isna(flags) else "; ".join(flag_words.get(f.strip(), f.strip()) for f in str(flags).split(","))
+        for flags in frame["risk_flags"]
+    ]
+    frame["capacity_state"] = frame["capacity_state"].map(lambda state: CAPACITY_WORDS.get(state, state))
     return frame.rename(columns=SUPPORT_CATEGORY_COLUMNS)
 
 
@@ -47,9 +59,7 @@ def export_support_categories(duckdb_path: Path, restricted_dir: Path) -> list[P
     frame = load_support_categories(duckdb_path)
     out_dir = restricted_dir / "support_categories"
     out_dir.mkdir(parents=True, exist_ok=True)
-    csv_path = out_dir / "support_categories.csv"
-    xlsx_path = out_dir / "support_categories.xlsx"
-    frame.to_csv(csv_path, index=False, lineterminator="\n")
-    with pd.ExcelWriter(xlsx_path, engine="openpyxl") as writer:
-        frame.to_excel(writer, sheet_name="Support categories", index=False, freeze_panes=(1, 0))
-    return [csv_path, xlsx_path]
+    return [
+        write_csv(out_dir / "support_categories.csv", frame),
+        write_xlsx(out_dir / "support_categories.xlsx", {"Support categories": frame}),
+    ]

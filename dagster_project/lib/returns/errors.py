@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+import pandas as pd
+
+from dagster_project.lib.spreadsheets import write_csv
 
 REPORT_COLUMNS = ("file", "row", "column", "value", "expected")
 REPORT_SUFFIX = ".errors.csv"
@@ -39,15 +42,9 @@ def sort_errors(errors: list[RowError]) -> list[RowError]:
 
 def write_error_report(path: Path, errors: list[RowError]) -> Path:
     """Write the errors as csv beside the refused file; returns the report's path."""
-    target = error_report_path(path)
-    with target.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(REPORT_COLUMNS)
-        for error in sort_errors(errors):
-            writer.writerow(
-                [error.file, "" if error.row is None else error.row, error.column, error.value or "", error.expected]
-            )
-    return target
+    rows = [(e.file, e.row, e.column, e.value or "", e.expected) for e in sort_errors(errors)]
+    # The value is the returned file's own (possibly hostile) text: written as text, never as a formula.
+    return write_csv(error_report_path(path), pd.DataFrame(rows, columns=list(REPORT_COLUMNS), dtype=object))
 
 
 def errors_markdown(errors: list[RowError], limit: int = 50) -> str:
