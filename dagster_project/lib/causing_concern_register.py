@@ -117,7 +117,7 @@ def build_register(
     la_name, report_term, term_end = context
     shown = register_display(register)
     source_note = (
-        "Built from the LA's register returns (fct_causing_concern_register)."
+        "Built from the LA's register returns."
         if source == REGISTER_TABLE
         else "The LA's register returns have not been loaded yet, so this register lists the schools whose latest "
         "categorisation places them in a causing-concern category (Ofsted category of concern, or requires "
@@ -126,6 +126,8 @@ def build_register(
     )
     values = {
         "title": f"RESTRICTED: schools causing concern register \u2014 {text(la_name)}, {text(report_term)}",
+        "report_date": term_end,
+        "date_words": "Data to",
         "la_name": text(la_name),
         "report_term": text(report_term),
         "sources_date": format_date(term_end),

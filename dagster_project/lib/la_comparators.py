@@ -46,8 +46,8 @@ class Comparators:
     def neighbours_note(self) -> str:
         if self.neighbour_la_codes is None:
             return (
-                "Statistical-neighbour figures are not available: the statistical neighbours list "
-                f"({NEIGHBOURS_TABLE}) has not been loaded."
+                "Statistical-neighbour figures are not available: the Department for Education's statistical "
+                "neighbours list has not been loaded."
             )
         return f"Statistical neighbours: the average of {len(self.neighbour_la_codes)} most similar LAs (simple mean)."
 

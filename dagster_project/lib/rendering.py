@@ -389,7 +389,9 @@ def _pandoc_ast(source: Path, project: Path, settings: ProjectSettings) -> Path:
     ast = json.loads(output.read_text(encoding="utf-8"))
     meta = ast["meta"]
     if "date" in meta:
-        shown = format_date(document_date(_meta_text(meta["date"]), source.name), settings.date_format)
+        # a document's own date-format (e.g. "[Data to] D MMMM YYYY") wins over the project's, as in Quarto
+        date_format = _meta_text(meta["date-format"]) if "date-format" in meta else settings.date_format
+        shown = format_date(document_date(_meta_text(meta["date"]), source.name), date_format)
         meta["date"] = {"t": "MetaString", "c": shown}
     output.write_text(json.dumps(ast), encoding="utf-8")
     return output

@@ -195,6 +195,43 @@ def yaml_text(value: Any) -> Markdown:
     return Markdown(json.dumps(str(markdown_escape(value)), ensure_ascii=False))
 
 
+def iso_date(value: Any) -> Markdown:
+    """A front-matter `date`: ISO (2026-03-31), which Quarto parses and prints in `date-format`."""
+    return Markdown(pd.Timestamp(value).date().isoformat())
+
+
+def date_format(words: Any) -> Markdown:
+    """A front-matter `date-format` printing the date after `words`: 'Data to' -> "[Data to] D MMMM YYYY"
+    ('Data to 31 March 2026'). Quarto prints bracketed text as it stands; so does the fallback."""
+    return Markdown(json.dumps(f"[{' '.join(str(words).split())}] D MMMM YYYY", ensure_ascii=False))
+
+
+def _label(kind: str, name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", str(name).lower()).strip("-")
+    if not slug:
+        raise ValueError(f"{kind} label {name!r} has no letters or digits")
+    return f"{kind}-{slug}"
+
+
+def table_caption(caption: str, label: str) -> Markdown:
+    """A table's caption line with its Quarto cross-reference label: ': Caption {#tbl-label}'.
+
+    Used as a filter block so the caption's values are escaped as usual:
+    `{% filter table_caption("headlines-" ~ key_stage) %}…{% endfilter %}`. Quarto drops the caption of an
+    unlabelled table from the PDF, so every table gets one."""
+    return Markdown(f": {' '.join(caption.split())} {{#{_label('tbl', label)}}}")
+
+
+def _attribute(value: Any) -> str:
+    return '"' + " ".join(str(value).split()).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def figure(caption: Any, file: str, label: str, alt: Any) -> Markdown:
+    """A chart: short caption, image, cross-reference label and the full description as alt text (`fig-alt`,
+    which Quarto gives the image while the caption stays the caption; the fallback does the same)."""
+    return Markdown(f"![{markdown_escape(caption)}]({file}){{#{_label('fig', label)} fig-alt={_attribute(alt)}}}")
+
+
 def _finalize(value: Any) -> Any:
     if value is None:
         return ""
@@ -213,6 +250,10 @@ def jinja_environment() -> jinja2.Environment:
     )
     environment.filters["md"] = markdown_escape
     environment.filters["yaml_text"] = yaml_text
+    environment.filters["iso_date"] = iso_date
+    environment.filters["date_format"] = date_format
+    environment.filters["table_caption"] = table_caption
+    environment.globals["figure"] = figure
     return environment
 
 
