@@ -20,7 +20,7 @@ import pandas as pd
 from dagster_project.lib import rendering
 from dagster_project.lib.report_data import load_data_sources, read_table, table_exists
 from dagster_project.lib.report_document import render_report
-from dagster_project.lib.report_text import data_timestamp, format_date, is_missing, text
+from dagster_project.lib.report_text import data_timestamp, format_count, format_date, is_missing, text
 from dagster_project.lib.spreadsheets import write_xlsx
 
 REGISTER_TABLE = "fct_causing_concern_register"
@@ -158,17 +158,20 @@ def register_display(register: pd.DataFrame) -> pd.DataFrame:
             return NOT_RECORDED
         if kind == "date":
             return format_date(value)
-        if kind == "int":
+        if kind == "urn":
             return str(int(value))
+        if kind == "count":  # a number in the xlsx
+            return format_count(value)
         return text(value)
 
     kinds = {
-        "urn": "int",
+        "urn": "urn",
         "date_added": "date",
-        "months_on_register": "int",
-        "reviews_this_term": "int",
+        "months_on_register": "count",
+        "reviews_this_term": "count",
         "next_review_date": "date",
     }
     return pd.DataFrame(
-        {column: [show(v, kinds.get(column, "text")) for v in register[column]] for column in REGISTER_FIELDS}
+        {column: [show(v, kinds.get(column, "text")) for v in register[column]] for column in REGISTER_FIELDS},
+        dtype=object,
     )
