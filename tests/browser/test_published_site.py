@@ -126,7 +126,9 @@ def test_pages_show_no_internal_code_and_every_table_is_captioned_and_fits_its_c
     from tests.unit.test_reader_text import identifiers
 
     with duckdb.connect(str(pipeline_settings.duckdb_path), read_only=True) as connection:
-        files = [row[0] for row in connection.execute("select distinct source_file from rpt_report__data_sources")]
+        files = [
+            row[0] for row in connection.execute("select distinct source_file from rpt_report__data_sources").fetchall()
+        ]
     reports = [r for r in published_results if r["page"] != "index.html"]
     codes = {r["page"]: identifiers(r["text"] + " " + " ".join(r["altTexts"]), files) for r in reports}
     assert {page: found for page, found in codes.items() if found} == {}

@@ -67,7 +67,6 @@ def test_a_table_too_wide_for_a_portrait_page_is_set_on_a_landscape_page(tmp_pat
 # ---------------------------------------------------------------- every report the pipeline renders
 
 
-
 def _report_pdfs(published: Path, restricted: Path) -> list[Path]:
     pdfs = sorted(published.glob("*/*.pdf")) + sorted(restricted.glob("causing_concern_register/*.pdf"))
     booklets = sorted(restricted.glob("booklets/*/*.pdf"))

@@ -39,7 +39,9 @@ def reader_text(html: Path) -> str:
 @pytest.fixture(scope="module")
 def source_files(materialized, pipeline_settings) -> list[str]:
     with duckdb.connect(str(pipeline_settings.duckdb_path), read_only=True) as connection:
-        return [row[0] for row in connection.execute("select distinct source_file from rpt_report__data_sources")]
+        return [
+            row[0] for row in connection.execute("select distinct source_file from rpt_report__data_sources").fetchall()
+        ]
 
 
 def test_the_identifier_pattern_finds_the_codes_that_reached_reports_and_spares_file_names():
@@ -96,3 +98,16 @@ def test_booklet_targets_name_each_measure_and_show_percentages_as_percentages(m
     (page,) = pipeline_settings.restricted_dir.glob(f"booklets/*/{urn}_*.html")
     text = " ".join(reader_text(page).split())
     assert f"{year} {name} {round(target):.0f}%" in text
+
+
+MISSING_COMPARED = re.compile(
+    r"(was|of|gap) (no data|not published|not available)\b[^.]*\b(against|than)|against [^.]*\bof no data"
+)
+
+
+def test_no_sentence_compares_a_missing_figure(materialized, pipeline_settings):
+    """'…was no data, against a national gap of no data' is never generated: a missing figure is explained."""
+    pages = _pages(pipeline_settings.published_dir, pipeline_settings.restricted_dir)
+    found = {page.name: MISSING_COMPARED.findall(reader_text(page)) for page in pages}
+    assert {name: hits for name, hits in found.items() if hits} == {}
+    assert MISSING_COMPARED.search("the gap was no data, against a national gap of no data")
