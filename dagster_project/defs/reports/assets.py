@@ -211,11 +211,13 @@ def causing_concern_register(context: dg.AssetExecutionContext, warehouse: Wareh
         dg.AssetKey("rpt_gap__school_gaps"),
         LA_MEASURES,
         SOURCES,
+        dg.AssetKey("measure_dictionary"),  # target measures' names and units
         *_keys_of_existing_models("stg_returns__targets"),
     ],
     kinds={"quarto", "html", "pdf"},
     description="RESTRICTED until released: one Achievement and Target Setting Booklet per maintained school "
-    "(HTML + PDF), rendered two at a time, under the restricted folder.",
+    "(HTML + PDF) under the restricted folder, rendered together: one Quarto project call when Quarto is "
+    "installed, else two at a time with pandoc + typst.",
 )
 def school_booklets(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     booklets = build_booklets(
@@ -229,7 +231,7 @@ def school_booklets(context: dg.AssetExecutionContext, warehouse: WarehouseResou
 @dg.asset(
     group_name="reports",
     pool=DUCKDB_WRITER_POOL,  # read-only, but DuckDB refuses any other process while one writes
-    deps=[dg.AssetKey("fct_school_support_category"), dg.AssetKey("dim_school")],
+    deps=[dg.AssetKey("fct_school_support_category"), dg.AssetKey("dim_school"), dg.AssetKey("data_risk_flags")],
     kinds={"csv", "xlsx"},
     description="RESTRICTED: every LA school's support category, visit entitlement and the reasons, for the "
     "head of school improvement. Written under the restricted folder only, never the published site.",
