@@ -123,6 +123,7 @@ def test_every_table_is_captioned_and_labelled_and_every_chart_has_a_label_and_a
 def test_html_and_pdf_carry_the_same_title_block_numbered_captions_and_alt_text(rendered_reports):
     for _, report in rendered_reports:
         html = report.html.read_text(encoding="utf-8")
+        assert len(html.encode()) < 200_000, report.html.name  # one self-contained page: CSS and charts only
         pdf = layout(report.pdf)
         pdf_text = " ".join(pdf.text.split())
         header = re.search(r'<header id="title-block-header">(.*?)</header>', html, flags=re.S).group(1)
