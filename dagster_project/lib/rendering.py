@@ -41,10 +41,10 @@ HTML_CSS_FILE = "report.css"
 FALLBACK_TYPST_TEMPLATE = "report.typ"
 FALLBACK_FILTER = "quarto-fallback.lua"
 MIN_QUARTO_VERSION = (1, 4)  # first release with the typst format and typst template-partials
-SUPPORTED_QUARTO = "1.10"  # the release the reports were last rendered with
 QUARTO_INSTALL_HINT = (
-    "Install Quarto >= 1.4 from https://quarto.org/docs/get-started/ and put it on PATH or set QUARTO_PATH "
-    "to the quarto executable; unset QUARTO_PATH to use the bundled pandoc + typst fallback."
+    "Install Quarto >= 1.4 (the reports are written against Quarto 1.10) from https://quarto.org/docs/get-started/ "
+    "and put it on PATH or set QUARTO_PATH to the quarto executable; unset QUARTO_PATH to use the bundled "
+    "pandoc + typst fallback."
 )
 SUBPROCESS_TIMEOUT_SECONDS = 1800  # one quarto call renders every booklet
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
