@@ -64,8 +64,11 @@ dev: manifest $(DAGSTER_HOME)/dagster.yaml
 lint: install
 	$(BIN)/ruff check dagster_project tests bench
 
+# --static writes target/static_index.html with the manifest and catalog inside it: one file that opens from file://
+# (target/index.html fetches manifest.json, which browsers refuse from file://, so it stays on "loading").
 docs: manifest
-	cd $(DBT_DIR) && ../$(BIN)/dbt docs generate --profiles-dir . && echo "open $(CURDIR)/$(DBT_DIR)/target/index.html or run: cd dbt && ../$(BIN)/dbt docs serve --profiles-dir . --host 127.0.0.1"
+	cd $(DBT_DIR) && ../$(BIN)/dbt docs generate --static --profiles-dir .
+	@echo "==> dbt docs: open $(CURDIR)/$(DBT_DIR)/target/static_index.html in a browser"
 
 bench: install
 	$(BIN)/python bench/refresh.py

@@ -5,14 +5,15 @@ confidence intervals (drawn as intervals), targets against outcomes, context, in
 investigate" sentences generated from the figures (rules in reports/areas_to_investigate.yml). Booklets are
 restricted until released to each school, so they are written under the restricted folder.
 
-All figures and charts are prepared here first; then each booklet is rendered from its own filled copy of the
-template in its own temporary folder, two at a time (concurrent.futures; the work is pandoc and typst).
+All figures and charts are prepared here first; then each booklet is written from its own filled copy of the
+template, and all are rendered together: one Quarto project call when Quarto is installed, else two at a time
+with the pandoc + typst fallback (rendering.render_documents).
 """
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,11 +28,12 @@ from dagster_project.lib.disclosure_control import DisclosureRule, control, load
 from dagster_project.lib.la_comparators import load_la_measures
 from dagster_project.lib.report_charts import Interval, Series, axis_label, interval_chart, line_chart
 from dagster_project.lib.report_data import DataSource, load_data_sources, read_table, table_exists
-from dagster_project.lib.report_document import render_report
+from dagster_project.lib.report_document import write_document
 from dagster_project.lib.report_text import (
     NO_DATA,
     NOT_PUBLISHED,
     data_timestamp,
+    format_count,
     format_date,
     format_difference,
     format_measure,
@@ -48,6 +50,9 @@ BOOKLET_WORKERS = 2
 TREND_YEARS = 3
 RULES_FILE = rendering.REPORTS_DIR / "areas_to_investigate.yml"
 TARGETS_TABLE = "stg_returns__targets"
+MEASURE_DICTIONARY = "measure_dictionary"  # the seed: names and units of target measures
+# Source names of rpt_report__data_sources that only a school with that key stage's results reads.
+KEY_STAGE_SOURCES = {"KS2": "KS2 ", "KS4": "KS4 "}
 CHART_MEASURES = {"KS2": "ks2_rwm_expected_pct", "KS4": "ks4_attainment8_score"}
 BAND_WORDS = {
     "well_below": "well below average",
@@ -67,6 +72,7 @@ class BookletData:
     gaps: pd.DataFrame
     national_gaps: dict[tuple[str, str], float]
     targets: pd.DataFrame | None  # None: no targets return loaded
+    measure_dictionary: dict[str, tuple[str, str]]  # measure_code -> (name, unit), seed measure_dictionary
     sources: list[DataSource]
     data_date: Any
     academic_year: str
@@ -101,6 +107,12 @@ def load_booklet_data(duckdb_path: Path) -> BookletData:
         )
         la_measures = load_la_measures(connection)
         targets = _load_targets(connection)
+        dictionary = {
+            code: (name, unit)
+            for code, name, unit in connection.execute(
+                f"select measure_code, measure_name, unit from {MEASURE_DICTIONARY}"
+            ).fetchall()
+        }
         # Of the LA's returns a booklet reads only the targets (name and as-at date, never another school's data).
         sources = [
             source
@@ -125,6 +137,7 @@ def load_booklet_data(duckdb_path: Path) -> BookletData:
         gaps,
         national_gaps,
         targets,
+        dictionary,
         sources,
         data_date,
         years[-1] if years else NO_DATA,
@@ -164,25 +177,34 @@ def build_booklets(
     out_dir = Path(restricted_dir) / OUTPUT_SUBDIR / data.academic_year
     schools = data.schools if urns is None else data.schools[data.schools["urn"].isin(urns)]
     jobs = [booklet_values(school, data, rule, rules) for school in schools.to_dict("records")]
+    by_stem = {values["stem"]: values for values in jobs}
 
-    def render(values: dict[str, Any]) -> Booklet:
-        rendered = render_report(
-            "booklet.qmd",
-            values,
+    def booklet(rendered: rendering.RenderedDocument) -> Booklet:
+        values = by_stem[rendered.html.stem]
+        return Booklet(values["urn"], values["school_name"], rendered.html, rendered.pdf)
+
+    with tempfile.TemporaryDirectory(prefix="booklets-") as tmp:
+        documents = [
+            write_document(
+                "booklet.qmd",
+                values,
+                Path(tmp) / values["stem"],
+                values["stem"],
+                {chart["file"]: chart["svg"] for chart in values["charts"]},
+            )
+            for values in jobs
+        ]
+        # One Quarto project call for every booklet when Quarto is installed; else `workers` renders at a time.
+        rendered = rendering.render_documents(
+            documents,
             out_dir,
-            values["stem"],
-            charts={chart["file"]: chart["svg"] for chart in values["charts"]},
             pdf_timestamp=data_timestamp(data.data_date),
             engine=engine,
             quarto_path=quarto_path,
+            workers=workers,
+            progress=(lambda one: progress(booklet(one))) if progress else None,
         )
-        booklet = Booklet(values["urn"], values["school_name"], rendered.html, rendered.pdf)
-        if progress:
-            progress(booklet)
-        return booklet
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(render, jobs))
+    return [booklet(one) for one in rendered]
 
 
 def booklet_stem(urn: int, school_name: str) -> str:
@@ -208,6 +230,8 @@ def booklet_values(school: dict[str, Any], data: BookletData, rule: DisclosureRu
         "school_name": name,
         "stem": booklet_stem(urn, name),
         "title": f"Achievement and Target Setting Booklet \u2014 {name}",
+        "report_date": data.data_date,
+        "date_words": "Data as at",
         "academic_year": data.academic_year,
         "sources_date": format_date(data.data_date),
         "school": {
@@ -226,14 +250,21 @@ def booklet_values(school: dict[str, Any], data: BookletData, rule: DisclosureRu
         "context_rows": _context_rows(data.context[data.context["urn"] == urn]),
         "key_stages": key_stages,
         "gap_rows": _gap_rows(gaps, data.national_gaps, rule),
-        "targets": _targets(data.targets, measures, urn),
+        "targets": _targets(data.targets, measures, urn, data.measure_dictionary),
         "targets_loaded": data.targets is not None,
         "inspection_rows": _inspection_rows(data.inspections[data.inspections["urn"] == urn]),
         "areas": areas,
         "charts": charts,
-        "sources": data.sources,
+        "sources": _sources_for(data.sources, {section["key_stage"] for section in key_stages}),
         "disclosure": rule.statement(),
     }
+
+
+def _sources_for(sources: list[DataSource], key_stages: set[str]) -> list[DataSource]:
+    """The sources this school's booklet read: a key stage's performance tables only if it has those results
+    (a primary school's booklet lists no KS4 source)."""
+    left_out = [prefix for key_stage, prefix in KEY_STAGE_SOURCES.items() if key_stage not in key_stages]
+    return [source for source in sources if not source.source_name.startswith(tuple(left_out))]
 
 
 def _fmt(value: Any, unit: Any, reason: Any = None) -> str:
@@ -352,7 +383,8 @@ def _trend_chart(key_stage: str, rows: pd.DataFrame, years: list[str], school_na
     alt = f"Line chart of {measure} ({key_stage}), {years[0]} to {years[-1]}. {described}."
     return {
         "file": f"trend_{key_stage.lower()}.svg",
-        "svg": line_chart(measure, alt, years, lines, axis_label(unit), fmt),
+        "svg": line_chart(measure, alt, years, lines, axis_label(unit), fmt, unit=unit),
+        "caption": f"{key_stage}: {measure}, {years[0]} to {years[-1]}",
         "alt": alt,
     }
 
@@ -389,6 +421,7 @@ def _progress(key_stage: str, rows: pd.DataFrame, school_name: str) -> tuple[lis
     chart = {
         "file": f"progress_{key_stage.lower()}.svg",
         "svg": interval_chart(f"{key_stage} progress, {year}", alt, intervals),
+        "caption": f"{key_stage} progress scores in {year} with 95% confidence intervals",
         "alt": alt,
     }
     return table, chart if intervals else None
@@ -441,7 +474,11 @@ def _gap_rows(gaps: pd.DataFrame, national_gaps: dict, rule: DisclosureRule) -> 
     return out
 
 
-def _targets(targets: pd.DataFrame | None, measures: pd.DataFrame, urn: int) -> list[dict[str, str]]:
+def _targets(
+    targets: pd.DataFrame | None, measures: pd.DataFrame, urn: int, dictionary: dict[str, tuple[str, str]]
+) -> list[dict[str, str]]:
+    """Targets against outcomes, each measure by its dictionary name and unit (a target of 62 for a
+    percentage reads 62%), whether or not the school has an outcome for that year yet."""
     if targets is None:
         return []
     own = targets[targets["urn"] == urn]
@@ -451,16 +488,18 @@ def _targets(targets: pd.DataFrame | None, measures: pd.DataFrame, urn: int) -> 
         outcome = everyone[
             (everyone["academic_year"] == row["academic_year"]) & (everyone["measure_code"] == row["measure_code"])
         ]
-        unit = outcome["unit"].iloc[0] if len(outcome) else None
+        name, unit = dictionary.get(str(row["measure_code"]), (None, None))
+        if name is None:  # not in the dictionary: the returns validation should have refused it
+            name = text(outcome["measure_name"].iloc[0]) if len(outcome) else "measure not in the dictionary"
+            unit = outcome["unit"].iloc[0] if len(outcome) else None
         value = outcome["value"].iloc[0] if len(outcome) else None
-        name = text(outcome["measure_name"].iloc[0]) if len(outcome) else text(row["measure_code"])
         difference = (
             None if is_missing(value) or is_missing(row["target_value"]) else float(value) - float(row["target_value"])
         )
         out.append(
             {
                 "year": text(row["academic_year"]),
-                "measure": name,
+                "measure": text(name),
                 "target": format_measure(row["target_value"], unit),
                 "outcome": format_measure(value, unit) if len(outcome) else "no results yet",
                 "difference": format_difference(difference, unit),
@@ -470,18 +509,17 @@ def _targets(targets: pd.DataFrame | None, measures: pd.DataFrame, urn: int) -> 
 
 
 def _context_rows(context: pd.DataFrame) -> list[dict[str, str]]:
+    def percent(row: dict[str, Any], column: str) -> str:  # census percentages to one decimal place
+        return format_measure(row[column], "percent", row.get(f"{column}_reason"), decimals=1)
+
     return [
         {
             "year": text(r["academic_year"]),
-            "pupils": NO_DATA if is_missing(r["pupils_on_roll"]) else f"{int(r['pupils_on_roll']):,}",
-            "fsm": format_measure(r["fsm_ever_pct"], "score", r.get("fsm_ever_pct_reason"))
-            + ("%" if not is_missing(r["fsm_ever_pct"]) else ""),
-            "eal": format_measure(r["eal_pct"], "score", r.get("eal_pct_reason"))
-            + ("%" if not is_missing(r["eal_pct"]) else ""),
-            "sen": format_measure(r["sen_support_pct"], "score", r.get("sen_support_pct_reason"))
-            + ("%" if not is_missing(r["sen_support_pct"]) else ""),
-            "ehc": format_measure(r["ehc_plan_pct"], "score", r.get("ehc_plan_pct_reason"))
-            + ("%" if not is_missing(r["ehc_plan_pct"]) else ""),
+            "pupils": format_count(r["pupils_on_roll"]),
+            "fsm": percent(r, "fsm_ever_pct"),
+            "eal": percent(r, "eal_pct"),
+            "sen": percent(r, "sen_support_pct"),
+            "ehc": percent(r, "ehc_plan_pct"),
         }
         for r in context.sort_values("academic_year").tail(TREND_YEARS).to_dict("records")
     ]

@@ -17,6 +17,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from dagster_project.lib.spreadsheets import write_csv
+
 SNAPSHOT_SUBDIR = "category_snapshots"
 SNAPSHOT_COLUMNS = ["urn", "support_category", "category_rank"]
 # What can move a school, in the order reports list it: the words, and the fct_school_support_category columns
@@ -60,11 +62,8 @@ def snapshot_path(restricted_dir: Path, term_end: date, term_slug: str) -> Path:
 
 
 def record_snapshot(categories: pd.DataFrame, restricted_dir: Path, term_end: date, term_slug: str) -> Path:
-    path = snapshot_path(restricted_dir, term_end, term_slug)
-    path.parent.mkdir(parents=True, exist_ok=True)
     columns = SNAPSHOT_COLUMNS + [c for c in INPUT_COLUMNS if c in categories.columns]
-    categories[columns].to_csv(path, index=False, lineterminator="\n")
-    return path
+    return write_csv(snapshot_path(restricted_dir, term_end, term_slug), categories[columns])
 
 
 def previous_snapshot(restricted_dir: Path, term_end: date) -> tuple[date, pd.DataFrame] | None:

@@ -20,7 +20,8 @@ import pandas as pd
 from dagster_project.lib import rendering
 from dagster_project.lib.report_data import load_data_sources, read_table, table_exists
 from dagster_project.lib.report_document import render_report
-from dagster_project.lib.report_text import data_timestamp, format_date, is_missing, text
+from dagster_project.lib.report_text import data_timestamp, format_count, format_date, is_missing, text
+from dagster_project.lib.spreadsheets import write_xlsx
 
 REGISTER_TABLE = "fct_causing_concern_register"
 FALLBACK_TABLE = "fct_school_support_category"
@@ -116,7 +117,7 @@ def build_register(
     la_name, report_term, term_end = context
     shown = register_display(register)
     source_note = (
-        "Built from the LA's register returns (fct_causing_concern_register)."
+        "Built from the LA's register returns."
         if source == REGISTER_TABLE
         else "The LA's register returns have not been loaded yet, so this register lists the schools whose latest "
         "categorisation places them in a causing-concern category (Ofsted category of concern, or requires "
@@ -125,6 +126,8 @@ def build_register(
     )
     values = {
         "title": f"RESTRICTED: schools causing concern register \u2014 {text(la_name)}, {text(report_term)}",
+        "report_date": term_end,
+        "date_words": "Data to",
         "la_name": text(la_name),
         "report_term": text(report_term),
         "sources_date": format_date(term_end),
@@ -145,9 +148,7 @@ def build_register(
         engine=engine,
         quarto_path=quarto_path,
     )
-    xlsx = out_dir / f"{stem}.xlsx"
-    with pd.ExcelWriter(xlsx, engine="openpyxl") as writer:
-        shown.rename(columns=REGISTER_FIELDS).to_excel(writer, sheet_name="Register", index=False, freeze_panes=(1, 0))
+    xlsx = write_xlsx(out_dir / f"{stem}.xlsx", {"Register": shown.rename(columns=REGISTER_FIELDS)})
     return Register(rendered.html, rendered.pdf, xlsx, source, shown)
 
 
@@ -157,17 +158,20 @@ def register_display(register: pd.DataFrame) -> pd.DataFrame:
             return NOT_RECORDED
         if kind == "date":
             return format_date(value)
-        if kind == "int":
+        if kind == "urn":
             return str(int(value))
+        if kind == "count":  # a number in the xlsx
+            return format_count(value)
         return text(value)
 
     kinds = {
-        "urn": "int",
+        "urn": "urn",
         "date_added": "date",
-        "months_on_register": "int",
-        "reviews_this_term": "int",
+        "months_on_register": "count",
+        "reviews_this_term": "count",
         "next_review_date": "date",
     }
     return pd.DataFrame(
-        {column: [show(v, kinds.get(column, "text")) for v in register[column]] for column in REGISTER_FIELDS}
+        {column: [show(v, kinds.get(column, "text")) for v in register[column]] for column in REGISTER_FIELDS},
+        dtype=object,
     )

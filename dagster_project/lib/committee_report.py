@@ -324,8 +324,11 @@ def committee_document(tables: CommitteeTables, rule: DisclosureRule) -> Committ
     charts = {table["chart"]["file"]: table["chart"]["svg"] for table in trends if table["chart"]}
     values = {
         "title": f"Termly school improvement report \u2014 {la_name}, {_text(context['report_term'])}",
-        "data_date": _data_date_line(context),
+        # The data's own date, never the end of the term the report is for (Quarto formats the ISO date).
+        "report_date": _data_date(context),
+        "date_words": "Data to",
         "sources_date": format_date(_data_date(context)),
+        "inspections_date_line": _inspections_date_line(context),
         "la_name": la_name,
         "la_code": _text(context["la_code"]),
         "report_term": _text(context["report_term"]),
@@ -339,6 +342,7 @@ def committee_document(tables: CommitteeTables, rule: DisclosureRule) -> Committ
         "region_name": (tables.comparators.region_name if tables.comparators else None) or "region",
         "region_note": tables.comparators.region_note(tables.comparisons) if tables.comparators else "",
         "gap_rows": gap_rows,
+        "gap_summary": _gap_summary(tables.gap_headline, la_name),
         **inspections,
         **categories,
         **aims,
@@ -373,14 +377,13 @@ def _data_date(context: dict[str, Any]) -> Any:
     return context["term_end"] if is_missing(data_date) else data_date
 
 
-def _data_date_line(context: dict[str, Any]) -> str:
-    """'Data to 28 February 2026; inspection reports published to 16 February 2026': the data's own dates, never
-    the end of the term the report is for."""
-    line = f"Data to {format_date(_data_date(context))}"
+def _inspections_date_line(context: dict[str, Any]) -> str:
+    """'Inspection reports published to 16 February 2026.': the Ofsted file's own last publication, which can be
+    well before the data date."""
     published_to = context.get("inspections_published_to")
     if not is_missing(published_to):
-        return f"{line}; inspection reports published to {format_date(published_to)}"
-    return f"{line}; no Ofsted inspection data loaded"
+        return f"Inspection reports published to {format_date(published_to)}."
+    return "No Ofsted inspection data is loaded."
 
 
 def _single_context_row(report_context: pd.DataFrame) -> dict[str, Any]:
@@ -493,29 +496,37 @@ def _gap_rows(gap_headline: pd.DataFrame, la_name: str) -> list[dict[str, str]]:
             "la_gap": format_difference(row["la_gap"], unit, _reason(row, "la_gap")),
             "national_gap": format_difference(row["national_gap"], unit, _reason(row, "national_gap")),
         }
-        formatted["sentence"] = _gap_sentence(row, formatted, unit, la_name)
         rows.append(formatted)
     return rows
 
 
-def _gap_sentence(row: dict[str, Any], formatted: dict[str, str], unit: str, la_name: str) -> str:
-    points = " percentage points" if unit_format(unit)[1] == "%" else ""
-    opening = (
-        f"{formatted['key_stage']} {formatted['academic_year']}, {formatted['measure']}: "
-        f"disadvantaged pupils in "
-        f"{la_name} {formatted['la_disadvantaged_value']}, other pupils nationally "
-        f"{formatted['national_other_value']}; {la_name} gap {formatted['la_gap']}{points}, "
-        f"national gap {formatted['national_gap']}{points}."
-    )
-    la_gap, national_gap = _rounded(row["la_gap"], unit), _rounded(row["national_gap"], unit)
-    if la_gap is None or national_gap is None:
-        return opening
-    difference = round(abs(la_gap) - abs(national_gap), unit_format(unit)[0])
-    if difference == 0:
-        return f"{opening} The {la_name} gap is the same size as the national gap."
-    size = _signed(abs(difference), unit_format(unit)[0], plus=False)
-    direction = "narrower" if difference < 0 else "wider"
-    return f"{opening} The {la_name} gap is {size}{points} {direction} than the national gap."
+def _gap_summary(gap_headline: pd.DataFrame, la_name: str) -> list[str]:
+    """One sentence per key stage for its latest year comparing the LA's gap with the national gap; the table
+    gives every year's figures. A year without both gaps says so rather than comparing 'no data'."""
+    sentences = []
+    for key_stage, rows in gap_headline.groupby("key_stage", sort=True):
+        row = rows.sort_values("academic_year").iloc[-1].to_dict()
+        unit = _gap_unit(row)
+        decimals, suffix = unit_format(unit)
+        points = " percentage points" if suffix == "%" else ""
+        la_gap, national_gap = _rounded(row["la_gap"], unit), _rounded(row["national_gap"], unit)
+        opening = f"In {row['academic_year']}, for {_text(row['measure_name'])} at {key_stage},"
+        if la_gap is None or national_gap is None:
+            sentences.append(f"{opening} the {la_name} and national gaps cannot both be compared this year.")
+            continue
+        difference = round(abs(la_gap) - abs(national_gap), decimals)
+        gaps = (
+            f"the {la_name} gap was {format_difference(la_gap, unit)}{points} against a national gap of "
+            f"{format_difference(national_gap, unit)}{points}"
+        )
+        if difference == 0:
+            sentences.append(f"{opening} {gaps}: the same size.")
+        else:
+            size = _signed(abs(difference), decimals, plus=False)
+            unit_words = (" percentage point" if size == "1" else " percentage points") if points else ""
+            direction = "narrower" if difference < 0 else "wider"
+            sentences.append(f"{opening} {gaps}: {size}{unit_words} {direction}.")
+    return sentences
 
 
 def _no_ofsted_data(context: dict[str, Any]) -> bool:
@@ -570,7 +581,6 @@ def _categories(category_distribution: pd.DataFrame) -> dict[str, Any]:
     records = category_distribution.to_dict("records")
     rows = [
         {
-            "support_category": _category_label(row),
             "category_name": _text(row["category_name"]),
             "school_count": format_count(row["school_count"]),
             "min_contacts_per_year": format_count(row["min_contacts_per_year"]),
@@ -694,16 +704,19 @@ def trend_tables(
     """Per key stage: the LA's last three years of each headline measure (all pupils) and the latest year's
     national, region and statistical-neighbour figures, plus a trend chart of the key stage's main measure.
     A measure DfE did not publish that year reads "not published" in every column (LA, national, region,
-    statistical neighbours), with the reason from `headlines` (rpt_committee__la_headlines) in a note."""
+    statistical neighbours), with the reason from `headlines` (rpt_committee__la_headlines) in a note.
+    Measures are in the measure dictionary's order (headline_order, from seed measure_dictionary)."""
     if comparisons is None or comparisons.empty:
         return []
     tables = []
     everyone = comparisons[comparisons["pupil_group"] == "all"]
+    order = _measure_order(headlines)
     for key_stage, rows in everyone.groupby("key_stage", sort=True):
         years = sorted(rows["academic_year"].unique())[-TREND_YEARS:]
         table_rows = []
         chart = None
-        for measure_code, measure_rows in rows.groupby("measure_code", sort=False):
+        measures = sorted(rows.groupby("measure_code", sort=False), key=lambda item: (order.get(item[0], 1e9), item[0]))
+        for measure_code, measure_rows in measures:
             by_year = {r["academic_year"]: r for r in measure_rows.to_dict("records")}
             latest = by_year.get(years[-1])
             unit = measure_rows["unit"].iloc[0]
@@ -729,6 +742,14 @@ def trend_tables(
             }
         )
     return tables
+
+
+def _measure_order(headlines: pd.DataFrame | None) -> dict[str, float]:
+    """measure_code -> position in seed measure_dictionary's committee headline order."""
+    if headlines is None or "headline_order" not in headlines.columns:
+        return {}
+    ordered = headlines.dropna(subset=["headline_order"]).drop_duplicates("measure_code")
+    return dict(zip(ordered["measure_code"], ordered["headline_order"].astype(float), strict=True))
 
 
 def _controlled_measure(row: dict[str, Any] | None, unit: Any, rule: DisclosureRule) -> str:
@@ -789,9 +810,11 @@ def _trend_chart(
         for one in series
     )
     description = f"Line chart of {measure} for {key_stage}, {years[0]} to {years[-1]}. {described}."
+    title = f"{key_stage}: {measure}, {years[0]} to {years[-1]}"
     return {
         "file": f"trend_{key_stage.lower()}.svg",
-        "svg": line_chart(f"{key_stage}: {measure}", description, years, series, axis_label(unit), fmt),
+        "svg": line_chart(title, description, years, series, axis_label(unit), fmt, unit=unit),
+        "caption": title,
         "alt": description,
     }
 
@@ -822,7 +845,8 @@ def _movement(movement: CategoryMovement | None, category_distribution: pd.DataF
     return {
         "movement_summary": (
             f"Since the categories recorded for the term ending {format_date(movement.previous_term_end)}, "
-            f"{movement.moved_to_more_support} schools moved to a category with more support, "
+            f"{movement.moved_to_more_support} school{'' if movement.moved_to_more_support == 1 else 's'} moved "
+            "to a category with more support, "
             f"{movement.moved_to_less_support} to a category with less support, and "
             f"{movement.unchanged} stayed in the same category."
         ),
@@ -850,7 +874,8 @@ def _published_tables(values: dict[str, Any], la_name: str) -> dict[str, pd.Data
                     "Trend since previous year": row["trend"],
                 }
                 for row in table["rows"]
-            ]
+            ],
+            dtype=object,
         )
     for table in values["trend_tables"]:
         tables[f"Trends {table['key_stage']}"] = pd.DataFrame(
@@ -863,7 +888,8 @@ def _published_tables(values: dict[str, Any], la_name: str) -> dict[str, pd.Data
                     f"Statistical neighbours {table['years'][-1]}": row["neighbours"],
                 }
                 for row in table["rows"]
-            ]
+            ],
+            dtype=object,
         )
     if values["gap_rows"]:
         tables["Narrowing the gap headline"] = pd.DataFrame(
@@ -878,7 +904,8 @@ def _published_tables(values: dict[str, Any], la_name: str) -> dict[str, pd.Data
                     "National gap": row["national_gap"],
                 }
                 for row in values["gap_rows"]
-            ]
+            ],
+            dtype=object,
         )
     tables["Inspections this term"] = pd.DataFrame(
         [
@@ -900,31 +927,33 @@ def _published_tables(values: dict[str, Any], la_name: str) -> dict[str, pd.Data
             "Previous outcome",
             "Movement",
         ],
+        dtype=object,
     )
     tables["Support categories"] = pd.DataFrame(
         [
             {
-                "Category": row["support_category"],
-                "Description": row["category_name"],
+                "Support category": row["category_name"],
                 "Schools": row["school_count"],
                 "Minimum contacts per year": row["min_contacts_per_year"],
                 "Planned contacts this term": row["planned_contacts"],
             }
             for row in values["category_rows"]
-        ]
+        ],
+        dtype=object,
     )
     if values["movement_rows"]:
         tables["Category movement"] = pd.DataFrame(
             [
                 {
-                    "Category": row["category"],
+                    "Support category": row["category"],
                     "Schools last term": row["previous"],
                     "Schools this term": row["current"],
                     "Joined": row["joined"],
                     "Left": row["left"],
                 }
                 for row in values["movement_rows"]
-            ]
+            ],
+            dtype=object,
         )
     if values["movement_cause_rows"]:
         tables["Why schools moved"] = pd.DataFrame(

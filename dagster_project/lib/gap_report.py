@@ -29,6 +29,7 @@ from dagster_project.lib.report_text import (
     NO_DATA,
     NOT_PUBLISHED,
     data_timestamp,
+    format_count,
     format_date,
     format_difference,
     format_measure,
@@ -119,18 +120,21 @@ def gap_values(
     ]
     tables: dict[str, pd.DataFrame] = {}
     for section in la_sections:
-        tables[f"LA gaps {section['key_stage']} {section['measure_short']}"] = pd.DataFrame(section["rows"]).rename(
-            columns=LA_GAP_HEADERS | {"la_gap": f"{la_name} gap", "la_disadvantaged": f"{la_name} disadvantaged"}
-        )
+        tables[f"LA gaps {section['key_stage']} {section['measure_short']}"] = pd.DataFrame(
+            section["rows"], dtype=object
+        ).rename(columns=LA_GAP_HEADERS | {"la_gap": f"{la_name} gap", "la_disadvantaged": f"{la_name} disadvantaged"})
     for section in school_sections:
         for kind in ("widest", "closing"):
             tables[f"{kind.title()} gaps {section['key_stage']} {section['measure_short']}"] = pd.DataFrame(
-                section[kind], columns=list(SCHOOL_HEADERS[kind])
+                section[kind], columns=list(SCHOOL_HEADERS[kind]), dtype=object
             ).rename(columns=SCHOOL_HEADERS[kind])
     return {
         "title": f"Narrowing the gap \u2014 {la_name}, {academic_year}",
         "la_name": la_name,
         "academic_year": academic_year,
+        # Dated by the end of the results' academic year (2024-25: 31 August 2025), never the run date.
+        "report_date": academic_year_end(academic_year) if academic_year != NO_DATA else None,
+        "date_words": "Results to",
         # The results of 2024-25 are those of the year ending 31 August 2025 (each source's own date is listed).
         "sources_date": f"the end of {academic_year} ({format_date(academic_year_end(academic_year))})"
         if academic_year != NO_DATA
@@ -217,12 +221,8 @@ def _la_sections(comparisons: pd.DataFrame, la_name: str, rule: DisclosureRule) 
         measure = text(rows["measure_name"].iloc[0])
         years = [r["year"] for r in table_rows]
         decimals, _ = unit_format(unit)
-        points = " percentage points" if unit_format(unit)[1] == "%" else ""
-        latest = table_rows[-1]
-        sentence = (
-            f"In {latest['year']} the gap for disadvantaged pupils in {la_name} on {measure} was "
-            f"{latest['la_gap']}{points if latest['la_gap'][-1].isdigit() else ''}, against a national gap of "
-            f"{latest['national_gap']}{points}."
+        sentence = _gap_sentence(
+            la_name, measure, unit, years[-1], la_series[-1], national_series[-1], table_rows[-1], not_published
         )
         file = f"gap_{str(key_stage).lower()}_{measure_code}.svg"
         described = "; ".join(
@@ -243,8 +243,11 @@ def _la_sections(comparisons: pd.DataFrame, la_name: str, rule: DisclosureRule) 
                     years,
                     [Series(la_name, la_series), Series("National", national_series)],
                     "Gap",
-                    lambda v, d=decimals: f"{v:+.{d}f}",
+                    lambda v, d=decimals: f"{v:+.{d}f}" if round(v, d) else f"{0:.{d}f}",
+                    unit=unit,
+                    include_zero=True,  # a gap is measured from zero (no gap)
                 ),
+                "caption": f"Disadvantaged gap in {measure} ({key_stage}), {years[0]} to {years[-1]}",
                 "alt": alt,
             }
         )
@@ -260,6 +263,29 @@ def _la_sections(comparisons: pd.DataFrame, la_name: str, rule: DisclosureRule) 
             }
         )
     return sections, charts
+
+
+def _gap_sentence(
+    la_name: str,
+    measure: str,
+    unit: Any,
+    year: str,
+    la_gap: float | None,
+    national_gap: float | None,
+    shown: dict[str, str],
+    not_published: bool,
+) -> str:
+    """The latest year's LA gap against the national gap in words; a missing figure is explained, never
+    compared ('was no data, against a national gap of no data' is not a sentence a reader can use)."""
+    points = " percentage points" if unit_format(unit)[1] == "%" else ""
+    if not_published:
+        return f"The Department for Education did not publish {measure} for {year}, so there is no gap to report."
+    if la_gap is None:
+        return f"The {year} gap for disadvantaged pupils in {la_name} on {measure} cannot be shown ({shown['la_gap']})."
+    opening = f"In {year} the gap for disadvantaged pupils in {la_name} on {measure} was {shown['la_gap']}{points}"
+    if national_gap is None:
+        return f"{opening}; the national gap is not available ({shown['national_gap']})."
+    return f"{opening}, against a national gap of {shown['national_gap']}{points}."
 
 
 def _school_section(rows: pd.DataFrame, academic_year: str, rule: DisclosureRule) -> dict[str, Any]:
@@ -286,7 +312,7 @@ def _school_section(rows: pd.DataFrame, academic_year: str, rule: DisclosureRule
         {
             "school_name": text(r["school_name"]),
             "urn": str(int(r["urn"])),
-            "disadvantaged_pupils": str(int(r["disadvantaged_pupils"])),
+            "disadvantaged_pupils": format_count(r["disadvantaged_pupils"]),
             "disadvantaged_value": format_measure(r["disadvantaged_value"], unit),
             "gap": format_difference(r["shown_gap"], unit),
         }

@@ -15,7 +15,7 @@ import pandas as pd
 from dagster_project.lib import rendering
 from dagster_project.lib.report_data import ReportDataError, load_data_sources, read_table, sources_for
 from dagster_project.lib.report_document import render_report
-from dagster_project.lib.report_text import data_timestamp, format_date, is_missing, text
+from dagster_project.lib.report_text import data_timestamp, format_count, format_date, is_missing, text
 
 TABLE = "rpt_inspection_briefing__inspections"
 REQUIRED = (
@@ -179,10 +179,13 @@ def briefing_values(
                 "Movement": r["movement"],
             }
             for r in rows
-        ]
+        ],
+        dtype=object,
     )
     return {
         "title": f"Monthly inspection briefing \u2014 {la_name}, {month}",
+        "report_date": ofsted_as_at,
+        "date_words": "Ofsted data as at",
         "la_name": la_name,
         "month": month,
         "month_start": format_date(month_start),
@@ -190,8 +193,8 @@ def briefing_values(
         "sources_date": format_date(ofsted_as_at) if not is_missing(ofsted_as_at) else "not stated",
         "summary": summary,
         "concern_sentence": concern_sentence,
-        "outcome_rows": [{"outcome": str(k), "count": int(v)} for k, v in outcome_counts.items()],
-        "movement_rows": [{"movement": m, "count": int(movement_counts.get(m, 0))} for m in MOVEMENTS],
+        "outcome_rows": [{"outcome": str(k), "count": format_count(v)} for k, v in outcome_counts.items()],
+        "movement_rows": [{"movement": m, "count": format_count(movement_counts.get(m, 0))} for m in MOVEMENTS],
         "rows": rows,
         "table": table,
         "disclosure": None,

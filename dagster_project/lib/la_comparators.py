@@ -61,8 +61,8 @@ class Comparators:
         """What the statistical-neighbour column is, or why it is empty, in words."""
         if self.neighbour_la_codes is None:
             return (
-                "Statistical-neighbour figures are not available: the statistical neighbours list "
-                f"({NEIGHBOURS_TABLE}) has not been loaded."
+                "Statistical-neighbour figures are not available: the Department for Education's statistical "
+                "neighbours list has not been loaded."
             )
         if comparisons is not None and len(comparisons) and not comparisons["sn_value"].notna().any():
             return (

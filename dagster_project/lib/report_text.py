@@ -84,12 +84,43 @@ def unit_format(unit: Any) -> tuple[int, str]:
     return UNIT_FORMATS.get(key, DEFAULT_UNIT_FORMAT)
 
 
-def format_measure(value: Any, unit: Any, reason_code: Any = None) -> str:
-    """61.4, 'percent' -> '61%'; 46.14, 'score' -> '46.1'; -0.123, 'progress' -> '−0.12'; NULL -> reason."""
+class Figure(str):
+    """A figure as a report prints it ('66%', '+3', '−0.15') that keeps its number, so a spreadsheet gets a number:
+    `value` in Excel's terms (66% is 0.66), rounded as shown, and an Excel `number_format` that prints it alike."""
+
+    value: float
+    number_format: str
+
+    def __new__(cls, text: str, value: float, number_format: str) -> Figure:
+        figure = super().__new__(cls, text)
+        figure.value = value
+        figure.number_format = number_format
+        return figure
+
+
+def excel_number_format(decimals: int, *, percent: bool = False, plus: bool = False) -> str:
+    """'0%', '#,##0.0', '+0;-0;0': the Excel format that shows a number as format_measure/format_difference do."""
+    digits = "0" + ("." + "0" * decimals if decimals else "")
+    if percent:
+        return digits + "%"
+    grouped = "#,##" + digits
+    return f"+{grouped};-{grouped};{digits}" if plus else grouped
+
+
+def format_measure(value: Any, unit: Any, reason_code: Any = None, *, decimals: int | None = None) -> str:
+    """61.4, 'percent' -> '61%'; 46.14, 'score' -> '46.1'; -0.123, 'progress' -> '−0.12'; NULL -> reason.
+    `decimals` overrides the unit's precision (e.g. census percentages to one place)."""
     if is_missing(value):
         return reason_word(reason_code)
-    decimals, suffix = unit_format(unit)
-    return signed(float(value), decimals, plus=False) + suffix
+    unit_decimals, suffix = unit_format(unit)
+    decimals = unit_decimals if decimals is None else decimals
+    shown = round(float(value), decimals)
+    percent = suffix == "%"
+    return Figure(
+        signed(shown, decimals, plus=False) + suffix,
+        shown / 100 if percent else shown,
+        excel_number_format(decimals, percent=percent),
+    )
 
 
 def format_difference(value: Any, unit: Any, reason_code: Any = None) -> str:
@@ -97,7 +128,8 @@ def format_difference(value: Any, unit: Any, reason_code: Any = None) -> str:
     if is_missing(value):
         return reason_word(reason_code)
     decimals, _ = unit_format(unit)
-    return signed(float(value), decimals, plus=True)
+    shown = round(float(value), decimals)
+    return Figure(signed(shown, decimals, plus=True), shown, excel_number_format(decimals, plus=True))
 
 
 def format_date(value: Any) -> str:
@@ -109,7 +141,10 @@ def format_date(value: Any) -> str:
 
 
 def format_count(value: Any) -> str:
-    return NO_DATA if is_missing(value) else f"{int(round(float(value))):,}"
+    if is_missing(value):
+        return NO_DATA
+    count = int(round(float(value)))
+    return Figure(f"{count:,}", count, excel_number_format(0))
 
 
 def signed(value: float, decimals: int, *, plus: bool) -> str:
@@ -160,6 +195,43 @@ def yaml_text(value: Any) -> Markdown:
     return Markdown(json.dumps(str(markdown_escape(value)), ensure_ascii=False))
 
 
+def iso_date(value: Any) -> Markdown:
+    """A front-matter `date`: ISO (2026-03-31), which Quarto parses and prints in `date-format`."""
+    return Markdown(pd.Timestamp(value).date().isoformat())
+
+
+def date_format(words: Any) -> Markdown:
+    """A front-matter `date-format` printing the date after `words`: 'Data to' -> "[Data to] D MMMM YYYY"
+    ('Data to 31 March 2026'). Quarto prints bracketed text as it stands; so does the fallback."""
+    return Markdown(json.dumps(f"[{' '.join(str(words).split())}] D MMMM YYYY", ensure_ascii=False))
+
+
+def _label(kind: str, name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", str(name).lower()).strip("-")
+    if not slug:
+        raise ValueError(f"{kind} label {name!r} has no letters or digits")
+    return f"{kind}-{slug}"
+
+
+def table_caption(caption: str, label: str) -> Markdown:
+    """A table's caption line with its Quarto cross-reference label: ': Caption {#tbl-label}'.
+
+    Used as a filter block so the caption's values are escaped as usual:
+    `{% filter table_caption("headlines-" ~ key_stage) %}…{% endfilter %}`. Quarto drops the caption of an
+    unlabelled table from the PDF, so every table gets one."""
+    return Markdown(f": {' '.join(caption.split())} {{#{_label('tbl', label)}}}")
+
+
+def _attribute(value: Any) -> str:
+    return '"' + " ".join(str(value).split()).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def figure(caption: Any, file: str, label: str, alt: Any) -> Markdown:
+    """A chart: short caption, image, cross-reference label and the full description as alt text (`fig-alt`,
+    which Quarto gives the image while the caption stays the caption; the fallback does the same)."""
+    return Markdown(f"![{markdown_escape(caption)}]({file}){{#{_label('fig', label)} fig-alt={_attribute(alt)}}}")
+
+
 def _finalize(value: Any) -> Any:
     if value is None:
         return ""
@@ -178,6 +250,10 @@ def jinja_environment() -> jinja2.Environment:
     )
     environment.filters["md"] = markdown_escape
     environment.filters["yaml_text"] = yaml_text
+    environment.filters["iso_date"] = iso_date
+    environment.filters["date_format"] = date_format
+    environment.filters["table_caption"] = table_caption
+    environment.globals["figure"] = figure
     return environment
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 
 from dagster_project.lib.category_movement import category_movement, current_categories, previous_snapshot
 from dagster_project.lib.report_data import table_exists
+from dagster_project.lib.spreadsheets import write_csv, write_xlsx
 
 SOURCE_TABLE = "rpt_support__schools"
 # rpt_support__schools column -> heading; every value shown is words (codes stay in the warehouse).
@@ -75,9 +76,6 @@ def export_support_categories(duckdb_path: Path, restricted_dir: Path) -> list[P
     frame = load_support_lists(duckdb_path, restricted_dir)
     out_dir = restricted_dir / "support_categories"
     out_dir.mkdir(parents=True, exist_ok=True)
-    csv_path = out_dir / "support_categories.csv"
-    xlsx_path = out_dir / "support_categories.xlsx"
-    frame.to_csv(csv_path, index=False, lineterminator="\n")
     school = ["URN", "School", "Support category"]
     sheets = {
         "Support decisions": frame,
@@ -96,7 +94,7 @@ def export_support_categories(duckdb_path: Path, restricted_dir: Path) -> list[P
         ],
         "Category movement": frame.loc[frame["Change since last term"] != "", [*school, "Change since last term"]],
     }
-    with pd.ExcelWriter(xlsx_path, engine="openpyxl") as writer:
-        for name, sheet in sheets.items():
-            sheet.to_excel(writer, sheet_name=name, index=False, freeze_panes=(1, 0))
-    return [csv_path, xlsx_path]
+    return [
+        write_csv(out_dir / "support_categories.csv", frame),
+        write_xlsx(out_dir / "support_categories.xlsx", sheets),
+    ]

@@ -1,18 +1,19 @@
 """Excel downloads of published tables: one workbook per table, exactly the figures the report shows
-(formatted, disclosure-controlled, reasons in words), so a download never reveals more than the page."""
+(disclosure-controlled, rounded as shown, reasons in words), so a download never reveals more than the page.
+Figures are numbers with number formats (66% is 0.66 shown as 66%), so an analyst can sort and sum them; text is
+text (lib/spreadsheets.py writes every workbook)."""
 
 from __future__ import annotations
 
-import re
-import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
 from slugify import slugify
 
+from dagster_project.lib.spreadsheets import write_xlsx
+
 DOWNLOADS_SUBDIR = "downloads"
-EXCEL_SHEET_NAME_LIMIT = 31
 
 
 def table_slug(name: str) -> str:
@@ -20,29 +21,6 @@ def table_slug(name: str) -> str:
     if not slug:
         raise ValueError(f"Table name {name!r} gives an empty file name.")
     return slug
-
-
-FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-FIXED_XLSX_DATETIME = "1980-01-01T00:00:00Z"
-
-
-def _make_reproducible(path: Path) -> None:
-    """openpyxl stamps the save time into docProps/core.xml and the zip entries, so unchanged data would give a
-    different file each run; fix both so the same table gives the same bytes."""
-    with zipfile.ZipFile(path) as original:
-        entries = [(info, original.read(info.filename)) for info in original.infolist()]
-    with zipfile.ZipFile(path, "w") as rewritten:
-        for info, data in entries:
-            if info.filename == "docProps/core.xml":
-                data = re.sub(
-                    rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)",
-                    rb"\g<1>" + FIXED_XLSX_DATETIME.encode() + rb"\g<3>",
-                    data,
-                )
-            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = info.external_attr
-            rewritten.writestr(fixed, data)
 
 
 def workbook_title(path: Path) -> str:
@@ -69,15 +47,8 @@ def write_table_downloads(tables: Mapping[str, pd.DataFrame], published_dir: Pat
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, frame in tables.items():
-        path = folder / f"{table_slug(name)}.xlsx"
-        partial = path.with_name(f".{path.name}.partial")
-        sheet = re.sub(r"[\[\]:*?/\\]", " ", name)[:EXCEL_SHEET_NAME_LIMIT]
-        with pd.ExcelWriter(partial, engine="openpyxl") as writer:
-            frame.astype(str).to_excel(writer, sheet_name=sheet, index=False, freeze_panes=(1, 0))
-            writer.book.properties.title = name  # the site index links the download by this title
-        _make_reproducible(partial)
-        partial.replace(path)
-        written.append(path)
+        # The title is the table's name: the site index links the download by it.
+        written.append(write_xlsx(folder / f"{table_slug(name)}.xlsx", {name: frame}, title=name))
     for stale in set(folder.glob("*.xlsx")) - set(written):
         stale.unlink()
     return written

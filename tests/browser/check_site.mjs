@@ -1,5 +1,6 @@
 // Opens pages of the published site in headless Debian chromium (driven by playwright-core) and reports, as JSON
-// on stdout, for each page: broken links, broken images, console errors, and axe-core violations.
+// on stdout, for each page: broken links, broken images, console errors, axe-core violations, the page's text and
+// image alt texts, table captions, and table cells whose text overflows the cell.
 //   node check_site.mjs <base-url> <screenshot-dir> <path> [<path> ...]
 // The first path whose name starts with "committee_report" is also saved as a full-page screenshot.
 import { readFileSync, mkdirSync } from "node:fs";
@@ -55,6 +56,16 @@ try {
     );
     const imagesWithoutAlt = await page.$$eval("img", (images) => images.filter((img) => !img.hasAttribute("alt")).length);
 
+    // What a reader sees, and table cells whose text does not fit (overflow past the cell's border).
+    const text = await page.evaluate(() => document.body.innerText);
+    const altTexts = await page.$$eval("img[alt]", (images) => images.map((img) => img.getAttribute("alt")));
+    const overflowingCells = await page.$$eval("td, th", (cells) =>
+      cells.filter((cell) => cell.scrollWidth > cell.clientWidth + 1).map((cell) => cell.innerText.slice(0, 60)),
+    );
+    const captions = await page.$$eval("table", (tables) =>
+      tables.map((table) => (table.caption ? table.caption.innerText : (table.closest("figure")?.querySelector("figcaption")?.innerText ?? ""))),
+    );
+
     await page.addScriptTag({ content: axeSource });
     const axe = await page.evaluate(async () => {
       const outcome = await window.axe.run(document, { resultTypes: ["violations"] });
@@ -65,7 +76,20 @@ try {
       mkdirSync(screenshotDir, { recursive: true });
       await page.screenshot({ path: path.join(screenshotDir, "committee_report.png"), fullPage: true });
     }
-    results.push({ page: pagePath, status, links: links.length, brokenLinks, brokenImages, imagesWithoutAlt, consoleErrors, axe });
+    results.push({
+      page: pagePath,
+      status,
+      links: links.length,
+      brokenLinks,
+      brokenImages,
+      imagesWithoutAlt,
+      consoleErrors,
+      axe,
+      text,
+      altTexts,
+      overflowingCells,
+      captions,
+    });
     await page.close();
   }
 } finally {

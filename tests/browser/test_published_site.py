@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import shutil
 import subprocess
 import threading
@@ -112,6 +113,30 @@ def test_committee_report_screenshot_is_saved_as_a_test_artifact(published_resul
     screenshot = ARTIFACTS_DIR / "committee_report.png"
     assert screenshot.is_file() and screenshot.read_bytes().startswith(b"\x89PNG")
     assert screenshot.stat().st_size > 10_000
+
+
+def test_pages_show_no_internal_code_and_every_table_is_captioned_and_fits_its_cells(
+    published_results, pipeline_settings
+):
+    """What the browser shows (text and alt text) has no identifier-shaped code (SM_SWK, ks2_rwm_expected_pct,
+    not_secure, a dbt model name) beyond the source file names; every report table has a numbered caption; no
+    table cell's text overflows its border."""
+    import duckdb
+
+    from tests.unit.test_reader_text import identifiers
+
+    with duckdb.connect(str(pipeline_settings.duckdb_path), read_only=True) as connection:
+        files = [
+            row[0] for row in connection.execute("select distinct source_file from rpt_report__data_sources").fetchall()
+        ]
+    reports = [r for r in published_results if r["page"] != "index.html"]
+    codes = {r["page"]: identifiers(r["text"] + " " + " ".join(r["altTexts"]), files) for r in reports}
+    assert {page: found for page, found in codes.items() if found} == {}
+    assert all(r["captions"] for r in reports)
+    numbered = re.compile(r"Table \d+: ")
+    uncaptioned = {r["page"]: r["captions"] for r in reports if not all(numbered.match(c) for c in r["captions"])}
+    assert uncaptioned == {}
+    assert {r["page"]: r["overflowingCells"] for r in published_results if r["overflowingCells"]} == {}
 
 
 def test_restricted_register_and_a_booklet_are_accessible_too(materialized, pipeline_settings):

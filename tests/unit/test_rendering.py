@@ -1,5 +1,6 @@
-"""Rendering a .qmd to published HTML and PDF: the pandoc + typst fallback used when Quarto is not installed,
-the Quarto discovery rules, and errors that name the document."""
+"""Rendering a .qmd to published HTML and PDF: the pandoc + typst fallback used when Quarto is not installed (which
+reads Quarto's project file and markup and gives the same title block, captions and alt text), the Quarto
+discovery rules, one Quarto call for many documents, and errors that name the document."""
 
 from __future__ import annotations
 
@@ -37,7 +38,8 @@ def _write_document(folder: Path, body_extra: str = "") -> Path:
     qmd.write_text(
         "---\n"
         'title: "Tiny report for Kingsmere"\n'
-        'date: "31 August 2024"\n'
+        'subtitle: "Data to the end of August"\n'
+        "date: 2024-08-31\n"
         "---\n\n"
         "## Inspection outcomes\n\n"
         f"The school {markdown_escape(HOSTILE_SCHOOL)} was inspected.\n\n"
@@ -45,8 +47,8 @@ def _write_document(folder: Path, body_extra: str = "") -> Path:
         "|:-------|:--------|\n"
         f"| {markdown_escape(HOSTILE_SCHOOL)} | Good |\n"
         "| Brookside Infant | Outstanding |\n\n"
-        ": Inspections published this term\n\n"
-        "![A grey dot standing in for a chart](dot.png)\n"
+        ": Inspections published this term {#tbl-inspections}\n\n"
+        '![A grey dot](dot.png){#fig-dot fig-alt="A grey dot standing in for a chart"}\n'
         f"{body_extra}",
         encoding="utf-8",
     )
@@ -78,7 +80,7 @@ def test_html_has_title_language_heading_and_table_with_header_row(rendered: ren
     assert re.search(r"<h2[^>]*>Inspection outcomes</h2>", html)
     assert re.search(r"<thead>\s*<tr[^>]*>\s*<th[^>]*>School</th>", html)
     assert ">Brookside Infant</td>" in html
-    assert "Inspections published this term" in html
+    assert "<caption>Table 1: Inspections published this term</caption>" in html
 
 
 def test_html_is_self_contained_with_the_report_css_and_image_alt_text(rendered: rendering.RenderedDocument):
@@ -86,6 +88,7 @@ def test_html_is_self_contained_with_the_report_css_and_image_alt_text(rendered:
     assert "border-collapse: collapse" in html  # from reports/styles/report.css, embedded
     assert '<link rel="stylesheet"' not in html
     assert 'alt="A grey dot standing in for a chart"' in html
+    assert "<figcaption>Figure 1: A grey dot</figcaption>" in html
     assert 'src="data:image/png;base64,' in html
 
 
@@ -158,16 +161,17 @@ def test_quarto_path_to_a_missing_file_is_a_clear_error_with_an_install_hint(tmp
 
 
 def _fake_quarto(folder: Path, version: str) -> Path:
-    """A stand-in quarto: prints a version and, for `render X.qmd --to FMT`, writes X.html or X.pdf."""
+    """A stand-in quarto (the real one cannot be installed here): prints a version and, for `quarto render
+    <project>`, writes an .html and a .pdf beside every .qmd of the project, logging each call to calls.log."""
     script = folder / "quarto"
     script.write_text(
         "#!/bin/sh\n"
         f'if [ "$1" = "--version" ]; then echo {version}; exit 0; fi\n'
-        'doc="${2%.qmd}"\n'
-        'case "$*" in\n'
-        '  *"--to html"*) echo "<html>quarto $*</html>" > "$doc.html" ;;\n'
-        '  *"--to typst"*) echo "%PDF-1.7 epoch=$SOURCE_DATE_EPOCH" > "$doc.pdf" ;;\n'
-        "esac\n",
+        f'echo "$*" >> "{folder}/calls.log"\n'
+        'for doc in "$2"/*/*.qmd; do\n'
+        '  echo "<html>quarto $* $(grep -c template-partials "$2/_quarto.yml")</html>" > "${doc%.qmd}.html"\n'
+        '  echo "%PDF-1.7 epoch=$SOURCE_DATE_EPOCH" > "${doc%.qmd}.pdf"\n'
+        "done\n",
         encoding="utf-8",
     )
     script.chmod(script.stat().st_mode | stat.S_IEXEC)
@@ -179,7 +183,7 @@ def test_quarto_named_by_quarto_path_renders_html_and_pdf(tmp_path: Path, monkey
     data_date = datetime(2024, 8, 31, tzinfo=UTC)
     result = rendering.render_qmd(_write_document(tmp_path), tmp_path / "out", pdf_timestamp=data_date)
     assert result.engine == "quarto 1.5.57"
-    assert "embed-resources:true" in result.html.read_text()
+    assert result.html.read_text().strip().endswith(" 1</html>")  # rendered with the project file
     assert result.pdf.read_text().strip() == f"%PDF-1.7 epoch={int(data_date.timestamp())}"
 
 
@@ -195,3 +199,89 @@ def test_engine_pandoc_ignores_quarto_path(tmp_path: Path, monkeypatch):
         _write_document(tmp_path), tmp_path / "out", resources=[tmp_path / "dot.png"], engine="pandoc"
     )
     assert result.engine.startswith("pandoc ")
+
+
+# ---------------------------------------------------------------- both engines, one document
+
+
+def test_title_block_is_title_subtitle_and_the_iso_date_in_quarto_date_format(rendered: rendering.RenderedDocument):
+    html = rendered.html.read_text(encoding="utf-8")
+    assert re.search(
+        r'<header id="title-block-header">\s*<h1 class="title">Tiny report for Kingsmere</h1>\s*'
+        r'<p class="subtitle">Data to the end of August</p>\s*<p class="date">31 August 2024</p>',
+        html,
+    )
+    lines = _pdf_lines(rendered.pdf)
+    assert lines[:3] == ["Tiny report for Kingsmere", "Data to the end of August", "31 August 2024"]
+
+
+def test_pdf_carries_the_same_numbered_captions_and_the_image_alt_text(rendered: rendering.RenderedDocument):
+    lines = _pdf_lines(rendered.pdf)
+    assert "Table 1: Inspections published this term" in lines
+    assert "Figure 1: A grey dot" in lines
+    assert b"A grey dot standing in for a chart" in rendered.pdf.read_bytes()  # typst writes image alt text
+
+
+def _pdf_lines(pdf: Path) -> list[str]:
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as document:
+        return [line.strip() for page in document.pages for line in page.extract_text().splitlines()]
+
+
+def test_a_free_text_date_is_refused_as_quarto_would_misread_it(tmp_path: Path, no_quarto: None):
+    qmd = _write_document(tmp_path)
+    qmd.write_text(qmd.read_text().replace("date: 2024-08-31", 'date: "Data to 31 August 2024"'))
+    with pytest.raises(rendering.RenderError, match=r"'tiny\.qmd'.*'Data to 31 August 2024' is not an ISO date"):
+        rendering.render_qmd(qmd, tmp_path / "out", resources=[tmp_path / "dot.png"])
+
+
+@pytest.mark.parametrize(
+    ("date_format", "expected"),
+    [("D MMMM YYYY", "9 February 2026"), ("DD/MM/YY", "09/02/26"), ("[Data to] D MMM YYYY", "Data to 9 Feb 2026")],
+)
+def test_dates_print_in_quarto_date_format_tokens(date_format: str, expected: str):
+    from datetime import date
+
+    assert rendering.format_date(date(2026, 2, 9), date_format) == expected
+
+
+def test_one_quarto_call_renders_every_document_of_a_project(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("QUARTO_PATH", str(_fake_quarto(tmp_path, "1.10.2")))
+    documents = []
+    for number in range(5):
+        folder = tmp_path / f"doc{number}"
+        folder.mkdir()
+        documents.append(rendering.Document(_write_document(folder), f"booklet_{number}", (folder / "dot.png",)))
+    rendered = rendering.render_documents(documents, tmp_path / "out")
+    assert [r.html.name for r in rendered] == [f"booklet_{n}.html" for n in range(5)]
+    assert all(r.pdf.is_file() and r.engine == "quarto 1.10.2" for r in rendered)
+    calls = (tmp_path / "calls.log").read_text().splitlines()
+    assert len(calls) == 1 and calls[0].startswith("render ")
+
+
+# ---------------------------------------------------------------- the Quarto project file both engines read
+
+
+def test_quarto_project_file_uses_the_house_css_and_typst_partials_with_no_bootstrap():
+    import yaml
+
+    config = yaml.safe_load((rendering.REPORTS_DIR / rendering.PROJECT_FILE).read_text(encoding="utf-8"))
+    html, typst_format = config["format"]["html"], config["format"]["typst"]
+    assert config["lang"] == "en-GB" and config["date-format"] == "D MMMM YYYY"
+    assert html["theme"] == "none" and html["minimal"] is True and html["embed-resources"] is True
+    assert html["title-block-style"] == "none"  # pandoc's title block, as the fallback writes it
+    settings = rendering.project_settings()
+    styles = rendering.STYLES_DIR
+    for path in (*settings.css, *settings.filters, *settings.typst_partials):
+        assert path.startswith(rendering.STYLES_FOLDER + "/") and (styles / Path(path).name).is_file(), path
+    # the fallback's typst template includes exactly the partials Quarto is given
+    template = (styles / rendering.FALLBACK_TYPST_TEMPLATE).read_text(encoding="utf-8")
+    included = re.findall(r"^\$([\w.-]+)\(\)\$$", template, flags=re.M)
+    assert included == [Path(p).name for p in typst_format["template-partials"]]
+
+
+def test_fallback_html_is_small_and_self_contained(rendered: rendering.RenderedDocument):
+    html = rendered.html.read_text(encoding="utf-8")
+    assert len(html.encode()) < 30_000  # the CSS and one image; no theme or script bundle
+    assert "<script" not in html and "bootstrap" not in html.lower()

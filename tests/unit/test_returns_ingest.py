@@ -58,7 +58,7 @@ def test_refusing_a_bad_file_leaves_the_accepted_version_in_force_and_untouched(
     assert before_in_force["file"] == good.name
     # the row-level report is beside the refused file, and the check's errors say the same
     report = error_report_path(bad)
-    with report.open(encoding="utf-8") as handle:
+    with report.open(encoding="utf-8-sig") as handle:  # written with a byte-order mark, for Excel
         lines = list(csv.DictReader(handle))
     assert tuple(lines[0]) == REPORT_COLUMNS
     assert {(line["file"], line["row"], line["column"]) for line in lines} == {(bad.name, "2", "rationale")}

@@ -220,11 +220,13 @@ def causing_concern_register(context: dg.AssetExecutionContext, warehouse: Wareh
         dg.AssetKey("rpt_gap__school_gaps"),
         LA_MEASURES,
         SOURCES,
+        dg.AssetKey("measure_dictionary"),  # target measures' names and units
         *_keys_of_existing_models("stg_returns__targets"),
     ],
     kinds={"quarto", "html", "pdf"},
     description="RESTRICTED until released: one Achievement and Target Setting Booklet per maintained school "
-    "(HTML + PDF), rendered two at a time, under the restricted folder.",
+    "(HTML + PDF) under the restricted folder, rendered together: one Quarto project call when Quarto is "
+    "installed, else two at a time with pandoc + typst.",
 )
 def school_booklets(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     booklets = build_booklets(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+import pandas as pd
+
+from dagster_project.lib.spreadsheets import write_csv
 
 REPORT_COLUMNS = ("file", "row", "column", "value", "expected")
 REPORT_SUFFIX = ".errors.csv"
@@ -63,29 +66,23 @@ def write_error_report(path: Path, errors: list[RowError], limit: int = MAX_LIST
 
     At most ``limit`` errors are listed one per line (a 200,000-row file of bad rows would otherwise give a
     report bigger than the file); the rest are summarised below them, one line per column and kind of problem,
-    with the count and the first and last row.
+    with the count and the first and last row. Values are the returned file's own (possibly hostile) text: written
+    as text, never as a formula.
     """
-    target = error_report_path(path)
     ordered = sort_errors(errors)
     listed, unlisted = ordered[:limit], ordered[limit:]
-    with target.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(REPORT_COLUMNS)
-        for error in listed:
-            writer.writerow(
-                [error.file, "" if error.row is None else error.row, error.column, error.value or "", error.expected]
-            )
-        for column, expected, count, rows in error_groups(unlisted):
-            writer.writerow(
-                [
-                    path.name,
-                    "",
-                    column,
-                    f"{count:,} more (rows {rows[0]} to {rows[-1]})",
-                    f"{expected} (not listed one by one: the first {limit:,} of {len(errors):,} errors are above)",
-                ]
-            )
-    return target
+    rows = [(e.file, e.row, e.column, e.value or "", e.expected) for e in listed]
+    rows += [
+        (
+            path.name,
+            None,
+            column,
+            f"{count:,} more (rows {found[0]} to {found[-1]})",
+            f"{expected} (not listed one by one: the first {limit:,} of {len(errors):,} errors are above)",
+        )
+        for column, expected, count, found in error_groups(unlisted)
+    ]
+    return write_csv(error_report_path(path), pd.DataFrame(rows, columns=list(REPORT_COLUMNS), dtype=object))
 
 
 def errors_markdown(errors: list[RowError], limit: int = 50) -> str:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
+import pandas as pd
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font
@@ -12,6 +12,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from dagster_project.lib.returns.spec import CODE, DATE, RETURNS, ReturnSpec
+from dagster_project.lib.spreadsheets import save_workbook, set_text, write_csv
 
 TEMPLATE_ROWS = 2000  # rows covered by the data validation
 
@@ -23,14 +24,14 @@ def write_xlsx_template(spec: ReturnSpec, path: Path) -> Path:
     lists = workbook.create_sheet("lists")
     for index, column in enumerate(spec.columns, start=1):
         letter = get_column_letter(index)
-        cell = sheet.cell(row=1, column=index, value=column.name)
+        cell = set_text(sheet.cell(row=1, column=index), column.name)
         cell.font = Font(bold=True)
         cell.comment = Comment(f"{column.description}. Expected: {column.expected()}.", "school improvement")
         sheet.column_dimensions[letter].width = max(14, len(column.name) + 4)
         cells = f"{letter}2:{letter}{TEMPLATE_ROWS + 1}"
         if column.kind == CODE:
             for row, code in enumerate(column.codes, start=1):
-                lists.cell(row=row, column=index, value=code)
+                set_text(lists.cell(row=row, column=index), code)
             validation = DataValidation(
                 type="list",
                 formula1=f"=lists!${letter}$1:${letter}${len(column.codes)}",
@@ -65,16 +66,11 @@ def write_xlsx_template(spec: ReturnSpec, path: Path) -> Path:
         sheet.add_data_validation(validation)
     lists.sheet_state = "hidden"
     sheet.freeze_panes = "A2"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
-    return path
+    return save_workbook(workbook, path)
 
 
 def write_csv_template(spec: ReturnSpec, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        csv.writer(handle, lineterminator="\r\n").writerow(spec.column_names)
-    return path
+    return write_csv(path, pd.DataFrame(columns=list(spec.column_names)))
 
 
 def write_templates(out: Path) -> list[Path]:
