@@ -17,7 +17,16 @@ from dagster_project.lib.expectations import (
     suite_path,
     validate_dataframe,
 )
-from dagster_project.lib.sources import absence, census, gias, ks2, ks4, la_codes, statistical_neighbours
+from dagster_project.lib.sources import (
+    absence,
+    census,
+    gias,
+    ks2,
+    ks4,
+    la_codes,
+    school_information,
+    statistical_neighbours,
+)
 
 NO_PREVIOUS_FILE = {"min_open_establishments": 0, "min_links": 0, "min_school_rows": 0}
 
@@ -48,6 +57,21 @@ REAL_FILES: list[tuple[str, str, Callable[[Path], pd.DataFrame]]] = [
         "raw_ks4",
         "more/dfe_performance_tables_LA815_EnglishDevil/815_2018_ks4final.csv",
         lambda p: ks4.parse(p, academic_year="2017-18", data_version="final"),
+    ),
+    (
+        "raw_ks4",
+        "more/dfe_performance_tables_LA815_EnglishDevil/815_2017_ks4final.csv",
+        lambda p: ks4.parse(p, academic_year="2016-17", data_version="final"),
+    ),
+    (
+        "raw_ks4",
+        "more/dfe_performance_tables_LA815_EnglishDevil/815_2019_ks4provisional.csv",
+        lambda p: ks4.parse(p, academic_year="2018-19", data_version="provisional"),
+    ),
+    (
+        "raw_school_information",
+        "more/dfe_performance_tables_LA815_EnglishDevil/815_spine.csv",
+        lambda p: school_information.parse(p, academic_year="2018-19", data_version="final"),
     ),
     (
         "raw_census",
