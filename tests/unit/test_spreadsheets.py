@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from dagster_project.lib import spreadsheets
 from dagster_project.lib.category_movement import previous_snapshot, record_snapshot
 from dagster_project.lib.report_text import format_count, format_difference, format_measure
-from dagster_project.lib.restricted_exports import SUPPORT_CATEGORY_COLUMNS, export_support_categories
+from dagster_project.lib.restricted_exports import SUPPORT_COLUMNS, export_support_categories
 from dagster_project.lib.returns.errors import RowError, write_error_report
 from dagster_project.lib.returns.spec import RETURNS
 from dagster_project.lib.returns.templates import write_templates
@@ -125,25 +125,19 @@ def test_csv_quotes_text_prefixes_formula_text_and_leaves_numbers_bare(tmp_path:
 
 
 def _support_category_warehouse(path: Path, value: str) -> Path:
-    """The two tables the export reads, with `value` in every text column."""
+    """The model the export reads (rpt_support__schools), with `value` in every text column."""
+    numbers = {"urn", "min_contacts_per_year", "min_contacts_per_term", "category_rank", "years_below_floor"}
+    computed = {"identified", "change_since_last_term"}  # the export derives these two
+    names = [c for c in SUPPORT_COLUMNS if c not in computed] + ["category_rank", "is_identified_for_intervention"]
     with duckdb.connect(str(path)) as connection:
         columns = ", ".join(
-            f"{c} integer" if c in {"urn", "min_contacts_per_year", "min_contacts_per_term"} else f"{c} varchar"
-            for c in SUPPORT_CATEGORY_COLUMNS
-            if c != "school_name"
+            f"{c} integer" if c in numbers else f"{c} boolean" if c.startswith("is_") else f"{c} varchar" for c in names
         )
-        connection.execute(f"create table fct_school_support_category ({columns}, category_rank integer)")
-        connection.execute("create table dim_school (urn integer, school_name varchar)")
+        connection.execute(f"create table rpt_support__schools ({columns})")
         values = [
-            900001 if c == "urn" else 18 if c.startswith("min_contacts") else value
-            for c in SUPPORT_CATEGORY_COLUMNS
-            if c != "school_name"
+            900001 if c == "urn" else 18 if c in numbers else True if c.startswith("is_") else value for c in names
         ]
-        connection.execute(
-            f"insert into fct_school_support_category values ({', '.join('?' * len(values))}, 5)", values
-        )
-        connection.execute("insert into dim_school values (900001, ?)", [value])
-        connection.execute("create table data_risk_flags (flag_code varchar, description varchar)")
+        connection.execute(f"insert into rpt_support__schools values ({', '.join('?' * len(values))})", values)
     return path
 
 
