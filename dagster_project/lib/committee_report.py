@@ -581,7 +581,7 @@ def _categories(category_distribution: pd.DataFrame) -> dict[str, Any]:
     records = category_distribution.to_dict("records")
     rows = [
         {
-            "category_name": _text(row["category_name"]),
+            "category_name": _category_label(row),
             "school_count": format_count(row["school_count"]),
             "min_contacts_per_year": format_count(row["min_contacts_per_year"]),
             "planned_contacts": format_count(row["planned_contacts_per_term_total"]),

@@ -194,7 +194,7 @@ def test_a_bad_return_is_refused_once_with_its_reason_quarantined_and_the_accept
 
     outcome = next(o for o in report.outcomes if o.file.path == bad)
     assert outcome.status == "refused"
-    with error_report_path(bad).open(encoding="utf-8") as handle:
+    with error_report_path(bad).open(encoding="utf-8-sig") as handle:
         lines = list(csv.DictReader(handle))
     assert any(line["column"] == case.column and case.words in line["expected"] for line in lines), lines[:5]
     assert all(line["file"] == bad.name for line in lines)
@@ -228,7 +228,7 @@ def test_a_return_with_thousands_of_bad_rows_gets_a_short_report_listing_the_fir
         (outcome,) = ingest(conn, "category_overrides", tmp_path).outcomes
     assert len(outcome.errors) == 40_000  # each row: a malformed URN and no rationale
     report = error_report_path(bad)
-    with report.open(encoding="utf-8") as handle:
+    with report.open(encoding="utf-8-sig") as handle:
         lines = list(csv.DictReader(handle))
     listed, summary = lines[:MAX_LISTED_ERRORS], lines[MAX_LISTED_ERRORS:]
     assert all(line["row"] for line in listed) and [line["row"] for line in summary] == ["", ""]
