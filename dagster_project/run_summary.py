@@ -101,6 +101,8 @@ def summary(full_run: FullRun, settings: Settings, *, log_path: Path, elapsed_se
         lines.append(f"{'':<14}kept in: {_shown(Path(refusal.quarantined))}")
     if refused:
         lines.append(f"{'':<12}the last good data of each source above stayed in use; the reports name these files")
+    for index, (job_name, reason) in enumerate(full_run.skipped.items()):
+        lines.append(f"{'not run' if index == 0 else '':<12}{job_name}: {reason}")
     lines += _outputs("published", settings.published_dir, listed=True)
     lines += _outputs("restricted", settings.restricted_dir, listed=False)
     lines.append(f"warehouse   {_shown(settings.duckdb_path)}")

@@ -23,6 +23,7 @@ import pytest
 
 from dagster_project.lib.onboarding import Onboarding, onboard
 from dagster_project.resources import Settings
+from dagster_project.run_summary import summary
 
 pytestmark = [pytest.mark.slow, pytest.mark.real_reference]
 
@@ -116,6 +117,8 @@ def test_onboarding_places_every_real_file_and_refuses_three_naming_file_row_and
 def test_real_la_publishes_committee_report_gap_report_and_booklets(real_la, real_run) -> None:
     settings, _ = real_la
     assert "monthly_inspection_briefing" in real_run.skipped  # no Ofsted file: said, not failed
+    closing = summary(real_run, settings, log_path=settings.data_dir / "refresh.log", elapsed_seconds=1)
+    assert f"monthly_inspection_briefing: {real_run.skipped['monthly_inspection_briefing']}" in closing
     committee = list((settings.published_dir / "committee_report").glob("*.html"))
     gap = list((settings.published_dir / "narrowing_the_gap").glob("*.html"))
     booklets = list(settings.restricted_dir.glob("booklets/*/*.pdf"))
