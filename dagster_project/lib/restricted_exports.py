@@ -80,7 +80,7 @@ def export_support_categories(duckdb_path: Path, restricted_dir: Path) -> list[P
     sheets = {
         "Support decisions": frame,
         "Tiered support offer": frame.loc[
-            frame["Regional support offer"] != "not eligible",
+            frame["Regional support offer"].str.startswith("tier "),  # meets a tier's criteria, paused or not
             [*school, "Regional support offer", "Why this tier", "Current Ofsted outcome"],
         ],
         "Intervention": frame.loc[

@@ -52,6 +52,15 @@ rules as (
 
 ),
 
+-- The offer in force (none before the first offer's effective_from: the LA's own older data has no tiers).
+offer as (
+
+    select
+        (select max(rule_version) from rules) as rule_version,
+        (select min(effective_from) from {{ ref('support_tier_rules') }}) as first_effective_from
+
+),
+
 -- Judgements newest first; a run of RI judgements ends at the first judgement that is not RI.
 ordered as (
 
@@ -175,6 +184,7 @@ final as (
         inputs.governance,
         cast(case when matched.is_in_force then matched.tier end as integer) as support_tier,
         case
+            when offer.rule_version is null then 'no offer in force'
             when matched.tier is null then 'not eligible'
             when matched.is_in_force then 'tier ' || matched.tier
             else 'tier ' || matched.tier || ' (paused)'
@@ -182,7 +192,7 @@ final as (
         cast(matched.tier as integer) as criteria_tier,
         coalesce(matched.is_in_force, false) as is_tier_in_force,
         matched.rule_code,
-        coalesce(matched.rule_version, (select max(rule_version) from rules)) as rule_version,
+        coalesce(matched.rule_version, offer.rule_version) as rule_version,
         inputs.current_outcome_state,
         inputs.current_judgement_date,
         cast(inputs.judgement_count as integer) as judgement_count,
@@ -190,6 +200,9 @@ final as (
         concat_ws(
             ' ',
             case
+                when offer.rule_version is null
+                    then 'No regional tiered support offer was in force on the report date (the first starts '
+                        || {{ date_words('offer.first_effective_from') }} || ').'
                 when matched.tier is not null and matched.is_in_force
                     then 'Tier ' || matched.tier || ': ' || matched.eligibility_wording || '.'
                 when matched.tier is not null
@@ -206,6 +219,7 @@ final as (
                     || ', none above requires improvement.' end
         ) as reasons
     from inputs
+    cross join offer
     left join matched
         on matched.urn = inputs.urn
 
