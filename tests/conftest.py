@@ -9,11 +9,26 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+from filelock import FileLock
 
 from dagster_project.full_run import FullRun
 from dagster_project.resources import REPO_ROOT, Settings
 
 REFERENCE_DIR = Path(os.environ.get("SI_REFERENCE_DIR", REPO_ROOT.parent / "shared" / "reference"))
+
+
+# Tests are shared between two pytest-xdist workers (pyproject addopts). Everything reading the session's
+# materialised warehouse runs on one worker, so the pipeline is materialised once; the kill sequence, which is
+# the longest test, is its own group; every other test goes to whichever worker is free.
+SHARED_WAREHOUSE_GROUP = "materialized_warehouse"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "materialized" in item.fixturenames:
+            item.add_marker(pytest.mark.xdist_group(SHARED_WAREHOUSE_GROUP))
+        elif item.path.name == "test_kills.py":
+            item.add_marker(pytest.mark.xdist_group("kills"))
 
 
 @pytest.fixture(scope="session")
@@ -29,14 +44,22 @@ def dbt_manifest(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Parse the dbt project so Dagster can build its dbt assets from a current manifest."""
     from dagster_project.defs.dbt.project import DBT_PROJECT_DIR, dbt_project
 
-    env = {**os.environ, "SI_DUCKDB_PATH": str(tmp_path_factory.mktemp("parse") / "parse.duckdb")}
-    dbt = Path(sys.executable).with_name("dbt")
-    subprocess.run(
-        [str(dbt), "parse", "--quiet", "--profiles-dir", str(DBT_PROJECT_DIR)],
-        cwd=DBT_PROJECT_DIR,
-        env=env,
-        check=True,
-    )
+    # Once per test session: xdist workers share dbt/target, and a worker's dbt builds read it while they run.
+    session = os.environ.get("PYTEST_XDIST_TESTRUNUID", str(os.getpid()))
+    target = dbt_project.manifest_path.parent
+    target.mkdir(exist_ok=True)
+    with FileLock(target / ".pytest-parse.lock"):
+        marker = target / ".pytest-parsed"
+        if not (marker.is_file() and marker.read_text() == session):
+            env = {**os.environ, "SI_DUCKDB_PATH": str(tmp_path_factory.mktemp("parse") / "parse.duckdb")}
+            dbt = Path(sys.executable).with_name("dbt")
+            subprocess.run(
+                [str(dbt), "parse", "--quiet", "--profiles-dir", str(DBT_PROJECT_DIR)],
+                cwd=DBT_PROJECT_DIR,
+                env=env,
+                check=True,
+            )
+            marker.write_text(session)
     return dbt_project.manifest_path
 
 

@@ -48,7 +48,8 @@ RESTRICTED_VALUE_COLUMNS = (
     ("fct_causing_concern_register", "progress_and_actions"),
     ("fct_causing_concern_register", "next_steps"),
     ("fct_causing_concern_register", "lead_professional"),
-    ("int_adviser_capacity_judgements", "adviser"),
+    ("int_adviser_capacity_judgements", "adviser_name"),
+    ("int_adviser_capacity_judgements", "main_concern"),
     ("stg_returns__category_overrides", "rationale"),
 )
 MIN_VALUE_LENGTH = 12  # shorter values (e.g. 'secure') are ordinary words, not identifying text
@@ -71,8 +72,8 @@ def restricted_values(duckdb_path: Path) -> set[str]:
             if not table_exists(connection, table):
                 continue
             columns = {row[0] for row in connection.execute(f"describe {table}").fetchall()}
-            if column not in columns:
-                continue
+            if column not in columns:  # a renamed column must not quietly drop out of the scan
+                raise ValueError(f"published scan: {table} has no column {column!r} (RESTRICTED_VALUE_COLUMNS)")
             rows = connection.execute(f"select distinct cast({column} as varchar) from {table}").fetchall()
             values |= {str(row[0]).strip() for row in rows if row[0] and len(str(row[0]).strip()) >= MIN_VALUE_LENGTH}
     return values

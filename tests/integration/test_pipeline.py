@@ -52,7 +52,8 @@ def test_a_clean_refresh_summary_says_finished_counts_every_file_and_exits_0(mat
     assert exit_status(materialized) == EXIT_OK and refusals(materialized) == []
     assert text.splitlines()[0] == "==> refresh finished in 12s"
     counts = loaded(materialized)
-    assert counts.tables == len(RAW_TABLES) and counts.files_loaded == len(discover_source_files(pipeline_settings.sources_dir))
+    assert counts.tables == len(RAW_TABLES)
+    assert counts.files_loaded == len(discover_source_files(pipeline_settings.sources_dir))
     assert counts.returns == 7 and counts.returns_accepted == len(list(pipeline_settings.returns_dir.glob("*_*.csv")))
     assert "committee_report/committee_report_" in text and "narrowing_the_gap/narrowing_the_gap_" in text
     assert "booklets " in text and "booklets/" not in text  # restricted outputs are counted, never listed

@@ -115,7 +115,7 @@ ks2_chain_results as (
     inner join ks2_results
         on ks2_results.urn = chain.predecessor_urn
     qualify row_number() over (
-        partition by chain.urn, ks2_results.academic_year order by chain.generations_back
+        partition by chain.urn, ks2_results.academic_year order by chain.generations_back, chain.predecessor_urn  -- merged predecessors tie: same pick every run
     ) = 1
 
 ),
@@ -131,7 +131,7 @@ ks4_chain_results as (
     inner join ks4_results
         on ks4_results.urn = chain.predecessor_urn
     qualify row_number() over (
-        partition by chain.urn, ks4_results.academic_year order by chain.generations_back
+        partition by chain.urn, ks4_results.academic_year order by chain.generations_back, chain.predecessor_urn  -- merged predecessors tie: same pick every run
     ) = 1
 
 ),

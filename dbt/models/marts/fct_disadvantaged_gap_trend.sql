@@ -41,7 +41,7 @@ school_gaps as (
         on gaps.geography_level = 'school'
         and gaps.urn = chain.predecessor_urn
     qualify row_number() over (
-        partition by chain.urn, gaps.academic_year, gaps.measure_code order by chain.generations_back
+        partition by chain.urn, gaps.academic_year, gaps.measure_code order by chain.generations_back, chain.predecessor_urn  -- merged predecessors tie: same pick every run
     ) = 1
 
 ),

@@ -86,7 +86,7 @@ chain_measures as (
         on school_measures.urn = chain.predecessor_urn
     qualify row_number() over (
         partition by chain.urn, school_measures.academic_year, school_measures.measure_code
-        order by chain.generations_back
+        order by chain.generations_back, chain.predecessor_urn  -- merged predecessors tie: same pick every run
     ) = 1
 
 ),

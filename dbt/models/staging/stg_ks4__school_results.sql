@@ -30,7 +30,7 @@ renamed as (
         nftype as school_type_code,
         -- ICLOSE 1 = closed; URN_AC = the academy the school became (KS2 files only).
         iclose = 1 as is_closed,
-        urn_ac as academy_urn,
+        nullif(urn_ac, 0) as academy_urn,  -- DfE writes 0 for "no academy URN"
         file_layout,
         -- LA and national rows cover state-funded schools only; KS4 files also carry independent and NMSS rows.
         coalesce(nftype not in ('IND', 'INDSPEC', 'NMSS'), true) as is_state_funded,
