@@ -7,8 +7,9 @@ The inbox is what a single-LA analyst has: KS4 2016-17 and 2017-18 final and the
 spine, the national GIAS links file, DfE's LA code list and statistical neighbours, and no GIAS establishment extract,
 no KS2 and no Ofsted file. Three files are refused at the door: a GIAS export whose name has lost its extract date,
 the 2017-18 KS4 file filed under 2019-2020 (a year DfE published nothing), and a 2017-18 'revised' KS4 file with a
-corrupted cell. Every refusal names the file (and row and column where there is one); the rest goes through, and no
-report carries a figure from a refused file or year.
+corrupted cell. The same damaged file put straight into the sources folder is refused at ingest instead. Every refusal
+names the file (and row and column where there is one); the rest goes through, and no report carries a figure from a
+refused file or year.
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ from dagster_project.run_summary import summary
 pytestmark = [pytest.mark.slow, pytest.mark.real_reference]
 
 LA_CODE = 815
-CORRUPT_ROW = 3  # data row of the corrupted cell in the refused 'revised' file
+CORRUPT_ROW = 3  # data row of the corrupted cell in the refused 'revised' files
+# The same damage put straight into the sources folder, past `onboard`: refused at ingest instead.
+INGEST_REFUSED = Path("ks4/2017-18/england_ks4revised.csv")
 
 
 def _link(inbox: Path, relative: str, target: Path) -> None:
@@ -72,7 +75,9 @@ def real_la(reference_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tu
 
     data_dir = tmp_path_factory.mktemp("real_la")
     settings = Settings.from_env({"SI_DATA_DIR": str(data_dir), "SI_LA_CODE": str(LA_CODE)})
-    return settings, onboard(inbox, settings.sources_dir)
+    onboarding = onboard(inbox, settings.sources_dir)
+    _corrupt_copy(la815 / "815_2018_ks4final.csv", settings.sources_dir / INGEST_REFUSED)
+    return settings, onboarding
 
 
 @pytest.fixture(scope="module")
@@ -169,7 +174,7 @@ def test_no_report_carries_a_figure_from_a_refused_year_or_file(real_la, real_ru
     versions = _query(settings, "select distinct data_version from stg_ks4__la_results where academic_year = '2017-18'")
     assert versions == [("final",)]  # the refused 'revised' file never replaced the final one
     archived = {p.name for p in settings.archive_dir.rglob("*") if p.is_file()}
-    assert not any("ks4revised" in name or "936_gias" in name for name in archived)
+    assert not any("815_ks4revised" in name or "936_gias" in name for name in archived)  # refused by onboard
     for page in [*settings.published_dir.rglob("*.html")]:
         text = _text(page)
         assert "815_ks4revised.csv" not in text and "2021_936_gias.csv" not in text, page
@@ -193,29 +198,21 @@ def test_schools_missing_from_gias_are_kept_with_their_own_facts_and_flagged(rea
     assert _query(settings, "select immediate_predecessor_urn from dim_school where urn = 144165") == [(121471,)]
 
 
-def test_a_file_refused_at_ingest_is_quarantined_and_the_rest_of_the_refresh_publishes(
-    reference_dir: Path, tmp_path: Path, dbt_manifest
-) -> None:
-    """A damaged 2017-18 'revised' KS4 file put straight into the sources folder (not through `onboard`): the parser
-    refuses it naming the row, column and value, it is quarantined, the final file stays in force and the rest of
-    the refresh publishes."""
-    from dagster_project.definitions import build_definitions
-    from dagster_project.full_run import run_everything
-
-    la815 = reference_dir.parent / "more" / "dfe_performance_tables_LA815_EnglishDevil"
-    inbox = tmp_path / "downloads"
-    _link(inbox, "2017-2018/815_ks4final.csv", la815 / "815_2018_ks4final.csv")
-    _link(inbox, "2018-2019/815_spine.csv", la815 / "815_spine.csv")
-    _link(inbox, "la_code_list.csv", reference_dir / "statistical_neighbours" / "la_code_list.csv")
-    settings = Settings.from_env({"SI_DATA_DIR": str(tmp_path / "data"), "SI_LA_CODE": str(LA_CODE)})
-    assert not onboard(inbox, settings.sources_dir).refused
-    _corrupt_copy(la815 / "815_2018_ks4final.csv", settings.sources_dir / "ks4" / "2017-18" / "815_ks4revised.csv")
-
-    result = run_everything(build_definitions(settings), dg.DagsterInstance.ephemeral(), settings.duckdb_path)
-
+def test_a_file_refused_at_ingest_is_quarantined_and_the_rest_of_the_refresh_publishes(real_la, real_run) -> None:
+    """The damaged 2017-18 'revised' KS4 file put straight into the sources folder (not through `onboard`): the parser
+    refuses it naming the row, column and value, it is quarantined, the final file stays in force, the reports name
+    it as refused and the rest of the refresh publishes."""
+    settings, _ = real_la
     reasons = [p.read_text(encoding="utf-8") for p in settings.quarantine_dir.rglob("*.json")]
     assert any("ATT8SCR" in reason and "forty" in reason and f"data row {CORRUPT_ROW}" in reason for reason in reasons)
-    assert result.success, f"the refresh stopped at the refused file: {result.failed_steps}"
-    versions = _query(settings, "select distinct data_version from rpt_report__la_measures where key_stage = 'KS4'")
+    assert real_run.success, f"the refresh stopped at the refused file: {real_run.failed_steps}"
+    versions = _query(
+        settings,
+        "select distinct data_version from rpt_report__la_measures "
+        "where key_stage = 'KS4' and academic_year = '2017-18'",
+    )
     assert versions == [("final",)]
-    assert list((settings.published_dir / "committee_report").glob("*.html"))
+    refused = _query(settings, "select source_file from rpt_report__data_sources where is_refused")
+    assert refused == [(INGEST_REFUSED.name,)]
+    (committee,) = (settings.published_dir / "committee_report").glob("*.html")
+    assert "Files refused" in _text(committee) and INGEST_REFUSED.name in _text(committee)
