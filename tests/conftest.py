@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +12,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 from filelock import FileLock
+from xdist.scheduler import LoadScopeScheduling
 
 from dagster_project.full_run import FullRun
 from dagster_project.resources import REPO_ROOT, Settings
@@ -17,18 +20,30 @@ from dagster_project.resources import REPO_ROOT, Settings
 REFERENCE_DIR = Path(os.environ.get("SI_REFERENCE_DIR", REPO_ROOT.parent / "shared" / "reference"))
 
 
-# Tests are shared between two pytest-xdist workers (pyproject addopts). Everything reading the session's
-# materialised warehouse runs on one worker, so the pipeline is materialised once; the kill sequence, which is
-# the longest test, is its own group; every other test goes to whichever worker is free.
-SHARED_WAREHOUSE_GROUP = "materialized_warehouse"
+# Tests are shared between two pytest-xdist workers (pyproject addopts). Every test module that reads the session's
+# materialised warehouse runs on one worker, so the pipeline is materialised once; the kill sequence (the longest
+# test, with its own module-scoped baseline run) is a group of its own; any other test goes to whichever worker is
+# free. A scheduler of our own, because `--dist loadgroup` loses its groups on pytest 9.2 (pytest-xdist #1386).
+_USES_SESSION_WAREHOUSE = re.compile(r"[(,]\s*materialized\s*[,)]")  # `materialized` taken as a fixture
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if "materialized" in item.fixturenames:
-            item.add_marker(pytest.mark.xdist_group(SHARED_WAREHOUSE_GROUP))
-        elif item.path.name == "test_kills.py":
-            item.add_marker(pytest.mark.xdist_group("kills"))
+@functools.cache
+def _test_group(root: Path, module: str) -> str | None:
+    if Path(module).name == "test_kills.py":
+        return "kills"
+    path = root / module
+    if path.is_file() and _USES_SESSION_WAREHOUSE.search(path.read_text(encoding="utf-8")):
+        return "session_warehouse"
+    return None
+
+
+class _SessionWarehouseScheduling(LoadScopeScheduling):
+    def _split_scope(self, nodeid: str) -> str:
+        return _test_group(self.config.rootpath, nodeid.split("::", 1)[0]) or nodeid
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log) -> LoadScopeScheduling:
+    return _SessionWarehouseScheduling(config, log)
 
 
 @pytest.fixture(scope="session")
