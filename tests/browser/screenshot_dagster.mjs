@@ -39,6 +39,12 @@ try {
     await page.waitForTimeout(500);
     drawn = await drawnLabels();
   }
+  // The app sets the page's own title after it renders; on a busy machine that can come after the graph.
+  try {
+    await page.waitForFunction(() => document.title !== "Dagster", null, { timeout: 20000 });
+  } catch {
+    // the report then shows the generic title and the test names it
+  }
   await page.waitForTimeout(3000); // let the zoom-to-fit finish
   await page.screenshot({ path: pngPath });
   const report = {
