@@ -123,7 +123,7 @@ def run(settings: Settings) -> int:
         result = run_everything(
             definitions,
             instance,
-            settings.duckdb_path,
+            settings,
             run_config={"loggers": {"console": {}}},  # a logger runs only when the run config names it
             log=lambda message: say(f"==> {message}"),
         )

@@ -1,6 +1,7 @@
 """One end-to-end run, as `make run` does it and the tests rebuild it: three Dagster runs on one instance.
 
-1. `refresh_all` over every academic year (ingest, dbt, checks, the reports that follow the latest data);
+1. `refresh_all` over the academic years the sources folder holds (ingest, dbt, checks, the reports that follow
+   the latest data);
 2. `termly_committee_report` for the term of the latest data;
 3. `monthly_inspection_briefing` for the latest month the Ofsted data covers to its end (none without Ofsted data:
    the run says so and the other reports still publish).
@@ -32,12 +33,12 @@ from dagster._core.origin import JobPythonOrigin, RepositoryPythonOrigin
 from dagster._core.remote_origin import RemoteJobOrigin, RemoteRepositoryOrigin
 from dagster._core.workspace.load_target import ModuleTarget
 
-from dagster_project.defs.partitions import all_years_tags
+from dagster_project.defs.partitions import range_tags, source_year_span
 from dagster_project.lib.committee_report import latest_data_term
 from dagster_project.lib.dead_runs import owner_tags
 from dagster_project.lib.inspection_briefing import default_month, ofsted_data_date
 from dagster_project.lib.report_data import ReportDataError
-from dagster_project.resources import REPO_ROOT
+from dagster_project.resources import REPO_ROOT, Settings
 
 CODE_LOCATION_MODULE = "dagster_project.definitions"  # what `make dev` serves: `dagster dev -m <this>`
 
@@ -83,20 +84,24 @@ REPORT_JOBS: dict[str, Callable[[Path], str]] = {
 def run_everything(
     definitions: dg.Definitions,
     instance: dg.DagsterInstance,
-    duckdb_path: Path,
+    settings: Settings,
     *,
     run_config: dict[str, Any] | None = None,
     log: Callable[[str], None] = lambda message: None,
 ) -> FullRun:
-    """Refresh every year, then the periodic reports for the latest term and month; stops at the first failure."""
-    log("refresh_all over every academic year")
-    refresh = execute_job(definitions, "refresh_all", instance, tags=all_years_tags(), run_config=run_config)
+    """Refresh the years the sources cover, then the periodic reports for the latest term and month.
+
+    Stops at the first failure.
+    """
+    first, last = source_year_span(settings.sources_dir)
+    log(f"refresh_all over the academic years {first} to {last} (the years the sources folder holds)")
+    refresh = execute_job(definitions, "refresh_all", instance, tags=range_tags(first, last), run_config=run_config)
     full_run = FullRun(refresh)
     if not refresh.success:
         return full_run
     for job_name, partition_for in REPORT_JOBS.items():
         try:
-            partition_key = partition_for(duckdb_path)
+            partition_key = partition_for(settings.duckdb_path)
         except _NotApplicable as reason:
             full_run.skipped[job_name] = str(reason)
             log(f"{job_name} not run: {reason}")

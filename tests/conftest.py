@@ -98,7 +98,7 @@ def materialize_everything(settings: Settings) -> FullRun:
     from dagster_project.definitions import build_definitions
     from dagster_project.full_run import run_everything
 
-    return run_everything(build_definitions(settings), dg.DagsterInstance.ephemeral(), settings.duckdb_path)
+    return run_everything(build_definitions(settings), dg.DagsterInstance.ephemeral(), settings)
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,8 @@ Snapshot sources (GIAS, Ofsted, statistical neighbours, LA codes) and LA returns
 unpartitioned, as do the annual and restricted reports (they follow the latest data).
 """
 
+from pathlib import Path
+
 import dagster as dg
 
 # Not re-exported at the top level; these are the tags a ranged backfill run carries.
@@ -15,6 +17,7 @@ from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PART
 
 from dagster_project.lib.academic_years import load_academic_years
 from dagster_project.lib.report_calendar import load_reporting_terms
+from dagster_project.lib.source_files import scan_sources
 
 academic_year_partitions = dg.StaticPartitionsDefinition(load_academic_years())
 
@@ -39,10 +42,17 @@ def range_tags(first: str, last: str) -> dict[str, str]:
     return {ASSET_PARTITION_RANGE_START_TAG: first, ASSET_PARTITION_RANGE_END_TAG: last}
 
 
-def all_years_tags() -> dict[str, str]:
-    """Run tags for one run over every academic year: what `make run` and a full backfill materialise."""
+def source_year_span(sources_dir: Path) -> tuple[str, str]:
+    """The first and last academic year the sources folder has yearly files for.
+
+    What `make run` materialises, as one range run. Dagster records a range run's output for every key in the
+    range, so a wider range would show years nobody downloaded as loaded in the UI. A year inside the span that
+    lacks one source's file (KS2 2019-20) is still materialised, with "no file" in its metadata
+    (defs/ingest/assets.py). With no yearly file at all: the latest year alone, so the yearly models exist.
+    """
     keys = academic_year_partitions.get_partition_keys()
-    return range_tags(keys[0], keys[-1])
+    years = sorted({f.academic_year for f in scan_sources(sources_dir).files if f.academic_year in keys})
+    return (years[0], years[-1]) if years else (keys[-1], keys[-1])
 
 
 def partition_years(context: dg.AssetExecutionContext) -> list[str]:

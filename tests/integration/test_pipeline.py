@@ -9,10 +9,12 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pytest
 
 from dagster_project.defs.ingest.assets import RAW_TABLES
+from dagster_project.defs.partitions import academic_year_partitions
 from dagster_project.lib.source_files import discover_source_files
 from dagster_project.synthetic import DEFAULT_SEED, KINGSMERE_CODE, build_world
 
@@ -42,6 +44,22 @@ def test_every_asset_check_passes(materialized):
     failed = [e.check_name for e in evaluations if not e.passed]
     assert not failed
     assert "raw_ks2_expectations" in {e.check_name for e in evaluations}
+
+
+def test_the_refresh_marks_only_the_years_the_sources_hold_as_loaded(materialized, pipeline_settings):
+    """No year partition before the first download or after the last looks loaded in the UI."""
+    file_years = {f.academic_year for f in discover_source_files(pipeline_settings.sources_dir) if f.academic_year}
+    span = {
+        year for year in academic_year_partitions.get_partition_keys() if min(file_years) <= year <= max(file_years)
+    }
+    for table in ("raw_ks2", "raw_census", "stg_ks2__school_results"):
+        marked = {
+            event.partition
+            for event in materialized.refresh.get_asset_materialization_events()
+            if event.asset_key == dg.AssetKey(table)
+        }
+        assert marked == span, table
+    assert len(span) < len(academic_year_partitions.get_partition_keys())  # the synthetic LA starts after 2014-15
 
 
 def test_a_clean_refresh_summary_says_finished_counts_every_file_and_exits_0(materialized, pipeline_settings, tmp_path):

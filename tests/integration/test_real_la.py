@@ -86,7 +86,7 @@ def real_run(real_la, dbt_manifest):
     from dagster_project.full_run import run_everything
 
     settings, _ = real_la
-    result = run_everything(build_definitions(settings), dg.DagsterInstance.ephemeral(), settings.duckdb_path)
+    result = run_everything(build_definitions(settings), dg.DagsterInstance.ephemeral(), settings)
     assert result.success, f"the real-layout LA run failed in {result.failed_steps}"
     return result
 
