@@ -27,7 +27,7 @@ from dagster_project.lib import rendering
 from dagster_project.lib.disclosure_control import DisclosureRule, control, load_rule
 from dagster_project.lib.la_comparators import load_la_measures
 from dagster_project.lib.report_charts import Interval, Series, axis_label, interval_chart, line_chart
-from dagster_project.lib.report_data import DataSource, load_data_sources, read_table, table_exists
+from dagster_project.lib.report_data import DataSource, load_data_sources, load_report_context, read_table
 from dagster_project.lib.report_document import write_document
 from dagster_project.lib.report_text import (
     NO_DATA,
@@ -49,8 +49,7 @@ TARGETS_SOURCE = "LA return: targets"
 BOOKLET_WORKERS = 2
 TREND_YEARS = 3
 RULES_FILE = rendering.REPORTS_DIR / "areas_to_investigate.yml"
-TARGETS_TABLE = "stg_returns__targets"
-MEASURE_DICTIONARY = "measure_dictionary"  # the seed: names and units of target measures
+TARGETS_TABLE = "rpt_booklet__targets"
 # Source names of rpt_report__data_sources that only a school with that key stage's results reads.
 KEY_STAGE_SOURCES = {"KS2": "KS2 ", "KS4": "KS4 "}
 CHART_MEASURES = {"KS2": "ks2_rwm_expected_pct", "KS4": "ks4_attainment8_score"}
@@ -71,8 +70,8 @@ class BookletData:
     inspections: pd.DataFrame
     gaps: pd.DataFrame
     national_gaps: dict[tuple[str, str], float]
-    targets: pd.DataFrame | None  # None: no targets return loaded
-    measure_dictionary: dict[str, tuple[str, str]]  # measure_code -> (name, unit), seed measure_dictionary
+    targets: pd.DataFrame  # targets in force, with each measure's name and unit
+    targets_loaded: bool  # the LA's targets return is loaded (an empty return still says so)
     sources: list[DataSource]
     data_date: Any
     academic_year: str
@@ -106,13 +105,12 @@ def load_booklet_data(duckdb_path: Path) -> BookletData:
             connection, "rpt_gap__school_gaps", ("urn", "academic_year", "disadvantaged_gap"), "urn, academic_year"
         )
         la_measures = load_la_measures(connection)
-        targets = _load_targets(connection)
-        dictionary = {
-            code: (name, unit)
-            for code, name, unit in connection.execute(
-                f"select measure_code, measure_name, unit from {MEASURE_DICTIONARY}"
-            ).fetchall()
-        }
+        targets = read_table(
+            connection,
+            TARGETS_TABLE,
+            ("urn", "academic_year", "measure_code", "measure_name", "unit", "target_value"),
+            "urn, academic_year, measure_code",
+        )
         # Of the LA's returns a booklet reads only the targets (name and as-at date, never another school's data).
         sources = [
             source
@@ -120,7 +118,7 @@ def load_booklet_data(duckdb_path: Path) -> BookletData:
             if not source.source_name.startswith(LA_RETURN_PREFIX) or source.source_name == TARGETS_SOURCE
         ]
         # The latest date the data covers (Ofsted as-at date, else the GIAS extract, else the latest results year).
-        data_date = connection.execute("select max(data_date) from int_report_term").fetchone()[0]
+        data_date = load_report_context(connection, "data_date")["data_date"]
     national = la_measures[la_measures["geography_level"] == "national"]
     pivot = national.pivot_table(index=["academic_year", "measure_code"], columns="pupil_group", values="value")
     national_gaps = {
@@ -137,26 +135,11 @@ def load_booklet_data(duckdb_path: Path) -> BookletData:
         gaps,
         national_gaps,
         targets,
-        dictionary,
+        any(source.source_name == TARGETS_SOURCE for source in sources),
         sources,
         data_date,
         years[-1] if years else NO_DATA,
     )
-
-
-def _load_targets(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame | None:
-    """Targets from the LA returns when loaded (urn, academic_year, measure_code, target value)."""
-    if not table_exists(connection, TARGETS_TABLE):
-        return None
-    frame = connection.execute(f"select * from {TARGETS_TABLE}").df()
-    if "is_in_force" in frame.columns:  # versioned returns: only the targets currently in force
-        frame = frame[frame["is_in_force"].fillna(False).astype(bool)]
-    value_column = next((c for c in ("target_value", "target", "value") if c in frame.columns), None)
-    if value_column is None or not {"urn", "academic_year", "measure_code"} <= set(frame.columns):
-        return None
-    return frame.rename(columns={value_column: "target_value"})[
-        ["urn", "academic_year", "measure_code", "target_value"]
-    ]
 
 
 def build_booklets(
@@ -250,8 +233,8 @@ def booklet_values(school: dict[str, Any], data: BookletData, rule: DisclosureRu
         "context_rows": _context_rows(data.context[data.context["urn"] == urn]),
         "key_stages": key_stages,
         "gap_rows": _gap_rows(gaps, data.national_gaps, rule),
-        "targets": _targets(data.targets, measures, urn, data.measure_dictionary),
-        "targets_loaded": data.targets is not None,
+        "targets": _targets(data.targets, measures, urn),
+        "targets_loaded": data.targets_loaded,
         "inspection_rows": _inspection_rows(data.inspections[data.inspections["urn"] == urn]),
         "areas": areas,
         "charts": charts,
@@ -474,13 +457,9 @@ def _gap_rows(gaps: pd.DataFrame, national_gaps: dict, rule: DisclosureRule) -> 
     return out
 
 
-def _targets(
-    targets: pd.DataFrame | None, measures: pd.DataFrame, urn: int, dictionary: dict[str, tuple[str, str]]
-) -> list[dict[str, str]]:
+def _targets(targets: pd.DataFrame, measures: pd.DataFrame, urn: int) -> list[dict[str, str]]:
     """Targets against outcomes, each measure by its dictionary name and unit (a target of 62 for a
     percentage reads 62%), whether or not the school has an outcome for that year yet."""
-    if targets is None:
-        return []
     own = targets[targets["urn"] == urn]
     everyone = measures[measures["pupil_group"] == "all"]
     out = []
@@ -488,10 +467,7 @@ def _targets(
         outcome = everyone[
             (everyone["academic_year"] == row["academic_year"]) & (everyone["measure_code"] == row["measure_code"])
         ]
-        name, unit = dictionary.get(str(row["measure_code"]), (None, None))
-        if name is None:  # not in the dictionary: the returns validation should have refused it
-            name = text(outcome["measure_name"].iloc[0]) if len(outcome) else "measure not in the dictionary"
-            unit = outcome["unit"].iloc[0] if len(outcome) else None
+        name, unit = row["measure_name"], row["unit"]
         value = outcome["value"].iloc[0] if len(outcome) else None
         difference = (
             None if is_missing(value) or is_missing(row["target_value"]) else float(value) - float(row["target_value"])

@@ -2,10 +2,9 @@
 steps, lead professional, months on register and reviews this term, as HTML, PDF and XLSX under the restricted
 folder only.
 
-Reads fct_causing_concern_register (the LA's register returns) when the warehouse has it. Until the returns
-are loaded, the register is built from the latest categorisation instead: the schools in a causing-concern
-support category (Ofsted category of concern, or requires improvement with capacity not secure) in
-fct_school_support_category, with the categorisation reasons as the key concerns. The report says which.
+Reads rpt_causing_concern__register: the LA's register returns once one is loaded; until then the schools whose
+latest categorisation is a causing-concern category (Ofsted category of concern, or requires improvement with
+capacity not secure), with the categorisation reasons as the key concerns. The report says which.
 """
 
 from __future__ import annotations
@@ -18,15 +17,17 @@ import duckdb
 import pandas as pd
 
 from dagster_project.lib import rendering
-from dagster_project.lib.report_data import load_data_sources, read_table, table_exists
+from dagster_project.lib.report_data import load_data_sources, load_report_context, read_table
 from dagster_project.lib.report_document import render_report
 from dagster_project.lib.report_text import data_timestamp, format_count, format_date, is_missing, text
 from dagster_project.lib.spreadsheets import write_xlsx
 
-REGISTER_TABLE = "fct_causing_concern_register"
-FALLBACK_TABLE = "fct_school_support_category"
+REGISTER_TABLE = "rpt_causing_concern__register"
+FROM_RETURNS = "register returns"  # rpt_causing_concern__register.built_from
+REGISTER_RETURN_SOURCE = "LA return: causing concern register"  # its rpt_report__data_sources name
 OUTPUT_SUBDIR = "causing_concern_register"
-NOT_RECORDED = "not recorded (register returns not loaded)"
+NOT_RECORDED = "not recorded"
+NOT_RETURNED = "not recorded (register returns not loaded)"
 # Register fields (the LA returns' names) and their headings; also the field names the published-tree scan
 # looks for.
 REGISTER_FIELDS = {
@@ -49,76 +50,28 @@ class Register:
     html: Path
     pdf: Path
     xlsx: Path
-    source: str  # the table the register was built from
+    source: str  # what the register was built from: register returns or the latest categorisation
     frame: pd.DataFrame  # as shown
 
 
-def load_register(connection: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, str]:
-    """The register rows with REGISTER_FIELDS columns, and the table they came from."""
-    if table_exists(connection, REGISTER_TABLE):
-        frame = read_table(connection, REGISTER_TABLE, ("urn", "date_added", "key_concerns"), "date_added, urn")
-        names = connection.execute("select urn, school_name from dim_school").df()
-        frame = frame.merge(names, on="urn", how="left") if "school_name" not in frame.columns else frame
-        if "next_review_date" not in frame.columns and "next_review_due" in frame.columns:
-            frame["next_review_date"] = frame["next_review_due"]
-        if "next_review_date" not in frame.columns:
-            review_columns = [c for c in frame.columns if "review" in c and "date" in c]
-            frame["next_review_date"] = frame[review_columns].max(axis=1) if review_columns else None
-        for column in REGISTER_FIELDS:
-            if column not in frame.columns:
-                frame[column] = None
-        return frame[list(REGISTER_FIELDS)], REGISTER_TABLE
-    frame = connection.execute(
-        f"""
-        select
-            category.urn,
-            school.school_name,
-            category.category_name,
-            category.min_contacts_per_year,
-            category.min_contacts_per_term,
-            category.reasons,
-            category.categorised_as_at
-        from {FALLBACK_TABLE} as category
-        join dim_school as school using (urn)
-        where category.is_causing_concern
-        order by category.category_rank desc, school.school_name, category.urn
-        """
-    ).df()
-    register = pd.DataFrame(
-        {
-            "school_name": frame["school_name"],
-            "urn": frame["urn"],
-            "date_added": None,
-            "key_concerns": frame["reasons"],
-            "support_offered": [
-                f"{name}: at least {int(per_year)} contacts a year"
-                for name, per_year in zip(frame["category_name"], frame["min_contacts_per_year"], strict=True)
-            ],
-            "progress_and_actions": None,
-            "next_steps": None,
-            "lead_professional": None,
-            "months_on_register": None,
-            "reviews_this_term": None,
-            "next_review_date": None,
-        }
-    )
-    return register, FALLBACK_TABLE
+def load_register(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The register rows, REGISTER_FIELDS and built_from, in the register's order."""
+    return read_table(connection, REGISTER_TABLE, (*REGISTER_FIELDS, "built_from"), "register_order")
 
 
 def build_register(
     duckdb_path: Path, restricted_dir: Path, *, quarto_path: str | None = None, engine: rendering.Engine = "auto"
 ) -> Register:
     with duckdb.connect(str(duckdb_path), read_only=True) as connection:
-        register, source = load_register(connection)
+        register = load_register(connection)
         sources = load_data_sources(connection, restricted=True)  # restricted report: lists the LA returns
-        context = connection.execute(
-            "select la_name, report_term, term_end from rpt_committee__report_context"
-        ).fetchone()
-    la_name, report_term, term_end = context
-    shown = register_display(register)
+        report_context = load_report_context(connection, "la_name", "report_term", "term_end")
+    la_name, report_term, term_end = (report_context[c] for c in ("la_name", "report_term", "term_end"))
+    from_returns = any(source.source_name == REGISTER_RETURN_SOURCE for source in sources)
+    shown = register_display(register, from_returns=from_returns)
     source_note = (
         "Built from the LA's register returns."
-        if source == REGISTER_TABLE
+        if from_returns
         else "The LA's register returns have not been loaded yet, so this register lists the schools whose latest "
         "categorisation places them in a causing-concern category (Ofsted category of concern, or requires "
         "improvement with capacity to improve not secure), with the categorisation reasons as the key concerns. "
@@ -149,13 +102,14 @@ def build_register(
         quarto_path=quarto_path,
     )
     xlsx = write_xlsx(out_dir / f"{stem}.xlsx", {"Register": shown.rename(columns=REGISTER_FIELDS)})
-    return Register(rendered.html, rendered.pdf, xlsx, source, shown)
+    built_from = FROM_RETURNS if from_returns else "latest categorisation"
+    return Register(rendered.html, rendered.pdf, xlsx, built_from, shown)
 
 
-def register_display(register: pd.DataFrame) -> pd.DataFrame:
+def register_display(register: pd.DataFrame, *, from_returns: bool) -> pd.DataFrame:
     def show(value: Any, kind: str = "text") -> str:
         if is_missing(value):
-            return NOT_RECORDED
+            return NOT_RECORDED if from_returns else NOT_RETURNED
         if kind == "date":
             return format_date(value)
         if kind == "urn":

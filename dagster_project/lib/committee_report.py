@@ -27,7 +27,14 @@ from dagster_project.lib.disclosure_control import DisclosureRule, control, load
 from dagster_project.lib.la_comparators import Comparators, compare, load_comparators, load_la_measures
 from dagster_project.lib.report_calendar import ReportingTerm, term_containing
 from dagster_project.lib.report_charts import Series, axis_label, line_chart
-from dagster_project.lib.report_data import DataSource, ReportDataError, load_coverage, load_data_sources, read_table
+from dagster_project.lib.report_data import (
+    CONTEXT_TABLE,
+    DataSource,
+    ReportDataError,
+    load_coverage,
+    load_data_sources,
+    read_table,
+)
 from dagster_project.lib.report_document import fill_template
 from dagster_project.lib.report_text import (
     NO_DATA,
@@ -55,7 +62,7 @@ OUTPUT_SUBDIR = "committee_report"
 # The only place the report names rpt_ columns: table -> (required columns, ORDER BY).
 # Optional `<value column>_reason` columns, where a model provides them, turn a NULL into a reason word.
 RPT_TABLES: dict[str, tuple[tuple[str, ...], str]] = {
-    "rpt_committee__report_context": (
+    "rpt_report__context": (
         (
             "la_code",
             "la_name",
@@ -144,7 +151,7 @@ RPT_TABLES: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
-_CONTEXT = ("rpt_committee__report_context", *RPT_TABLES["rpt_committee__report_context"])
+_CONTEXT = ("rpt_report__context", *RPT_TABLES["rpt_report__context"])
 
 
 @dataclass(frozen=True)
@@ -388,7 +395,7 @@ def _inspections_date_line(context: dict[str, Any]) -> str:
 
 def _single_context_row(report_context: pd.DataFrame) -> dict[str, Any]:
     if len(report_context) != 1:
-        raise ReportDataError(f"rpt_committee__report_context must have exactly one row; it has {len(report_context)}.")
+        raise ReportDataError(f"{CONTEXT_TABLE} must have exactly one row; it has {len(report_context)}.")
     return report_context.to_dict("records")[0]
 
 

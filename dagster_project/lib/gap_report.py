@@ -23,7 +23,13 @@ from dagster_project.lib.academic_years import academic_year_end
 from dagster_project.lib.disclosure_control import DisclosureRule, control, load_rule
 from dagster_project.lib.la_comparators import compare, load_comparators, load_la_measures
 from dagster_project.lib.report_charts import Series, line_chart
-from dagster_project.lib.report_data import load_coverage, load_data_sources, read_table, sources_for
+from dagster_project.lib.report_data import (
+    load_coverage,
+    load_data_sources,
+    load_report_context,
+    read_table,
+    sources_for,
+)
 from dagster_project.lib.report_document import render_report
 from dagster_project.lib.report_text import (
     NO_DATA,
@@ -79,7 +85,8 @@ def build_gap_report(
 ) -> GapReport:
     rule = rule or load_rule()
     with duckdb.connect(str(duckdb_path), read_only=True) as connection:
-        la_code, la_name = connection.execute("select la_code, la_name from rpt_committee__report_context").fetchone()
+        report_context = load_report_context(connection, "la_code", "la_name")
+        la_code, la_name = report_context["la_code"], report_context["la_name"]
         la_measures = load_la_measures(connection)
         comparators = load_comparators(connection, la_measures, int(la_code))
         comparisons = compare(la_measures, comparators)

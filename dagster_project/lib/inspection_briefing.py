@@ -13,7 +13,14 @@ import duckdb
 import pandas as pd
 
 from dagster_project.lib import rendering
-from dagster_project.lib.report_data import ReportDataError, load_data_sources, read_table, sources_for
+from dagster_project.lib.report_data import (
+    CONTEXT_TABLE,
+    ReportDataError,
+    load_data_sources,
+    load_report_context,
+    read_table,
+    sources_for,
+)
 from dagster_project.lib.report_document import render_report
 from dagster_project.lib.report_text import data_timestamp, format_count, format_date, is_missing, text
 
@@ -80,9 +87,9 @@ def month_bounds(month: str) -> tuple[pd.Timestamp, pd.Timestamp]:
 
 def ofsted_data_date(duckdb_path: Path) -> Any:
     with duckdb.connect(str(duckdb_path), read_only=True) as connection:
-        (as_at,) = connection.execute("select max(ofsted_as_at_date) from stg_ofsted__inspections").fetchone()
+        as_at = load_report_context(connection, "ofsted_as_at_date")["ofsted_as_at_date"]
     if is_missing(as_at):
-        raise ReportDataError(f"warehouse '{duckdb_path}': stg_ofsted__inspections has no Ofsted data date")
+        raise ReportDataError(f"warehouse '{duckdb_path}': {CONTEXT_TABLE} has no Ofsted data date (no Ofsted file)")
     return as_at
 
 
@@ -107,7 +114,7 @@ def build_inspection_briefing(
     with duckdb.connect(str(duckdb_path), read_only=True) as connection:
         inspections = read_table(connection, TABLE, REQUIRED, "publication_date, school_name, urn")
         sources = sources_for(load_data_sources(connection), "Ofsted", "Get Information")
-        (la_name,) = connection.execute("select max(la_name) from dim_school where is_la_school").fetchone()
+        la_name = load_report_context(connection, "la_name")["la_name"]
     in_month = inspections[pd.to_datetime(inspections["publication_month"]) == month_start]
     label = f"{month_start:%B %Y}"
     values = briefing_values(in_month, text(la_name), label, month_start, month_end, ofsted_as_at)

@@ -13,6 +13,7 @@ import pandas as pd
 from dagster_project.lib.report_text import format_date, is_missing
 
 DATA_SOURCES_TABLE = "rpt_report__data_sources"
+CONTEXT_TABLE = "rpt_report__context"
 
 
 class ReportDataError(ValueError):
@@ -58,6 +59,14 @@ def read_table(
             f"{table} lacks column(s) {missing}; expected {list(required)}, found {list(frame.columns)}."
         )
     return frame
+
+
+def load_report_context(connection: duckdb.DuckDBPyConnection, *columns: str) -> dict[str, Any]:
+    """The one row of rpt_report__context (the LA, term and dates every report states), checked for `columns`."""
+    frame = read_table(connection, CONTEXT_TABLE, columns, "la_code")
+    if len(frame) != 1:
+        raise ReportDataError(f"{CONTEXT_TABLE} must have exactly one row; it has {len(frame)}.")
+    return frame.to_dict("records")[0]
 
 
 def load_data_sources(connection: duckdb.DuckDBPyConnection, *, restricted: bool = False) -> list[DataSource]:

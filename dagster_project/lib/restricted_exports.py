@@ -56,9 +56,9 @@ def load_support_lists(duckdb_path: Path, restricted_dir: Path | None = None) ->
 
 def _changes_since_last_term(conn: duckdb.DuckDBPyConnection, restricted_dir: Path) -> dict[int, str]:
     """URN -> 'Good but of concern, was Securely good: a new inspection' for the schools whose category moved."""
-    if not table_exists(conn, "rpt_committee__report_context"):
+    if not table_exists(conn, "rpt_report__context"):
         return {}
-    (term_end,) = conn.execute("select term_end from rpt_committee__report_context").fetchone()
+    (term_end,) = conn.execute("select term_end from rpt_report__context").fetchone()
     previous = previous_snapshot(restricted_dir, pd.Timestamp(term_end).date())
     if previous is None:
         return {}

@@ -215,9 +215,7 @@ def test_committee_report_shows_the_la_and_figures_from_the_marts(warehouse, pip
     (html,) = sorted((pipeline_settings.published_dir / "committee_report").glob("*.html"))
     (pdf,) = sorted((pipeline_settings.published_dir / "committee_report").glob("*.pdf"))
     text = html.read_text(encoding="utf-8")
-    la_name, causing_concern = _one(
-        warehouse, "select la_name, schools_causing_concern_count from rpt_committee__report_context"
-    )
+    la_name, causing_concern = _one(warehouse, "select la_name, schools_causing_concern_count from rpt_report__context")
     (la_value,) = _one(
         warehouse,
         """select la_value from rpt_committee__la_headlines

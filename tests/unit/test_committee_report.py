@@ -284,7 +284,7 @@ def _committee_tables() -> dict[str, pd.DataFrame]:
         "rpt_committee__category_distribution": categories,
         "rpt_committee__la_aims": aims,
         "rpt_committee__support_summary": support,
-        "rpt_committee__report_context": context,
+        "rpt_report__context": context,
         # a restricted-style table in the same warehouse, to show the report does not pick names from it
         "restricted_causing_concern": pd.DataFrame({"school_name": [CONCERN_SCHOOL]}),
         "rpt_report__la_measures": _la_measures(),

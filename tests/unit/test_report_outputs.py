@@ -128,7 +128,7 @@ def test_committee_report_figures_match_the_marts(published, warehouse):
         warehouse,
         """
         with region as (select region_name from rpt_report__la_measures
-                        where la_code = (select la_code from rpt_committee__report_context) limit 1)
+                        where la_code = (select la_code from rpt_report__context) limit 1)
         select sum(value * pupils) / sum(pupils) from rpt_report__la_measures
         where geography_level = 'la' and pupil_group = 'all' and measure_code = 'ks2_rwm_expected_pct'
           and academic_year = (select max(academic_year) from rpt_report__la_measures where key_stage = 'KS2')
@@ -208,7 +208,7 @@ def test_gap_report_la_gap_and_widest_school_gap_match_fct_disadvantaged_gap(pub
     ((year, gap, unit),) = _query(
         warehouse,
         "select academic_year, disadvantaged_gap, unit from fct_disadvantaged_gap where geography_level = 'la' "
-        "and la_code = (select la_code from rpt_committee__report_context) and measure_code = 'ks2_rwm_expected_pct' "
+        "and la_code = (select la_code from rpt_report__context) and measure_code = 'ks2_rwm_expected_pct' "
         "order by academic_year desc limit 1",
     )
     assert f"In {year} the gap for disadvantaged pupils" in text and format_difference(gap, unit) in text

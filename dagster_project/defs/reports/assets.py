@@ -14,17 +14,16 @@ from pathlib import Path
 import dagster as dg
 
 from dagster_project.defs.dbt.assets import DUCKDB_WRITER_POOL
-from dagster_project.defs.dbt.project import DBT_PROJECT_DIR
 from dagster_project.defs.partitions import briefing_month_partitions, reporting_term_partitions
 from dagster_project.lib.booklets import build_booklets
-from dagster_project.lib.causing_concern_register import FALLBACK_TABLE, REGISTER_TABLE, build_register
+from dagster_project.lib.causing_concern_register import REGISTER_TABLE, build_register
 from dagster_project.lib.committee_report import RPT_TABLES, build_committee_report
 from dagster_project.lib.gap_report import build_gap_report
 from dagster_project.lib.inspection_briefing import build_inspection_briefing
 from dagster_project.lib.permissions import publish_tree
-from dagster_project.lib.published_scan import restricted_values, scan_published_tree
+from dagster_project.lib.published_scan import RESTRICTED_VALUE_COLUMNS, restricted_values, scan_published_tree
 from dagster_project.lib.report_calendar import reporting_term
-from dagster_project.lib.report_data import ReportDataError
+from dagster_project.lib.report_data import CONTEXT_TABLE, ReportDataError, load_report_context
 from dagster_project.lib.report_text import format_date
 from dagster_project.lib.restricted_exports import export_support_categories
 from dagster_project.lib.site_builder import build_site
@@ -33,11 +32,6 @@ from dagster_project.resources import WarehouseResource
 
 SOURCES = dg.AssetKey("rpt_report__data_sources")
 LA_MEASURES = dg.AssetKey("rpt_report__la_measures")
-
-
-def _keys_of_existing_models(*names: str) -> list[dg.AssetKey]:
-    """dbt models another part of the project adds: depend on them once they exist in dbt/models."""
-    return [dg.AssetKey(name) for name in names if any((DBT_PROJECT_DIR / "models").rglob(f"{name}.sql"))]
 
 
 def _published_metadata(html: Path, pdf: Path, downloads: list[Path], engine: str) -> dict:
@@ -132,7 +126,7 @@ def _or_failure(build, *args, **kwargs):
 @dg.asset(
     group_name="reports",
     pool=DUCKDB_WRITER_POOL,  # read-only, but DuckDB refuses any other process while one writes
-    deps=[dg.AssetKey("rpt_gap__school_gaps"), LA_MEASURES, SOURCES, dg.AssetKey("rpt_committee__report_context")],
+    deps=[dg.AssetKey("rpt_gap__school_gaps"), LA_MEASURES, SOURCES, dg.AssetKey("rpt_report__context")],
     kinds={"quarto", "html", "pdf", "xlsx"},
     description="Narrowing the gap (published, annual after summer data): disadvantaged pupils against national, "
     "region and statistical neighbours; schools with the widest and fastest-closing gaps (disclosure-controlled).",
@@ -159,9 +153,8 @@ def narrowing_the_gap_report(context: dg.AssetExecutionContext, warehouse: Wareh
         committee_report,
         inspection_briefing,
         narrowing_the_gap_report,
-        *_keys_of_existing_models(
-            FALLBACK_TABLE, REGISTER_TABLE, "int_adviser_capacity_judgements", "stg_returns__category_overrides"
-        ),
+        # The restricted tables whose values the scan looks for in the published tree.
+        *(dg.AssetKey(table) for table in sorted({table for table, _ in RESTRICTED_VALUE_COLUMNS})),
     ],
     kinds={"html"},
     description="The published site: index page linking every published report and its Excel downloads. Fails if "
@@ -171,11 +164,11 @@ def published_site(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     import duckdb
 
     with duckdb.connect(warehouse.duckdb_path, read_only=True) as connection:
-        # The data's own latest date (int_report_term.data_date), not the end of the report's term.
-        la_name, data_date = connection.execute(
-            "select la_name, data_date from rpt_committee__report_context"
-        ).fetchone()
-    index = build_site(Path(warehouse.published_dir), str(la_name), format_date(data_date))
+        # The data's own latest date, not the end of the report's term.
+        report_context = load_report_context(connection, "la_name", "data_date")
+    index = build_site(
+        Path(warehouse.published_dir), str(report_context["la_name"]), format_date(report_context["data_date"])
+    )
     publish_tree(Path(warehouse.published_dir))
     findings = scan_published_tree(Path(warehouse.published_dir), restricted_values(Path(warehouse.duckdb_path)))
     if findings:
@@ -188,7 +181,7 @@ def published_site(context: dg.AssetExecutionContext, warehouse: WarehouseResour
 @dg.asset(
     group_name="reports",
     pool=DUCKDB_WRITER_POOL,  # read-only, but DuckDB refuses any other process while one writes
-    deps=[*_keys_of_existing_models(REGISTER_TABLE), dg.AssetKey(FALLBACK_TABLE), dg.AssetKey("dim_school"), SOURCES],
+    deps=[dg.AssetKey(REGISTER_TABLE), SOURCES, dg.AssetKey(CONTEXT_TABLE)],
     kinds={"quarto", "html", "pdf", "xlsx"},
     description="RESTRICTED: schools causing concern register (concerns, support, progress, next steps, lead "
     "professional, months on register, reviews this term). Written under the restricted folder only.",
@@ -220,8 +213,8 @@ def causing_concern_register(context: dg.AssetExecutionContext, warehouse: Wareh
         dg.AssetKey("rpt_gap__school_gaps"),
         LA_MEASURES,
         SOURCES,
-        dg.AssetKey("measure_dictionary"),  # target measures' names and units
-        *_keys_of_existing_models("stg_returns__targets"),
+        dg.AssetKey("rpt_booklet__targets"),
+        dg.AssetKey(CONTEXT_TABLE),
     ],
     kinds={"quarto", "html", "pdf"},
     description="RESTRICTED until released: one Achievement and Target Setting Booklet per maintained school "
@@ -240,7 +233,7 @@ def school_booklets(context: dg.AssetExecutionContext, warehouse: WarehouseResou
 @dg.asset(
     group_name="reports",
     pool=DUCKDB_WRITER_POOL,  # read-only, but DuckDB refuses any other process while one writes
-    deps=[dg.AssetKey("rpt_support__schools"), dg.AssetKey("rpt_committee__report_context")],
+    deps=[dg.AssetKey("rpt_support__schools"), dg.AssetKey("rpt_report__context")],
     kinds={"csv", "xlsx"},
     description="RESTRICTED: every LA school's support decisions side by side - Table One category and visit "
     "entitlement, tier of the regional offer, intervention identification and years below the floor standard, "

@@ -95,6 +95,7 @@ final as (
         report_term.term_end,
         report_term.data_date,
         report_term.data_date_source,
+        ofsted.ofsted_as_at_date,
         ofsted.latest_publication_date as inspections_published_to,
         greatest(ks2_latest.academic_year, ks4_latest.academic_year) as latest_academic_year,
         concat_ws(
