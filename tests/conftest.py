@@ -7,11 +7,11 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import dagster as dg
 import pytest
-from filelock import FileLock
 from xdist.scheduler import LoadScopeScheduling
 
 from dagster_project.full_run import FullRun
@@ -54,27 +54,28 @@ def reference_dir() -> Path:
     return REFERENCE_DIR / "dfe"
 
 
-@pytest.fixture(scope="session")
-def dbt_manifest(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Parse the dbt project so Dagster can build its dbt assets from a current manifest."""
-    from dagster_project.defs.dbt.project import DBT_PROJECT_DIR, dbt_project
+def pytest_configure(config: pytest.Config) -> None:
+    """Parse the dbt project before any test module is collected: Dagster builds its dbt assets from the manifest
+    when the definitions are imported, so a manifest older than dbt/ would give assets that miss the newest models.
+    Once per session: in the controller, before it starts the xdist workers (they share dbt/target)."""
+    if hasattr(config, "workerinput"):
+        return
+    from dagster_project.defs.dbt.project import DBT_PROJECT_DIR
 
-    # Once per test session: xdist workers share dbt/target, and a worker's dbt builds read it while they run.
-    session = os.environ.get("PYTEST_XDIST_TESTRUNUID", str(os.getpid()))
-    target = dbt_project.manifest_path.parent
-    target.mkdir(exist_ok=True)
-    with FileLock(target / ".pytest-parse.lock"):
-        marker = target / ".pytest-parsed"
-        if not (marker.is_file() and marker.read_text() == session):
-            env = {**os.environ, "SI_DUCKDB_PATH": str(tmp_path_factory.mktemp("parse") / "parse.duckdb")}
-            dbt = Path(sys.executable).with_name("dbt")
-            subprocess.run(
-                [str(dbt), "parse", "--quiet", "--profiles-dir", str(DBT_PROJECT_DIR)],
-                cwd=DBT_PROJECT_DIR,
-                env=env,
-                check=True,
-            )
-            marker.write_text(session)
+    with tempfile.TemporaryDirectory() as scratch:
+        subprocess.run(
+            [str(Path(sys.executable).with_name("dbt")), "parse", "--quiet", "--profiles-dir", str(DBT_PROJECT_DIR)],
+            cwd=DBT_PROJECT_DIR,
+            env={**os.environ, "SI_DUCKDB_PATH": str(Path(scratch) / "parse.duckdb")},
+            check=True,
+        )
+
+
+@pytest.fixture(scope="session")
+def dbt_manifest() -> Path:
+    """The dbt manifest the session parsed (pytest_configure)."""
+    from dagster_project.defs.dbt.project import dbt_project
+
     return dbt_project.manifest_path
 
 

@@ -17,11 +17,13 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from dagster_project.lib.report_data import read_table
 from dagster_project.lib.spreadsheets import write_csv
 
 SNAPSHOT_SUBDIR = "category_snapshots"
 SNAPSHOT_COLUMNS = ["urn", "support_category", "category_rank"]
-# What can move a school, in the order reports list it: the words, and the fct_school_support_category columns
+INPUTS_TABLE = "rpt_support__category_inputs"
+# What can move a school, in the order reports list it: the words, and the rpt_support__category_inputs columns
 # recorded in the snapshot whose change means that input changed.
 CAUSES: dict[str, tuple[str, ...]] = {
     "a new inspection": ("latest_inspection_number",),
@@ -48,13 +50,10 @@ class CategoryMovement:
 
 
 def current_categories(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Categorised schools with the inputs their categories rest on (those the warehouse has)."""
-    available = {row[0] for row in connection.execute("describe fct_school_support_category").fetchall()}
-    columns = SNAPSHOT_COLUMNS + [c for c in INPUT_COLUMNS if c in available]
-    return connection.execute(
-        f"select {', '.join(columns)} from fct_school_support_category "
-        "where categorisation_status = 'categorised' order by urn"
-    ).df()
+    """Categorised schools with the inputs their categories rest on."""
+    return read_table(connection, INPUTS_TABLE, SNAPSHOT_COLUMNS + INPUT_COLUMNS, "urn")[
+        SNAPSHOT_COLUMNS + INPUT_COLUMNS
+    ]
 
 
 def snapshot_path(restricted_dir: Path, term_end: date, term_slug: str) -> Path:

@@ -62,7 +62,7 @@ OUTPUT_SUBDIR = "committee_report"
 # The only place the report names rpt_ columns: table -> (required columns, ORDER BY).
 # Optional `<value column>_reason` columns, where a model provides them, turn a NULL into a reason word.
 RPT_TABLES: dict[str, tuple[tuple[str, ...], str]] = {
-    "rpt_report__context": (
+    CONTEXT_TABLE: (
         (
             "la_code",
             "la_name",
@@ -151,12 +151,12 @@ RPT_TABLES: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
-_CONTEXT = ("rpt_report__context", *RPT_TABLES["rpt_report__context"])
+_CONTEXT = (CONTEXT_TABLE, *RPT_TABLES[CONTEXT_TABLE])
 
 
 @dataclass(frozen=True)
 class CommitteeTables:
-    report_context: pd.DataFrame  # one row; its term is the report's term
+    context: pd.DataFrame  # one row of rpt_report__context; its term is the report's term
     la_headlines: pd.DataFrame
     gap_headline: pd.DataFrame
     inspections_this_term: pd.DataFrame  # rpt_committee__inspections of the report's term
@@ -205,7 +205,7 @@ def build_committee_report(
     and, for the term of the latest data, this term's categories are recorded there for next term. A report for
     an earlier term never overwrites that term's recorded categories."""
     tables = load_committee_tables(duckdb_path, restricted_dir=restricted_dir, term=term)
-    context = _single_context_row(tables.report_context)
+    context = _single_context_row(tables.context)
     document = committee_document(tables, rule or load_rule())
     stem = f"committee_report_{tables.term.partition_key}"
     with _temporary_qmd(document.text, stem) as qmd_path:
@@ -258,8 +258,8 @@ def load_committee_tables(
                 frame = read_table(connection, table, required, order_by)
             except ReportDataError as error:
                 raise ReportDataError(f"Committee report, warehouse '{duckdb_path}': {error}") from error
-            frames[table.removeprefix("rpt_committee__")] = frame
-        context = _single_context_row(frames["report_context"])
+            frames[table.split("__", 1)[1]] = frame  # rpt_committee__la_headlines -> la_headlines
+        context = _single_context_row(frames["context"])
         data_term_end = pd.Timestamp(context["term_end"]).date()
         later_data_term = None
         if term is None:
@@ -271,7 +271,7 @@ def load_committee_tables(
                     "only (the term of the latest date its data covers). Load that term's data first."
                 )
             later_data_term = str(context["report_term"])
-            frames["report_context"] = frames["report_context"].assign(
+            frames["context"] = frames["context"].assign(
                 report_term=term.term_name, term_start=term.term_start, term_end=term.term_end
             )
         inspections = frames.pop("inspections")
@@ -309,7 +309,7 @@ def render_committee_qmd(tables: CommitteeTables) -> str:
 
 
 def committee_document(tables: CommitteeTables, rule: DisclosureRule) -> CommitteeDocument:
-    context = _single_context_row(tables.report_context)
+    context = _single_context_row(tables.context)
     la_name = _text(context["la_name"])
     headline_tables = _headline_tables(tables.la_headlines, la_name)
     gap_rows = _gap_rows(tables.gap_headline, la_name)

@@ -14,10 +14,11 @@ import duckdb
 import pandas as pd
 
 from dagster_project.lib.category_movement import category_movement, current_categories, previous_snapshot
-from dagster_project.lib.report_data import table_exists
+from dagster_project.lib.report_data import load_report_context, read_table
 from dagster_project.lib.spreadsheets import write_csv, write_xlsx
 
 SOURCE_TABLE = "rpt_support__schools"
+CATEGORIES_TABLE = "rpt_committee__category_distribution"  # every Table One category, with its short name
 # rpt_support__schools column -> heading; every value shown is words (codes stay in the warehouse).
 SUPPORT_COLUMNS = {
     "urn": "URN",
@@ -56,13 +57,12 @@ def load_support_lists(duckdb_path: Path, restricted_dir: Path | None = None) ->
 
 def _changes_since_last_term(conn: duckdb.DuckDBPyConnection, restricted_dir: Path) -> dict[int, str]:
     """URN -> 'Good but of concern, was Securely good: a new inspection' for the schools whose category moved."""
-    if not table_exists(conn, "rpt_report__context"):
-        return {}
-    (term_end,) = conn.execute("select term_end from rpt_report__context").fetchone()
+    term_end = load_report_context(conn, "term_end")["term_end"]
     previous = previous_snapshot(restricted_dir, pd.Timestamp(term_end).date())
     if previous is None:
         return {}
-    names = dict(conn.execute("select support_category, category_short_name from support_categories").fetchall())
+    categories = read_table(conn, CATEGORIES_TABLE, ("support_category", "category_short_name"), "category_rank")
+    names = dict(zip(categories["support_category"], categories["category_short_name"], strict=True))
     movement = category_movement(current_categories(conn), previous, list(names))
     return {
         int(move["urn"]): f"{names.get(move['support_category'], move['support_category'])}, was "

@@ -366,6 +366,13 @@ def _la_measures() -> pd.DataFrame:
     )
 
 
+def _category_inputs(columns: dict[str, list]) -> pd.DataFrame:
+    """rpt_support__category_inputs rows: the inputs a test does not set are NULL."""
+    from dagster_project.lib.category_movement import INPUT_COLUMNS, SNAPSHOT_COLUMNS
+
+    return pd.DataFrame(columns).reindex(columns=[*SNAPSHOT_COLUMNS, *INPUT_COLUMNS])
+
+
 def _write_warehouse(path: Path, tables: dict[str, pd.DataFrame] | None = None) -> Path:
     with duckdb.connect(str(path)) as connection:
         for name, frame in (tables or _committee_tables()).items():
@@ -593,12 +600,11 @@ def test_differences_are_signed_and_never_minus_zero(value, unit, expected):
 def test_category_movement_since_last_term_is_counted_from_the_recorded_snapshot(tmp_path: Path):
     """Last term's categories are the snapshot recorded under the restricted folder; only counts are published."""
     tables = _committee_tables()
-    tables["fct_school_support_category"] = pd.DataFrame(
+    tables["rpt_support__category_inputs"] = _category_inputs(
         {
             "urn": [1, 2, 3],
             "support_category": ["A", "D", "B"],
             "category_rank": [1, 4, 2],
-            "categorisation_status": ["categorised"] * 3,
         }
     )
     warehouse = _write_warehouse(tmp_path / "moving.duckdb", tables)
@@ -626,8 +632,8 @@ def test_category_movement_since_last_term_is_counted_from_the_recorded_snapshot
 
 def test_first_term_without_a_snapshot_says_movement_starts_next_term(tmp_path: Path):
     tables = _committee_tables()
-    tables["fct_school_support_category"] = pd.DataFrame(
-        {"urn": [1], "support_category": ["A"], "category_rank": [1], "categorisation_status": ["categorised"]}
+    tables["rpt_support__category_inputs"] = _category_inputs(
+        {"urn": [1], "support_category": ["A"], "category_rank": [1]}
     )
     warehouse = _write_warehouse(tmp_path / "first.duckdb", tables)
     built = cr.build_committee_report(
@@ -764,12 +770,11 @@ def test_category_movement_says_which_input_moved_each_school_counted_not_named(
     inputs that changed (a new inspection, the LA's own assessment, an override, new results, new rules). The
     published report counts schools per cause; no URN reaches its tables."""
     tables = _committee_tables()
-    tables["fct_school_support_category"] = pd.DataFrame(
+    tables["rpt_support__category_inputs"] = _category_inputs(
         {
             "urn": [1, 2, 3, 4],
             "support_category": ["A", "D", "B", "C"],
             "category_rank": [1, 4, 2, 3],
-            "categorisation_status": ["categorised"] * 4,
             "latest_inspection_number": ["I1", "I2-new", "I3", "I4"],
             "capacity_state": ["secure", "secure", "not_secure", "secure"],
             "capacity_judged_on": pd.to_datetime(["2024-07-11", "2024-07-11", "2025-01-10", "2024-07-11"]),

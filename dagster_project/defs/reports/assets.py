@@ -16,6 +16,7 @@ import dagster as dg
 from dagster_project.defs.dbt.assets import DUCKDB_WRITER_POOL
 from dagster_project.defs.partitions import briefing_month_partitions, reporting_term_partitions
 from dagster_project.lib.booklets import build_booklets
+from dagster_project.lib.category_movement import INPUTS_TABLE
 from dagster_project.lib.causing_concern_register import REGISTER_TABLE, build_register
 from dagster_project.lib.committee_report import RPT_TABLES, build_committee_report
 from dagster_project.lib.gap_report import build_gap_report
@@ -25,7 +26,7 @@ from dagster_project.lib.published_scan import RESTRICTED_VALUE_COLUMNS, restric
 from dagster_project.lib.report_calendar import reporting_term
 from dagster_project.lib.report_data import CONTEXT_TABLE, ReportDataError, load_report_context
 from dagster_project.lib.report_text import format_date
-from dagster_project.lib.restricted_exports import export_support_categories
+from dagster_project.lib.restricted_exports import CATEGORIES_TABLE, SOURCE_TABLE, export_support_categories
 from dagster_project.lib.site_builder import build_site
 from dagster_project.lib.xlsx_downloads import write_table_downloads
 from dagster_project.resources import WarehouseResource
@@ -54,7 +55,7 @@ def _published_metadata(html: Path, pdf: Path, downloads: list[Path], engine: st
         *(dg.AssetKey(table) for table in RPT_TABLES),
         SOURCES,
         LA_MEASURES,
-        dg.AssetKey("fct_school_support_category"),
+        dg.AssetKey(INPUTS_TABLE),  # recorded for the term; next term's movement compares with it
     ],
     kinds={"quarto", "html", "pdf", "xlsx"},
     description="Termly committee report (published), one partition per reporting term ('2025-26-autumn'): LA "
@@ -233,7 +234,12 @@ def school_booklets(context: dg.AssetExecutionContext, warehouse: WarehouseResou
 @dg.asset(
     group_name="reports",
     pool=DUCKDB_WRITER_POOL,  # read-only, but DuckDB refuses any other process while one writes
-    deps=[dg.AssetKey("rpt_support__schools"), dg.AssetKey("rpt_report__context")],
+    deps=[
+        dg.AssetKey(SOURCE_TABLE),
+        dg.AssetKey(CATEGORIES_TABLE),
+        dg.AssetKey(INPUTS_TABLE),
+        dg.AssetKey(CONTEXT_TABLE),
+    ],
     kinds={"csv", "xlsx"},
     description="RESTRICTED: every LA school's support decisions side by side - Table One category and visit "
     "entitlement, tier of the regional offer, intervention identification and years below the floor standard, "
