@@ -227,15 +227,14 @@ def test_gap_report_la_gap_and_widest_school_gap_match_fct_disadvantaged_gap(pub
 def test_register_lists_the_register_schools_with_their_fields(restricted, warehouse):
     text = _text(_one(restricted / "causing_concern_register", "*.html"))
     with duckdb.connect(str(warehouse), read_only=True) as connection:
-        frame, source = causing_concern_register.load_register(connection)
+        frame = causing_concern_register.load_register(connection)
     assert len(frame) > 0
+    assert set(frame["built_from"]) == {causing_concern_register.FROM_RETURNS}  # the synthetic LA's returns
     for row in frame.to_dict("records"):
         assert f"{row['school_name']} (URN {int(row['urn'])})" in text
     for heading in ("Key concerns", "Support offered", "Next steps", "Lead professional", "Months on register"):
         assert heading in text
-    if source == causing_concern_register.REGISTER_TABLE:
-        lead = frame["lead_professional"].dropna().iloc[0]
-        assert lead in text
+    assert frame["lead_professional"].dropna().iloc[0] in text
 
 
 def test_one_booklet_per_maintained_school_with_its_own_figures(restricted, warehouse):
@@ -346,13 +345,10 @@ def hostile_warehouse(warehouse, tmp_path_factory) -> Path:
             "order by disadvantaged_gap limit 1)",
             [HOSTILE, load_rule().min_pupils_to_name_school],
         )
-        if connection.execute(
-            "select count(*) from information_schema.tables where table_name = 'fct_causing_concern_register'"
-        ).fetchone()[0]:
-            connection.execute("update fct_causing_concern_register set key_concerns = ?", [HOSTILE])
-            # free text from the LA's register return that a spreadsheet would run as a formula (OWASP)
-            for column, payload in FORMULA_PAYLOADS.items():
-                connection.execute(f"update fct_causing_concern_register set {column} = ?", [payload])
+        connection.execute(f"update {causing_concern_register.REGISTER_TABLE} set key_concerns = ?", [HOSTILE])
+        # free text from the LA's register return that a spreadsheet would run as a formula (OWASP)
+        for column, payload in FORMULA_PAYLOADS.items():
+            connection.execute(f"update {causing_concern_register.REGISTER_TABLE} set {column} = ?", [payload])
     return copy
 
 
@@ -368,8 +364,7 @@ def test_hostile_school_names_render_as_text_in_every_report(hostile_warehouse, 
     gaps = gap_report.build_gap_report(hostile_warehouse, tmp_path / "p", engine="pandoc")
     _assert_printed_as_text(gaps.html)
     register = causing_concern_register.build_register(hostile_warehouse, tmp_path / "r", engine="pandoc")
-    if register.source == causing_concern_register.REGISTER_TABLE:
-        _assert_printed_as_text(register.html)
+    _assert_printed_as_text(register.html)
     (urn,) = _query(hostile_warehouse, "select urn from rpt_booklet__schools where school_name = ?", HOSTILE)[0] or (
         None,
     )
@@ -387,7 +382,7 @@ def test_register_and_support_category_spreadsheets_write_formula_text_as_text(h
     from tests.unit.test_spreadsheets import formulas_in
 
     register = causing_concern_register.build_register(hostile_warehouse, tmp_path / "r", engine="pandoc")
-    assert register.source == causing_concern_register.REGISTER_TABLE
+    assert register.source == causing_concern_register.FROM_RETURNS
     assert formulas_in(register.xlsx) == []
     sheet = load_workbook(register.xlsx).active
     cells = {cell.value: cell for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)}

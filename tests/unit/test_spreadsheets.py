@@ -125,7 +125,8 @@ def test_csv_quotes_text_prefixes_formula_text_and_leaves_numbers_bare(tmp_path:
 
 
 def _support_category_warehouse(path: Path, value: str) -> Path:
-    """The model the export reads (rpt_support__schools), with `value` in every text column."""
+    """The models the export reads (rpt_support__schools, with `value` in every text column, and the report
+    context)."""
     numbers = {"urn", "min_contacts_per_year", "min_contacts_per_term", "category_rank", "years_below_floor"}
     computed = {"identified", "change_since_last_term"}  # the export derives these two
     names = [c for c in SUPPORT_COLUMNS if c not in computed] + ["category_rank", "is_identified_for_intervention"]
@@ -138,6 +139,8 @@ def _support_category_warehouse(path: Path, value: str) -> Path:
             900001 if c == "urn" else 18 if c in numbers else True if c.startswith("is_") else value for c in names
         ]
         connection.execute(f"insert into rpt_support__schools values ({', '.join('?' * len(values))})", values)
+        # the term the export looks for last term's categories before (none are recorded here)
+        connection.execute("create table rpt_report__context as select 991 as la_code, date '2026-04-02' as term_end")
     return path
 
 
