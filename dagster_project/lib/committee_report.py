@@ -24,7 +24,7 @@ from dagster_project.lib.category_movement import (
     record_snapshot,
 )
 from dagster_project.lib.disclosure_control import DisclosureRule, control, load_rule
-from dagster_project.lib.la_comparators import Comparators, compare, load_comparators, load_la_measures
+from dagster_project.lib.la_comparators import Comparators, load_comparators, load_comparisons
 from dagster_project.lib.report_calendar import ReportingTerm, term_containing
 from dagster_project.lib.report_charts import Series, axis_label, line_chart
 from dagster_project.lib.report_data import (
@@ -165,7 +165,7 @@ class CommitteeTables:
     support_summary: pd.DataFrame  # counts by tier and intervention criterion (rpt_committee__support_summary)
     term: ReportingTerm | None = None
     later_data_term: str | None = None  # the latest data's term, when the report is for an earlier term
-    comparisons: pd.DataFrame | None = None  # la_comparators.compare(): LA vs national, region, neighbours
+    comparisons: pd.DataFrame | None = None  # rpt_report__la_comparisons: LA vs national, region, neighbours
     comparators: Comparators | None = None
     sources: tuple[DataSource, ...] = ()
     movement: CategoryMovement | None = None
@@ -278,9 +278,8 @@ def load_committee_tables(
         frames["inspections_this_term"] = inspections[
             (inspections["academic_year"] == term.academic_year) & (inspections["term_code"] == term.term_code)
         ].reset_index(drop=True)
-        la_code = int(context["la_code"])
-        la_measures = load_la_measures(connection)
-        comparators = load_comparators(connection, la_measures, la_code)
+        comparisons = load_comparisons(connection)
+        comparators = load_comparators(connection)
         sources = tuple(load_data_sources(connection))
         coverage = tuple(load_coverage(connection))
         movement = None
@@ -295,7 +294,7 @@ def load_committee_tables(
         **frames,
         term=term,
         later_data_term=later_data_term,
-        comparisons=compare(la_measures, comparators),
+        comparisons=comparisons,
         comparators=comparators,
         sources=sources,
         movement=movement,

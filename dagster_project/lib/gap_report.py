@@ -21,7 +21,7 @@ import pandas as pd
 from dagster_project.lib import rendering
 from dagster_project.lib.academic_years import academic_year_end
 from dagster_project.lib.disclosure_control import DisclosureRule, control, load_rule
-from dagster_project.lib.la_comparators import compare, load_comparators, load_la_measures
+from dagster_project.lib.la_comparators import load_comparators, load_comparisons
 from dagster_project.lib.report_charts import Series, line_chart
 from dagster_project.lib.report_data import (
     load_coverage,
@@ -85,11 +85,9 @@ def build_gap_report(
 ) -> GapReport:
     rule = rule or load_rule()
     with duckdb.connect(str(duckdb_path), read_only=True) as connection:
-        report_context = load_report_context(connection, "la_code", "la_name")
-        la_code, la_name = report_context["la_code"], report_context["la_name"]
-        la_measures = load_la_measures(connection)
-        comparators = load_comparators(connection, la_measures, int(la_code))
-        comparisons = compare(la_measures, comparators)
+        la_name = load_report_context(connection, "la_name")["la_name"]
+        comparators = load_comparators(connection)
+        comparisons = load_comparisons(connection)
         school_gaps = read_table(
             connection, SCHOOL_GAPS_TABLE, SCHOOL_GAP_COLUMNS, "key_stage, measure_code, urn, academic_year"
         )

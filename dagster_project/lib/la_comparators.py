@@ -1,30 +1,25 @@
-"""LA figures beside national, region and statistical-neighbour figures, from rpt_report__la_measures.
+"""LA figures beside national, region and statistical-neighbour figures, as the reports read and word them.
 
-Region figure: pupil-weighted average of the LAs in the LA's region (the LA included, as DfE's regional
-figures are), shown only when the loaded figures cover enough of the region's LAs (dbt var region_min_la_share,
-and at least two): a single-LA download holds its own LA only, and its figure is never shown as the region's.
-Statistical neighbours: the simple average of the LA's ten neighbours, as in DfE's LAIT. The neighbour list
-comes from stg_statistical_neighbours__neighbours; until that is loaded, or when none of the neighbours' figures
-are loaded, reports say statistical-neighbour figures are not available rather than show anything else.
+dbt computes the figures (rpt_report__la_comparisons) and the comparators they rest on (rpt_report__comparators):
+the region figure is the pupil-weighted average of the region's LAs, shown only when enough of them are loaded (a
+single-LA download holds its own LA only, and its figure is never shown as the region's); the statistical-neighbour
+figure is the simple mean of the LA's neighbours, as in DfE's LAIT. This module reads both and says in words what
+the region and neighbour columns hold, or why they are empty.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from functools import cache
 
 import duckdb
 import pandas as pd
-import yaml
 
-from dagster_project.lib.report_data import read_table, table_exists
-from dagster_project.resources import REPO_ROOT
+from dagster_project.lib.report_data import ReportDataError, read_table
+from dagster_project.lib.report_text import is_missing
 
 LA_MEASURES_TABLE = "rpt_report__la_measures"
-NEIGHBOURS_TABLE = "stg_statistical_neighbours__neighbours"
-LA_LIST_TABLE = "stg_la_codes__local_authorities"
-DBT_PROJECT_FILE = REPO_ROOT / "dbt" / "dbt_project.yml"
+COMPARISONS_TABLE = "rpt_report__la_comparisons"
+COMPARATORS_TABLE = "rpt_report__comparators"
 LA_MEASURE_COLUMNS = (
     "geography_level",
     "la_code",
@@ -41,39 +36,47 @@ LA_MEASURE_COLUMNS = (
     "pupils",
     "data_version",
 )
-KEYS = ["academic_year", "key_stage", "measure_code", "pupil_group"]
-
-
-@cache
-def region_min_la_share() -> float:
-    """dbt var region_min_la_share (dbt_project.yml): one rule for the dbt models and the reports."""
-    return float(yaml.safe_load(DBT_PROJECT_FILE.read_text(encoding="utf-8"))["vars"]["region_min_la_share"])
+COMPARISON_COLUMNS = (
+    "academic_year",
+    "key_stage",
+    "measure_code",
+    "pupil_group",
+    "measure_name",
+    "unit",
+    "la_value",
+    "la_value_reason",
+    "la_pupils",
+    "data_version",
+    "national_value",
+    "national_value_reason",
+    "region_value",
+    "region_las",
+    "sn_value",
+    "sn_las",
+)
+COMPARATOR_COLUMNS = ("la_code", "region_name", "region_la_total", "neighbour_count")
 
 
 @dataclass(frozen=True)
 class Comparators:
     la_code: int
     region_name: str | None
-    neighbour_la_codes: tuple[int, ...] | None  # None: the statistical-neighbour list is not loaded
+    neighbour_count: int | None  # None: the statistical-neighbour list has no entry for the LA (not loaded)
     region_la_total: int | None = None  # LAs in the region per the LA code list; None when not loaded
 
     def neighbours_note(self, comparisons: pd.DataFrame | None = None) -> str:
         """What the statistical-neighbour column is, or why it is empty, in words."""
-        if self.neighbour_la_codes is None:
+        if self.neighbour_count is None:
             return (
                 "Statistical-neighbour figures are not available: the Department for Education's statistical "
                 "neighbours list has not been loaded."
             )
         if comparisons is not None and len(comparisons) and not comparisons["sn_value"].notna().any():
             return (
-                f"Statistical-neighbour figures are not available: none of the {len(self.neighbour_la_codes)} "
+                f"Statistical-neighbour figures are not available: none of the {self.neighbour_count} "
                 "neighbouring LAs' figures are in the loaded files (a single-LA download holds only its own)."
             )
-        return f"Statistical neighbours: the average of {len(self.neighbour_la_codes)} most similar LAs (simple mean)."
-
-    def region_la_minimum(self) -> int:
-        """Fewest LAs with figures a region figure needs."""
-        return max(2, math.ceil(region_min_la_share() * (self.region_la_total or 0)))
+        return f"Statistical neighbours: the average of {self.neighbour_count} most similar LAs (simple mean)."
 
     def region_note(self, comparisons: pd.DataFrame | None) -> str:
         """What the report's region column is, or why it is empty, in words."""
@@ -101,71 +104,23 @@ def load_la_measures(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     )
 
 
-def load_comparators(connection: duckdb.DuckDBPyConnection, la_measures: pd.DataFrame, la_code: int) -> Comparators:
-    own = la_measures[(la_measures["geography_level"] == "la") & (la_measures["la_code"] == la_code)]
-    region = own["region_name"].dropna()
-    neighbours: tuple[int, ...] | None = None
-    if table_exists(connection, NEIGHBOURS_TABLE):
-        columns = {row[0] for row in connection.execute(f"describe {NEIGHBOURS_TABLE}").fetchall()}
-        latest_only = "and is_latest_release" if "is_latest_release" in columns else ""
-        rows = connection.execute(
-            f"select distinct neighbour_la_code, neighbour_rank from {NEIGHBOURS_TABLE} "
-            f"where la_code = ? {latest_only} order by neighbour_rank",
-            [la_code],
-        ).fetchall()
-        neighbours = tuple(int(row[0]) for row in rows)
-    region_name = str(region.iloc[0]) if len(region) else None
-    region_total = None
-    if region_name and table_exists(connection, LA_LIST_TABLE):
-        (region_total,) = connection.execute(
-            f"select count(*) from {LA_LIST_TABLE} where region_name = ?", [region_name]
-        ).fetchone()
+def load_comparators(connection: duckdb.DuckDBPyConnection) -> Comparators:
+    """The one row of rpt_report__comparators: the LA's region and its size, and its neighbour count."""
+    frame = read_table(connection, COMPARATORS_TABLE, COMPARATOR_COLUMNS, "la_code")
+    if len(frame) != 1:
+        raise ReportDataError(f"{COMPARATORS_TABLE} must have exactly one row; it has {len(frame)}.")
+    row = frame.to_dict("records")[0]
     return Comparators(
-        la_code=la_code,
-        region_name=region_name,
-        neighbour_la_codes=neighbours,
-        region_la_total=int(region_total) if region_total else None,
+        la_code=int(row["la_code"]),
+        region_name=None if is_missing(row["region_name"]) else str(row["region_name"]),
+        neighbour_count=None if is_missing(row["neighbour_count"]) else int(row["neighbour_count"]),
+        region_la_total=None if is_missing(row["region_la_total"]) else int(row["region_la_total"]),
     )
 
 
-def compare(la_measures: pd.DataFrame, comparators: Comparators) -> pd.DataFrame:
-    """One row per (academic_year, key_stage, measure_code, pupil_group) for the LA, with columns la_value,
-    la_value_reason, la_pupils, national_value, national_value_reason, region_value, region_las, sn_value, sn_las."""
-    las = la_measures[la_measures["geography_level"] == "la"]
-    own = las[las["la_code"] == comparators.la_code]
-    base = own[[*KEYS, "measure_name", "unit", "value", "value_reason", "pupils", "data_version"]].rename(
-        columns={"value": "la_value", "value_reason": "la_value_reason", "pupils": "la_pupils"}
+def load_comparisons(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """rpt_report__la_comparisons: one row per (academic_year, key_stage, measure_code, pupil_group) for the LA,
+    with its figure beside national, region (region_las LAs) and statistical neighbours (sn_las LAs)."""
+    return read_table(
+        connection, COMPARISONS_TABLE, COMPARISON_COLUMNS, "key_stage, measure_code, pupil_group, academic_year"
     )
-    national = la_measures[la_measures["geography_level"] == "national"][[*KEYS, "value", "value_reason"]].rename(
-        columns={"value": "national_value", "value_reason": "national_value_reason"}
-    )
-    result = base.merge(national, on=KEYS, how="left")
-    region_rows = las[las["region_name"] == comparators.region_name] if comparators.region_name else las.iloc[0:0]
-    result = result.merge(_weighted(region_rows, "region"), on=KEYS, how="left")
-    # Never this LA's own figure relabelled: too few of the region's LAs loaded means no region figure.
-    too_few = result["region_las"].fillna(0) < comparators.region_la_minimum()
-    result["region_value"] = result["region_value"].where(~too_few)
-    if comparators.neighbour_la_codes is not None:
-        result = result.merge(
-            _simple_mean(las[las["la_code"].isin(comparators.neighbour_la_codes)], "sn"), on=KEYS, how="left"
-        )
-    else:
-        result["sn_value"] = None
-        result["sn_las"] = 0
-    return result.sort_values(["key_stage", "measure_code", "pupil_group", "academic_year"]).reset_index(drop=True)
-
-
-def _weighted(rows: pd.DataFrame, prefix: str) -> pd.DataFrame:
-    usable = rows.dropna(subset=["value", "pupils"]).copy()
-    usable["weighted"] = usable["value"] * usable["pupils"]
-    grouped = usable.groupby(KEYS, as_index=False).agg(
-        weighted=("weighted", "sum"), pupils=("pupils", "sum"), las=("la_code", "nunique")
-    )
-    grouped[f"{prefix}_value"] = grouped["weighted"] / grouped["pupils"]
-    return grouped[[*KEYS, f"{prefix}_value"]].assign(**{f"{prefix}_las": grouped["las"]})
-
-
-def _simple_mean(rows: pd.DataFrame, prefix: str) -> pd.DataFrame:
-    usable = rows.dropna(subset=["value"])
-    grouped = usable.groupby(KEYS, as_index=False).agg(value=("value", "mean"), las=("la_code", "nunique"))
-    return grouped.rename(columns={"value": f"{prefix}_value", "las": f"{prefix}_las"})

@@ -287,7 +287,8 @@ def _committee_tables() -> dict[str, pd.DataFrame]:
         "rpt_report__context": context,
         # a restricted-style table in the same warehouse, to show the report does not pick names from it
         "restricted_causing_concern": pd.DataFrame({"school_name": [CONCERN_SCHOOL]}),
-        "rpt_report__la_measures": _la_measures(),
+        "rpt_report__la_comparisons": _la_comparisons(),
+        "rpt_report__comparators": _comparators(),
         "rpt_report__data_sources": pd.DataFrame(
             [
                 ("KS2 performance tables", "2023-24", "revised", None, "england_ks2revised.csv"),
@@ -298,71 +299,45 @@ def _committee_tables() -> dict[str, pd.DataFrame]:
     }
 
 
-def _la_measures() -> pd.DataFrame:
-    """rpt_report__la_measures: Kingsmere (991) and two LAs in its region, one not, and national; KS2 RWM."""
-    rows = []
-    la_rows = [
-        (991, "Kingsmere", "South East", {"2021-22": 55.0, "2022-23": 58.2, "2023-24": 61.4}, 1000),
-        (963, "Eastley", "South East", {"2021-22": 50.0, "2022-23": 52.0, "2023-24": 53.0}, 3000),
-        (960, "Westmoor", "West Midlands", {"2021-22": 70.0, "2022-23": 71.0, "2023-24": 72.0}, 2000),
-    ]
-    for la_code, name, region, by_year, pupils in la_rows:
-        for year, value in by_year.items():
-            rows.append(
-                (
-                    "la",
-                    la_code,
-                    name,
-                    region,
-                    year,
-                    "KS2",
-                    "ks2_rwm_expected_pct",
-                    "RWM expected",
-                    "percent",
-                    "all",
-                    value,
-                    None,
-                    pupils,
-                    "revised",
-                )
-            )
-    for year, value in {"2021-22": 58.0, "2022-23": 59.4, "2023-24": 59.6}.items():
-        rows.append(
-            (
-                "national",
-                None,
-                "England",
-                None,
-                year,
-                "KS2",
-                "ks2_rwm_expected_pct",
-                "RWM expected",
-                "percent",
-                "all",
-                value,
-                None,
-                600000,
-                "revised",
-            )
-        )
+def _la_comparisons() -> pd.DataFrame:
+    """rpt_report__la_comparisons: Kingsmere (991) KS2 RWM over three years beside national and its region (two LAs
+    with figures); no statistical-neighbour list."""
+    rows = [("2021-22", 55.0, 58.0, 51.25), ("2022-23", 58.2, 59.4, 53.55), ("2023-24", 61.4, 59.6, 55.1)]
     return pd.DataFrame(
-        rows,
-        columns=[
-            "geography_level",
-            "la_code",
-            "area_name",
-            "region_name",
-            "academic_year",
-            "key_stage",
-            "measure_code",
-            "measure_name",
-            "unit",
-            "pupil_group",
-            "value",
-            "value_reason",
-            "pupils",
-            "data_version",
-        ],
+        [
+            {
+                "academic_year": year,
+                "key_stage": "KS2",
+                "measure_code": "ks2_rwm_expected_pct",
+                "pupil_group": "all",
+                "measure_name": "RWM expected",
+                "unit": "percent",
+                "la_value": la_value,
+                "la_value_reason": None,
+                "la_pupils": 1000.0,
+                "data_version": "revised",
+                "national_value": national_value,
+                "national_value_reason": None,
+                "region_value": region_value,
+                "region_las": 2,
+                "sn_value": None,
+                "sn_las": 0,
+            }
+            for year, la_value, national_value, region_value in rows
+        ]
+    )
+
+
+def _comparators(neighbour_count: int | None = None) -> pd.DataFrame:
+    """rpt_report__comparators: Kingsmere in the South East; neighbour_count None: no neighbour list loaded."""
+    return pd.DataFrame(
+        {
+            "la_code": [991],
+            "region_name": ["South East"],
+            "region_la_total": pd.Series([None], dtype="Int64"),
+            "region_la_minimum": [2],
+            "neighbour_count": pd.Series([neighbour_count], dtype="Int64"),
+        }
     )
 
 
@@ -465,12 +440,12 @@ def test_headline_tables_show_only_each_key_stages_latest_year(report: cr.Commit
     assert "−1" not in " ".join(" ".join(r) for r in rows)  # the 2022-23 difference of −1.2 is not shown
 
 
-def test_trends_show_three_years_and_pupil_weighted_region_and_say_neighbours_are_not_loaded(
+def test_trends_show_three_years_with_the_latest_national_and_region_and_say_neighbours_are_not_loaded(
     report: cr.CommitteeReport,
 ):
     html = report.html.read_text(encoding="utf-8")
     rows = _table_rows(html, "KS2: Kingsmere over 2021-22 to 2023-24")
-    # Kingsmere 3 years; national 2023-24; region = (61.4 x 1000 + 53 x 3000) / 4000 = 55.1; no neighbour list
+    # Kingsmere 3 years; national and region (rpt_report__la_comparisons) for 2023-24; no neighbour list
     assert rows == [["RWM expected", "55%", "58%", "61%", "60%", "55%", "not available"]]
     assert "statistical neighbours list has not been loaded" in html
 
@@ -654,14 +629,20 @@ def test_a_measure_dfe_did_not_publish_reads_not_published_in_every_column_with_
     headlines.loc[is_progress, "la_value_reason"] = "NP"
     headlines["national_value_reason"] = headlines["la_value_reason"]
     headlines["not_published_reason"] = [reason if flag else None for flag in is_progress]
-    measures = tables["rpt_report__la_measures"]
-    progress = measures[measures["academic_year"] == "2023-24"].assign(
-        measure_code="readprog", measure_name="Reading progress", unit="progress_score", value=None, value_reason="NP"
+    comparisons = tables["rpt_report__la_comparisons"]
+    progress = comparisons[comparisons["academic_year"] == "2023-24"].assign(
+        measure_code="readprog",
+        measure_name="Reading progress",
+        unit="progress_score",
+        la_value=None,
+        la_value_reason="NP",
+        national_value=None,
+        national_value_reason="NP",
+        region_value=None,
+        region_las=None,
     )
-    tables["rpt_report__la_measures"] = pd.concat([measures, progress], ignore_index=True)
-    tables["stg_statistical_neighbours__neighbours"] = pd.DataFrame(
-        {"la_code": [991], "neighbour_la_code": [963], "neighbour_rank": [1]}
-    )
+    tables["rpt_report__la_comparisons"] = pd.concat([comparisons, progress], ignore_index=True)
+    tables["rpt_report__comparators"] = _comparators(neighbour_count=1)
     built = cr.build_committee_report(
         _write_warehouse(tmp_path / "warehouse.duckdb", tables), tmp_path / "published", engine="pandoc"
     )

@@ -21,6 +21,7 @@ from dagster_project.lib.causing_concern_register import REGISTER_TABLE, build_r
 from dagster_project.lib.committee_report import RPT_TABLES, build_committee_report
 from dagster_project.lib.gap_report import build_gap_report
 from dagster_project.lib.inspection_briefing import build_inspection_briefing
+from dagster_project.lib.la_comparators import COMPARATORS_TABLE, COMPARISONS_TABLE
 from dagster_project.lib.permissions import publish_tree
 from dagster_project.lib.published_scan import RESTRICTED_VALUE_COLUMNS, restricted_values, scan_published_tree
 from dagster_project.lib.report_calendar import reporting_term
@@ -33,6 +34,7 @@ from dagster_project.resources import WarehouseResource
 
 SOURCES = dg.AssetKey("rpt_report__data_sources")
 LA_MEASURES = dg.AssetKey("rpt_report__la_measures")
+COMPARISONS = (dg.AssetKey(COMPARISONS_TABLE), dg.AssetKey(COMPARATORS_TABLE))
 
 
 def _published_metadata(html: Path, pdf: Path, downloads: list[Path], engine: str) -> dict:
@@ -54,7 +56,7 @@ def _published_metadata(html: Path, pdf: Path, downloads: list[Path], engine: st
     deps=[
         *(dg.AssetKey(table) for table in RPT_TABLES),
         SOURCES,
-        LA_MEASURES,
+        *COMPARISONS,
         dg.AssetKey(INPUTS_TABLE),  # recorded for the term; next term's movement compares with it
     ],
     kinds={"quarto", "html", "pdf", "xlsx"},
@@ -127,7 +129,7 @@ def _or_failure(build, *args, **kwargs):
 @dg.asset(
     group_name="reports",
     pool=DUCKDB_WRITER_POOL,  # read-only, but DuckDB refuses any other process while one writes
-    deps=[dg.AssetKey("rpt_gap__school_gaps"), LA_MEASURES, SOURCES, dg.AssetKey("rpt_report__context")],
+    deps=[dg.AssetKey("rpt_gap__school_gaps"), *COMPARISONS, SOURCES, dg.AssetKey("rpt_report__context")],
     kinds={"quarto", "html", "pdf", "xlsx"},
     description="Narrowing the gap (published, annual after summer data): disadvantaged pupils against national, "
     "region and statistical neighbours; schools with the widest and fastest-closing gaps (disclosure-controlled).",

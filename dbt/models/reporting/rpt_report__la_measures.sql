@@ -1,5 +1,6 @@
 {#- LA and national headline measures for every LA in the data, long format, with each LA's region and the
-    pupils each figure describes. Reports compute region and statistical-neighbour averages from these rows.
+    pupils each figure describes. rpt_report__la_comparisons computes region and statistical-neighbour averages
+    from these rows.
     (key_stage, measure_code, measure_name, unit, pupil_group, value column, pupils column) -#}
 {%- set la_measures = [
     ('KS2', 'ks2_rwm_expected_pct', 'Reading, writing and maths: % meeting the expected standard', 'percent', 'all', 'rwm_expected_pct', 'cohort_pupils'),
