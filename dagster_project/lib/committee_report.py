@@ -199,7 +199,7 @@ def build_committee_report(
     rule: DisclosureRule | None = None,
 ) -> CommitteeReport:
     """Read the warehouse (read-only), render the report for `term` (default: the term of the latest data,
-    int_report_term) and write `<published_dir>/committee_report/committee_report_<2025-26-autumn>.html` and `.pdf`.
+    rpt_report__context) and write `<published_dir>/committee_report/committee_report_<2025-26-autumn>.html` and `.pdf`.
 
     With `restricted_dir`, the support-category movement since the last recorded term is shown (counts only)
     and, for the term of the latest data, this term's categories are recorded there for next term. A report for
@@ -238,7 +238,7 @@ def build_committee_report(
 
 
 def latest_data_term(duckdb_path: Path) -> ReportingTerm:
-    """The reporting term of the latest data (int_report_term): the committee report `make run` writes."""
+    """The reporting term of the latest data (rpt_report__context): the committee report `make run` writes."""
     with duckdb.connect(str(duckdb_path), read_only=True) as connection:
         context = _single_context_row(read_table(connection, *_CONTEXT))
     return term_containing(pd.Timestamp(context["term_end"]).date())
@@ -249,7 +249,7 @@ def load_committee_tables(
 ) -> CommitteeTables:
     """Every table the report reads, through a read-only connection (DuckDB has one writer).
 
-    The report's term is the term of the latest data (int_report_term) unless `term` is given; the inspections
+    The report's term is the term of the latest data (rpt_report__context) unless `term` is given; the inspections
     are those published in that term. A term after the latest data's term is refused."""
     frames: dict[str, pd.DataFrame] = {}
     with duckdb.connect(str(duckdb_path), read_only=True) as connection:
@@ -378,7 +378,7 @@ def _later_data_note(report_term: Any, later_data_term: str | None) -> str:
 
 
 def _data_date(context: dict[str, Any]) -> Any:
-    """The latest date the data covers (int_report_term.data_date); the term end only for an older warehouse."""
+    """The latest date the data covers (rpt_report__context.data_date); the term end only for an older warehouse."""
     data_date = context.get("data_date")
     return context["term_end"] if is_missing(data_date) else data_date
 
