@@ -6,6 +6,11 @@ RI school has no capacity judgement yet, who changed a category and why). `write
 files into the drop folder; `write_bad_returns` writes deliberately wrong files (for tests, elsewhere).
 
 Register versions follow the review meetings, twice a term; each file is the whole return as at its date.
+The visits log tells the SI4 core visit (the first visit of the year in the term the school's phase sets) from
+additional visits and monitoring meetings, and has a yearly keeping-in-touch visit to each academy (SI6, recorded as
+core). Planted for the entitlement-against-delivery models: the ri_twice school's link adviser is off all spring
+term 2026 (no visits after Christmas: under-delivered in the report term), and one primary with no planted role has
+its autumn 2025 core visit recorded as an additional visit (core visit missing).
 """
 
 from __future__ import annotations
@@ -48,6 +53,19 @@ HEAD_OF_SERVICE = "Helen Ashworth"
 SENIOR_ADVISER = "David Okafor"
 LINK_ADVISERS = ("Priya Raman", "Tom Whitfield", "Grace Mbeki", "Sarah Lindqvist")
 NEW_ADVISER = "Owen Pritchard"  # joins at Easter 2024: the roster's second version
+# SI4: core visits in the autumn term for primary schools, the spring or summer term for secondary schools (dbt seed
+# visit_entitlement_rules; nursery and all-through schools follow them; other phases have theirs in any term).
+CORE_VISIT_TERMS = {
+    "Nursery": ("autumn",),
+    "Primary": ("autumn",),
+    "Middle deemed primary": ("autumn",),
+    "Secondary": ("spring", "summer"),
+    "Middle deemed secondary": ("spring", "summer"),
+    "All-through": ("spring", "summer"),
+}
+ANY_TERM = ("autumn", "spring", "summer")
+ADVISER_ABSENT_FROM = date(2026, 1, 1)  # the under-delivered school's link adviser: off sick all spring term 2026
+POSTPONED_CORE_VISIT = (2025, "autumn")  # the missed-core-visit school's autumn 2025 core visit: recorded as additional
 
 
 @dataclass(frozen=True)
@@ -76,6 +94,8 @@ class ReturnsTruth:
     capacity: dict[int, tuple[str, date, str]] = field(default_factory=dict)  # urn -> (capacity, judged_on, adviser)
     main_concern: dict[int, str] = field(default_factory=dict)  # urn -> the adviser's main concern, when flagged
     ri_without_judgement_urns: tuple[int, ...] = ()
+    under_delivered_urn: int | None = None  # no visits in the spring term 2026 (the report term), entitled to six
+    core_visit_missed_urn: int | None = None  # no core visit in the autumn term 2025
     override_versions: dict[date, dict[int, OverrideDecision]] = field(default_factory=dict)
     link_adviser: dict[int, str] = field(default_factory=dict)
     files: dict[str, list[dict[str, object]]] = field(default_factory=dict)  # file name -> rows
@@ -125,6 +145,28 @@ def _override_school(world: World) -> School:
         and i.start_date < date(2024, 1, 1)
     ]
     return min(candidates, key=lambda s: s.urn)
+
+
+def _postpone_core_visit(world: World, visits: list[dict[str, object]]) -> int:
+    """The first maintained primary (by URN) with no planted role or risk, other than the override school, whose
+    autumn 2025 core visit the log holds: that visit is recorded as an additional visit instead (the review was put
+    off and never rebooked), so the school has visits but no core visit that year. Returns its URN."""
+    override = _override_school(world)
+    candidates = sorted(
+        (
+            s
+            for s in _maintained_open(world, REVIEW_MEETINGS[-1])
+            if s.phase == "Primary" and not s.roles and not s.risks and s.urn != override.urn
+        ),
+        key=lambda s: s.urn,
+    )
+    for school in candidates:
+        for row in visits:
+            when = date.fromisoformat(str(row["visit_date"]))
+            if row["urn"] == school.urn and row["visit_type"] == "core" and _term_of(when) == POSTPONED_CORE_VISIT:
+                row["visit_type"] = "additional"
+                return school.urn
+    raise ValueError("no maintained primary without a planted role has an autumn 2025 core visit to postpone")
 
 
 def build_returns(world: World) -> ReturnsTruth:
@@ -304,6 +346,7 @@ def build_returns(world: World) -> ReturnsTruth:
         ]
 
     # --- groupings, visits, targets ------------------------------------------------------------------------
+    truth.under_delivered_urn = world.with_role("ri_twice").urn
     truth.files[f"groupings_{YEAR_START}.csv"] = [
         {
             "urn": s.urn,
@@ -316,7 +359,9 @@ def build_returns(world: World) -> ReturnsTruth:
         }
         for s in state_funded
     ]
-    truth.files[f"visits_{REVIEW_MEETINGS[-1]}.csv"] = _visits(world, truth, rng, REVIEW_MEETINGS[-1])
+    visits = _visits(world, truth, rng, REVIEW_MEETINGS[-1])
+    truth.core_visit_missed_urn = _postpone_core_visit(world, visits)
+    truth.files[f"visits_{REVIEW_MEETINGS[-1]}.csv"] = visits
     truth.files[f"targets_{TARGETS_ROUND}.csv"] = _targets(world, truth, rng, TARGETS_ROUND)
     return truth
 
@@ -327,18 +372,39 @@ def world_as_at(world: World) -> date:
     return OFSTED_AS_AT
 
 
+def _term_of(day: date) -> tuple[int, str]:
+    """(first calendar year of the academic year, reporting term) as dbt seed school_terms: autumn September to
+    December, spring January to March, summer April to August."""
+    if day.month >= 9:
+        return day.year, "autumn"
+    return day.year - 1, "spring" if day.month <= 3 else "summer"
+
+
+def _is_school_day(day: date) -> bool:
+    return day.weekday() < 5 and not (
+        day.month == 8 or (day.month, day.day) >= (12, 20) or (day.month, day.day) < (1, 4)
+    )
+
+
 def _visits(world: World, truth: ReturnsTruth, rng, as_at: date) -> list[dict[str, object]]:
     rows = []
     for school in _maintained_open(world, as_at):
         adviser = truth.link_adviser.get(school.urn, SENIOR_ADVISER)
         on_register = school.urn in truth.register_entries
         gap = 14 if on_register else 120
+        core_terms = CORE_VISIT_TERMS.get(school.phase, ANY_TERM)
+        core_years: set[int] = set()
         day = max(YEAR_START, school.open_date or YEAR_START) + timedelta(days=rng.randint(3, 20))
         while day <= as_at:
-            if day.weekday() < 5 and not (
-                day.month == 8 or (day.month, day.day) >= (12, 20) or (day.month, day.day) < (1, 4)
-            ):
-                kind = "monitoring_meeting" if on_register and len(rows) % 3 == 0 else "core"
+            if _is_school_day(day):
+                year, term = _term_of(day)
+                if on_register and len(rows) % 3 == 0:
+                    kind = "monitoring_meeting"
+                elif term in core_terms and year not in core_years:
+                    core_years.add(year)
+                    kind = "core"
+                else:
+                    kind = "additional"
                 rows.append(
                     {
                         "visit_date": day.isoformat(),
@@ -349,6 +415,31 @@ def _visits(world: World, truth: ReturnsTruth, rng, as_at: date) -> list[dict[st
                     }
                 )
             day += timedelta(days=gap + rng.randint(-3, 3))
+    # The under-delivered school's adviser is off sick: nothing after Christmas (filtered after the loop, so every
+    # other school's visits are exactly as before).
+    rows = [
+        r
+        for r in rows
+        if not (r["urn"] == truth.under_delivered_urn and r["visit_date"] >= ADVISER_ABSENT_FROM.isoformat())
+    ]
+    # SI6: one keeping-in-touch visit a year to each academy, on a school day of the year (own stream: the
+    # maintained schools' visits and the targets are unchanged).
+    keeping_in_touch = stream(world.seed, "returns", "keeping_in_touch")
+    for school in sorted((s for s in world.kingsmere if s.is_academy and s.is_open_on(as_at)), key=lambda s: s.urn):
+        for year in range(YEAR_START.year, as_at.year):
+            day = date(year, 9, 10) + timedelta(days=keeping_in_touch.randint(0, 270))
+            while not _is_school_day(day):
+                day += timedelta(days=1)
+            if (school.open_date or day) <= day <= as_at:
+                rows.append(
+                    {
+                        "visit_date": day.isoformat(),
+                        "urn": school.urn,
+                        "adviser": truth.link_adviser.get(school.urn, SENIOR_ADVISER),
+                        "visit_type": "core",
+                        "outcome_summary": "Keeping-in-touch visit: achievement and progress discussed.",
+                    }
+                )
     return sorted(rows, key=lambda r: (r["visit_date"], r["urn"]))
 
 

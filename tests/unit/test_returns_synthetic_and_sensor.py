@@ -4,6 +4,7 @@ the drop-folder sensor asks for a run only when a file is new or changed."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import date
 
 import dagster as dg
@@ -20,6 +21,7 @@ from dagster_project.synthetic import KINGSMERE_CODE, build_world
 from dagster_project.synthetic.returns import (
     LINK_ADVISERS,
     NEW_ADVISER,
+    REVIEW_MEETINGS,
     build_returns,
     write_bad_returns,
     write_returns,
@@ -64,6 +66,36 @@ def test_the_generator_plants_the_history_cases(world):
     declining = next(s for s in world.kingsmere if "declining_trend" in s.risks)
     assert declining.urn in truth.register_on(date(2024, 2, 1))
     assert declining.urn not in truth.register_on(date(2024, 3, 14))
+
+
+def test_the_visits_log_plants_an_under_delivered_school_and_a_missed_core_visit(world):
+    """SI4/SI6/Table One cases for the entitlement-against-delivery models: the ri_twice school (entitled to about a
+    visit a fortnight) has no visit after Christmas 2025, so it is under-delivered in the spring term 2026; a primary
+    was visited in the autumn term 2025 but not for its core visit; academies have keeping-in-touch visits (core)
+    and no school has more than one core visit a year."""
+    truth = build_returns(world)
+    visits = truth.files[f"visits_{REVIEW_MEETINGS[-1]}.csv"]
+
+    under = [r for r in visits if r["urn"] == truth.under_delivered_urn]
+    assert truth.under_delivered_urn == world.with_role("ri_twice").urn
+    assert under and max(str(r["visit_date"]) for r in under) < "2026-01-01"
+
+    autumn_2025 = [
+        r
+        for r in visits
+        if r["urn"] == truth.core_visit_missed_urn and "2025-09-01" <= str(r["visit_date"]) <= "2025-12-31"
+    ]
+    assert autumn_2025 and {r["visit_type"] for r in autumn_2025} == {"additional"}
+    assert world.school(truth.core_visit_missed_urn).phase == "Primary"
+
+    academies = {s.urn for s in world.kingsmere if s.is_academy}
+    assert any(r["urn"] in academies and r["visit_type"] == "core" for r in visits)
+    core_per_year = Counter(
+        (r["urn"], int(str(r["visit_date"])[:4]) - (str(r["visit_date"])[5:7] < "09"))
+        for r in visits
+        if r["visit_type"] == "core"
+    )
+    assert max(core_per_year.values()) == 1
 
 
 def test_changed_files_reports_new_and_changed_returns_by_sha256(tmp_path):
