@@ -1,7 +1,8 @@
 """Monthly inspection briefing for the Director of Children's Services (published): Ofsted reports published
 in a calendar month ('2026-01', the asset's partition), their outcomes and the movement since each school's
-previous inspection. By default the month is the one before the month of the Ofsted data date. Reads
-rpt_inspection_briefing__inspections and rpt_report__data_sources."""
+previous inspection, and the Ofsted-readiness list - the schools whose next inspection is overdue or due within two
+terms of the latest data. By default the month is the latest one the Ofsted data covers to its end. Reads
+rpt_inspection_briefing__inspections, rpt_inspection_briefing__readiness and rpt_report__data_sources."""
 
 from __future__ import annotations
 
@@ -37,6 +38,23 @@ REQUIRED = (
     "category_of_concern_label",
     "previous_effectiveness_label",
     "movement",
+)
+READINESS_TABLE = "rpt_inspection_briefing__readiness"
+READINESS_REQUIRED = (
+    "forecast_as_at",
+    "urn",
+    "school_name",
+    "has_own_inspection",
+    "last_inspection_date",
+    "last_inspection_kind_label",
+    "outcome_in_force_label",
+    "is_below_good",
+    "due_timing",
+    "likely_from",
+    "due_by",
+    "due_soon_by",
+    "readiness_reasons",
+    "interval_reason",
 )
 OUTPUT_SUBDIR = "inspection_briefing"
 # Movement words of int_ofsted_inspection_outcomes (shared with the committee report and the booklets), in the
@@ -113,11 +131,13 @@ def build_inspection_briefing(
         )
     with duckdb.connect(str(duckdb_path), read_only=True) as connection:
         inspections = read_table(connection, TABLE, REQUIRED, "publication_date, school_name, urn")
+        readiness = read_table(connection, READINESS_TABLE, READINESS_REQUIRED, "due_by, school_name, urn")
         sources = sources_for(load_data_sources(connection), "Ofsted", "Get Information")
         la_name = load_report_context(connection, "la_name")["la_name"]
     in_month = inspections[pd.to_datetime(inspections["publication_month"]) == month_start]
     label = f"{month_start:%B %Y}"
     values = briefing_values(in_month, text(la_name), label, month_start, month_end, ofsted_as_at)
+    values.update(readiness_values(readiness, label, month_end, ofsted_as_at))
     values["sources"] = sources
     rendered = render_report(
         "inspection_briefing.qmd",
@@ -128,7 +148,8 @@ def build_inspection_briefing(
         engine=engine,
         quarto_path=quarto_path,
     )
-    return InspectionBriefing(rendered.html, rendered.pdf, label, rendered.engine, {"Inspections": values["table"]})
+    tables = {"Inspections": values["table"], "Ofsted readiness": values["readiness_table"]}
+    return InspectionBriefing(rendered.html, rendered.pdf, label, rendered.engine, tables)
 
 
 def briefing_values(
@@ -205,4 +226,94 @@ def briefing_values(
         "rows": rows,
         "table": table,
         "disclosure": None,
+    }
+
+
+def readiness_values(readiness: pd.DataFrame, month: str, month_end: Any, ofsted_as_at: Any) -> dict[str, Any]:
+    """The Ofsted-readiness section: the schools whose next inspection is overdue or due within two terms
+    (rpt_inspection_briefing__readiness), soonest due first, with a sentence saying how many and why, or that none
+    is due. The list is worked out for the latest data, so a briefing for an earlier month says so."""
+    ordered = readiness.assign(_due=pd.to_datetime(readiness["due_by"])).sort_values(
+        ["_due", "school_name", "urn"], kind="stable"
+    )
+    as_at = ordered["forecast_as_at"].iloc[0] if len(ordered) else ofsted_as_at
+    rows = []
+    for row in ordered.to_dict("records"):
+        own = bool(row["has_own_inspection"])
+        last = (
+            f"{format_date(row['last_inspection_date'])}, {text(row['last_inspection_kind_label'])}"
+            if own
+            else "Not yet inspected"
+        )
+        judgement = text(row["outcome_in_force_label"])
+        if not own and not is_missing(row["last_inspection_date"]):
+            judgement = f"{judgement} (the school it replaced)"
+        rows.append(
+            {
+                "school_name": text(row["school_name"]),
+                "urn": str(int(row["urn"])),
+                "last_inspection": last,
+                "judgement": judgement,
+                "below_good": "Yes" if bool(row["is_below_good"]) else "No",
+                "likely_from": format_date(row["likely_from"]),
+                "due_by": format_date(row["due_by"]),
+                "reasons": f"{text(row['readiness_reasons'])} {text(row['interval_reason'])}",
+            }
+        )
+    overdue = int((ordered["due_timing"] == "overdue").sum())
+    due_soon = len(rows) - overdue
+    if rows:
+        due_soon_by = format_date(ordered["due_soon_by"].iloc[0])
+        noun = "school is" if len(rows) == 1 else "schools are"
+        below_good = int(ordered["is_below_good"].astype(bool).sum())
+        not_inspected = int((~ordered["has_own_inspection"].astype(bool)).sum())
+        was = "was" if below_good == 1 else "were"
+        new_schools = (
+            f", and {not_inspected} {'has' if not_inspected == 1 else 'have'} not been inspected since opening"
+            if not_inspected
+            else ""
+        )
+        sentence = (
+            f"{len(rows)} {noun} on the list as at {format_date(as_at)}: {overdue} overdue and {due_soon} due "
+            f"within two terms (by {due_soon_by}). {below_good} of them {was} last judged below good{new_schools}."
+        )
+    else:
+        sentence = f"As at {format_date(as_at)}, no school's next Ofsted inspection is overdue or due within two terms."
+    earlier_month = not is_missing(as_at) and pd.Timestamp(month_end) < pd.Timestamp(as_at)
+    as_at_note = (
+        f"The list is worked out from the latest data, as at {format_date(as_at)}, not from the end of {month}."
+        if earlier_month
+        else ""
+    )
+    table = pd.DataFrame(
+        [
+            {
+                "School": r["school_name"],
+                "URN": r["urn"],
+                "Last inspected": r["last_inspection"],
+                "Judgement in force": r["judgement"],
+                "Below good": r["below_good"],
+                "Likely from": r["likely_from"],
+                "Due by": r["due_by"],
+                "Reasons": r["reasons"],
+            }
+            for r in rows
+        ],
+        columns=[
+            "School",
+            "URN",
+            "Last inspected",
+            "Judgement in force",
+            "Below good",
+            "Likely from",
+            "Due by",
+            "Reasons",
+        ],
+        dtype=object,
+    )
+    return {
+        "readiness_rows": rows,
+        "readiness_sentence": sentence,
+        "readiness_as_at_note": as_at_note,
+        "readiness_table": table,
     }

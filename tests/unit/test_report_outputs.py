@@ -203,6 +203,24 @@ def test_inspection_briefing_lists_every_report_published_in_its_month(published
     assert f"{len(rows)} Ofsted inspection {noun} published" in text
 
 
+def test_inspection_briefing_lists_the_ofsted_readiness_schools_soonest_due_first(published, warehouse):
+    """Section 3 lists every school of rpt_inspection_briefing__readiness (overdue or due within two terms of the
+    data date) in due-date order, with its due date in words; the bundled LA has schools on the list."""
+    text = _text(_one(published / "inspection_briefing", "*.html"))
+    # pandoc prints apostrophes typographically (St Hilda’s)
+    section = text.split("3. Ofsted readiness", 1)[1].split("Notes", 1)[0].replace("\u2019", "'")
+    rows = _query(
+        warehouse,
+        "select school_name, due_by from rpt_inspection_briefing__readiness order by due_by, school_name, urn",
+    )
+    assert rows, "the bundled data has schools overdue or due within two terms"
+    assert f"{len(rows)} schools are on the list" in section
+    positions = [section.index(f"{name} ") for name, _ in rows]
+    assert positions == sorted(positions)
+    for name, due_by in rows:
+        assert format_date(due_by) in section, name
+
+
 def test_gap_report_la_gap_and_widest_school_gap_match_fct_disadvantaged_gap(published, warehouse):
     text = _text(_one(published / "narrowing_the_gap", "*.html"))
     ((year, gap, unit),) = _query(
@@ -338,6 +356,11 @@ def hostile_warehouse(warehouse, tmp_path_factory) -> Path:
             "dim_school",
         ):
             connection.execute(f"update {table} set school_name = ? where urn = ?", [HOSTILE, urn])
+        connection.execute(  # a school on the briefing's Ofsted-readiness list
+            "update rpt_inspection_briefing__readiness set school_name = ? "
+            "where urn = (select min(urn) from rpt_inspection_briefing__readiness)",
+            [HOSTILE],
+        )
         connection.execute(  # the widest gap of the latest year among schools a gap table may name
             "update rpt_gap__school_gaps set school_name = ? where urn in "
             "(select urn from rpt_gap__school_gaps where disadvantaged_pupils >= ? and disadvantaged_value is not null "

@@ -91,12 +91,17 @@ def committee_report(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     group_name="reports",
     pool=DUCKDB_WRITER_POOL,  # read-only, but DuckDB refuses any other process while one writes
     partitions_def=briefing_month_partitions,
-    deps=[dg.AssetKey("rpt_inspection_briefing__inspections"), SOURCES],
+    deps=[
+        dg.AssetKey("rpt_inspection_briefing__inspections"),
+        dg.AssetKey("rpt_inspection_briefing__readiness"),
+        SOURCES,
+    ],
     kinds={"quarto", "html", "pdf", "xlsx"},
     tags={"report": "inspection_briefing"},
     description="Monthly inspection briefing for the Director of Children's Services (published), one partition "
-    "per calendar month ('2026-01'): Ofsted reports published in the month, outcomes and movement. A month the "
-    "Ofsted data does not yet cover to its end is refused.",
+    "per calendar month ('2026-01'): Ofsted reports published in the month, outcomes and movement, and the "
+    "Ofsted-readiness list (schools whose next inspection is overdue or due within two terms of the latest data). A "
+    "month the Ofsted data does not yet cover to its end is refused.",
 )
 def inspection_briefing(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     report = _or_failure(
