@@ -5,9 +5,11 @@
 -- depends_on: {{ ref('rpt_committee__gap_headline') }}
 -- depends_on: {{ ref('rpt_committee__inspections') }}
 -- depends_on: {{ ref('rpt_committee__la_headlines') }}
+-- depends_on: {{ ref('rpt_report__comparators') }}
 -- depends_on: {{ ref('rpt_report__context') }}
 -- depends_on: {{ ref('rpt_report__coverage') }}
 -- depends_on: {{ ref('rpt_report__data_sources') }}
+-- depends_on: {{ ref('rpt_report__la_comparisons') }}
 -- depends_on: {{ ref('rpt_report__la_measures') }}
 -- Shown in Dagster as a check on rpt_committee__la_headlines.
 {{ config(meta={'dagster': {'ref': {'name': 'rpt_committee__la_headlines'}}}) }}
