@@ -13,7 +13,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.lib import booklets, causing_concern_register, committee_report, gap_report, inspection_briefing
+from dagster_project.lib import (
+    booklets,
+    causing_concern_register,
+    committee_report,
+    gap_report,
+    inspection_briefing,
+    service_plan,
+)
 from dagster_project.lib.category_movement import SNAPSHOT_SUBDIR
 from dagster_project.lib.restricted_exports import export_support_categories
 
@@ -64,6 +71,11 @@ def test_the_briefing_gap_report_and_register_read_only_rpt_models(rpt_only, tmp
     assert gap_report.build_gap_report(rpt_only, tmp_path / "published", engine="pandoc").html.is_file()
     register = causing_concern_register.build_register(rpt_only, tmp_path / "restricted", engine="pandoc")
     assert len(register.frame) > 0
+
+
+def test_the_service_plan_reads_only_rpt_models(rpt_only, tmp_path):
+    plan = service_plan.build_service_plan(rpt_only, tmp_path / "restricted", engine="pandoc")
+    assert len(plan.tables["Every school"]) > 0 and plan.xlsx.is_file()
 
 
 def test_the_booklets_read_only_rpt_models(rpt_only):

@@ -69,6 +69,7 @@ def test_a_table_too_wide_for_a_portrait_page_is_set_on_a_landscape_page(tmp_pat
 
 def _report_pdfs(published: Path, restricted: Path) -> list[Path]:
     pdfs = sorted(published.glob("*/*.pdf")) + sorted(restricted.glob("causing_concern_register/*.pdf"))
+    pdfs += sorted(restricted.glob("service_plan/*.pdf"))
     booklets = sorted(restricted.glob("booklets/*/*.pdf"))
     return pdfs + booklets[:: max(1, len(booklets) // 4)]  # four booklets across the LA's schools
 
@@ -85,7 +86,12 @@ def _html_headers(html: Path) -> list[tuple[str, ...]]:
 @pytest.mark.slow
 def test_no_text_leaves_its_cell_or_the_page_in_any_report_pdf(materialized, pipeline_settings):
     pdfs = _report_pdfs(pipeline_settings.published_dir, pipeline_settings.restricted_dir)
-    assert {p.parent.name for p in pdfs} >= {"committee_report", "inspection_briefing", "narrowing_the_gap"}
+    assert {p.parent.name for p in pdfs} >= {
+        "committee_report",
+        "inspection_briefing",
+        "narrowing_the_gap",
+        "service_plan",
+    }
     problems = []
     for pdf in pdfs:
         result = layout(pdf)

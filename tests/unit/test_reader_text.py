@@ -57,6 +57,7 @@ def _pages(published: Path, restricted: Path) -> list[Path]:
     return [
         *sorted(published.glob("*/*.html")),
         *sorted(restricted.glob("causing_concern_register/*.html")),
+        *sorted(restricted.glob("service_plan/*.html")),
         *sorted(restricted.glob("booklets/*/*.html")),
     ]
 

@@ -5,8 +5,8 @@ jobs in defs/operations); the others follow the latest data and run in every ref
 
 Published reports (committee report, inspection briefing, narrowing the gap) go under the published folder with
 an Excel download of each table; `published_site` writes the index and fails if the published tree holds
-any restricted field name or value. Restricted outputs (register, booklets, support-category list) go under
-the restricted folder only.
+any restricted field name or value. Restricted outputs (register, booklets, support-category list, service plan)
+go under the restricted folder only.
 """
 
 from pathlib import Path
@@ -20,7 +20,7 @@ from dagster_project.lib.category_movement import INPUTS_TABLE
 from dagster_project.lib.causing_concern_register import REGISTER_TABLE, build_register
 from dagster_project.lib.committee_report import RPT_TABLES, build_committee_report
 from dagster_project.lib.gap_report import build_gap_report
-from dagster_project.lib.inspection_briefing import build_inspection_briefing
+from dagster_project.lib.inspection_briefing import READINESS_TABLE, build_inspection_briefing
 from dagster_project.lib.la_comparators import COMPARATORS_TABLE, COMPARISONS_TABLE
 from dagster_project.lib.permissions import publish_tree
 from dagster_project.lib.published_scan import RESTRICTED_VALUE_COLUMNS, restricted_values, scan_published_tree
@@ -28,6 +28,7 @@ from dagster_project.lib.report_calendar import reporting_term
 from dagster_project.lib.report_data import CONTEXT_TABLE, ReportDataError, load_report_context
 from dagster_project.lib.report_text import format_date
 from dagster_project.lib.restricted_exports import CATEGORIES_TABLE, SOURCE_TABLE, export_support_categories
+from dagster_project.lib.service_plan import CASELOAD_TABLE, DELIVERY_TABLE, build_service_plan
 from dagster_project.lib.site_builder import build_site
 from dagster_project.lib.xlsx_downloads import write_table_downloads
 from dagster_project.resources import WarehouseResource
@@ -260,6 +261,38 @@ def support_category_list(context: dg.AssetExecutionContext, warehouse: Warehous
     return dg.MaterializeResult(metadata={path.suffix.lstrip("."): dg.MetadataValue.path(str(path)) for path in paths})
 
 
+@dg.asset(
+    group_name="reports",
+    pool=DUCKDB_WRITER_POOL,  # read-only, but DuckDB refuses any other process while one writes
+    deps=[
+        dg.AssetKey(DELIVERY_TABLE),
+        dg.AssetKey(CASELOAD_TABLE),
+        dg.AssetKey(READINESS_TABLE),
+        SOURCES,
+        dg.AssetKey(CONTEXT_TABLE),
+    ],
+    kinds={"quarto", "html", "pdf", "xlsx"},
+    description="RESTRICTED: the service plan for the report term - each school's entitlement under the service "
+    "specification against the visits recorded, the schools given less, each link adviser's caseload and the "
+    "Ofsted-readiness list - for the principal adviser. Written under the restricted folder only.",
+)
+def service_plan(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    plan = build_service_plan(
+        Path(warehouse.duckdb_path), Path(warehouse.restricted_dir), quarto_path=warehouse.quarto_path
+    )
+    context.log.info(f"wrote restricted service plan {plan.html}")
+    return dg.MaterializeResult(
+        metadata={
+            "term": plan.term,
+            "schools": len(plan.tables["Every school"]),
+            "schools_short_of_entitlement": len(plan.tables["Shortfalls"]),
+            "html": dg.MetadataValue.path(str(plan.html)),
+            "pdf": dg.MetadataValue.path(str(plan.pdf)),
+            "xlsx": dg.MetadataValue.path(str(plan.xlsx)),
+        }
+    )
+
+
 report_assets = [
     committee_report,
     inspection_briefing,
@@ -268,4 +301,5 @@ report_assets = [
     causing_concern_register,
     school_booklets,
     support_category_list,
+    service_plan,
 ]

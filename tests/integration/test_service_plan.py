@@ -1,0 +1,85 @@
+"""The restricted service plan on the synthetic LA: the schools the generator planted short of their entitlement
+are named with what is missing, the caseloads add up to the school rows, the Ofsted-readiness list is the
+forecast's, numbers in the spreadsheet are numbers, and nothing of it reaches the published site.
+
+Expectations come from the generated returns (`build_returns`) and the warehouse rows, never hard-coded."""
+
+from __future__ import annotations
+
+import duckdb
+import openpyxl
+import pytest
+
+from dagster_project.synthetic import DEFAULT_SEED, build_world
+from dagster_project.synthetic.returns import build_returns
+from tests.pdf_text import layout
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def truth():
+    return build_returns(build_world(DEFAULT_SEED, "la"))
+
+
+@pytest.fixture(scope="module")
+def plan(materialized, pipeline_settings):
+    folder = pipeline_settings.restricted_dir / "service_plan"
+    (html,) = sorted(folder.glob("service_plan_*.html"))
+    return html, html.with_suffix(".pdf"), html.with_suffix(".xlsx")
+
+
+def _sheet(xlsx, name: str) -> list[dict]:
+    sheet = openpyxl.load_workbook(xlsx, read_only=True)[name]
+    rows = list(sheet.iter_rows(values_only=True))
+    header_at = next(i for i, row in enumerate(rows) if row and row[0] in {"School", "Link adviser"})
+    header = rows[header_at]
+    return [dict(zip(header, row, strict=False)) for row in rows[header_at + 1 :] if any(row)]
+
+
+def test_the_planted_under_delivered_and_missed_core_visit_schools_are_named_with_what_is_missing(plan, truth):
+    html, pdf, xlsx = plan
+    shortfalls = {row["URN"]: row for row in _sheet(xlsx, "Shortfalls")}
+    under = shortfalls[truth.under_delivered_urn]
+    assert "contacts" in under["What is missing"].lower()
+    assert under["Contacts counted"] < under["Contacts due so far"]
+    assert "core visit" in shortfalls[truth.core_visit_missed_urn]["What is missing"].lower()
+    text = layout(pdf).text
+    for urn in (truth.under_delivered_urn, truth.core_visit_missed_urn):
+        assert str(urn) in text
+
+
+def test_every_school_is_listed_once_and_the_caseloads_add_up_to_them(plan, pipeline_settings):
+    html, pdf, xlsx = plan
+    schools = _sheet(xlsx, "Every school")
+    caseloads = _sheet(xlsx, "Caseloads")
+    with duckdb.connect(str(pipeline_settings.duckdb_path), read_only=True) as connection:
+        expected = connection.execute(
+            "select count(*), sum(contacts_counted), count(*) filter (where under_delivered) from rpt_service__delivery"
+        ).fetchone()
+    assert len({row["URN"] for row in schools}) == len(schools) == expected[0]
+    assert sum(row["Contacts counted"] or 0 for row in schools) == expected[1]
+    assert sum(row["Schools"] for row in caseloads) == expected[0]
+    assert sum(row["Contacts counted"] for row in caseloads) == expected[1]
+    assert sum(row["Under-delivered"] for row in caseloads) == expected[2]
+    assert all(isinstance(row["Schools"], int) for row in caseloads)  # numbers, not text, so analysts can sum
+
+
+def test_the_readiness_list_is_the_inspection_forecasts(plan, pipeline_settings):
+    html, pdf, xlsx = plan
+    with duckdb.connect(str(pipeline_settings.duckdb_path), read_only=True) as connection:
+        due = {row[0] for row in connection.execute("select urn from rpt_inspection_briefing__readiness").fetchall()}
+    assert due, "the synthetic LA has schools due an inspection"
+    listed = {int(row["URN"]) for row in _sheet(xlsx, "Ofsted readiness")}
+    assert listed == due
+
+
+def test_the_service_plan_is_restricted_and_never_published(plan, pipeline_settings, truth):
+    html, pdf, xlsx = plan
+    assert html.read_text(encoding="utf-8").count("Restricted") >= 1
+    assert not list(pipeline_settings.published_dir.rglob("service_plan*"))
+    published = " ".join(
+        p.read_text(encoding="utf-8", errors="ignore") for p in pipeline_settings.published_dir.rglob("*.html")
+    )
+    for adviser in set(truth.link_adviser.values()):
+        assert adviser not in published
