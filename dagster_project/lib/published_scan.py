@@ -51,6 +51,7 @@ RESTRICTED_VALUE_COLUMNS = (
     ("int_adviser_capacity_judgements", "adviser_name"),
     ("int_adviser_capacity_judgements", "main_concern"),
     ("stg_returns__category_overrides", "rationale"),
+    ("rpt_grouping__caseloads", "adviser_name"),
 )
 MIN_VALUE_LENGTH = 12  # shorter values (e.g. 'secure') are ordinary words, not identifying text
 
