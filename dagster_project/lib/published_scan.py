@@ -52,6 +52,7 @@ RESTRICTED_VALUE_COLUMNS = (
     ("int_adviser_capacity_judgements", "main_concern"),
     ("stg_returns__category_overrides", "rationale"),
     ("stg_returns__visits", "outcome_summary"),
+    ("rpt_grouping__caseloads", "adviser_name"),
 )
 MIN_VALUE_LENGTH = 12  # shorter values (e.g. 'secure') are ordinary words, not identifying text
 

@@ -18,6 +18,7 @@ REPORT_SECTIONS = {
     "committee_report": "Termly committee report",
     "inspection_briefing": "Monthly inspection briefing",
     "narrowing_the_gap": "Narrowing the gap",
+    "partnership_summaries": "Partnership summaries",
 }
 
 

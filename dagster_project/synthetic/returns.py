@@ -10,7 +10,9 @@ The visits log tells the SI4 core visit (the first visit of the year in the term
 additional visits and monitoring meetings, and has a yearly keeping-in-touch visit to each academy (SI6, recorded as
 core). Planted for the entitlement-against-delivery models: the ri_twice school's link adviser is off all spring
 term 2026 (no visits after Christmas: under-delivered in the report term), and one primary with no planted role has
-its autumn 2025 core visit recorded as an additional visit (core visit missing).
+its autumn 2025 core visit recorded as an additional visit (core visit missing). Planted for the grouping summaries: one
+academy moves partnership at the start of the spring term 2025 - a second groupings return repeats every other row
+unchanged - so its 2023-24 results count in its old partnership and its 2024-25 results in the new one.
 """
 
 from __future__ import annotations
@@ -66,6 +68,9 @@ CORE_VISIT_TERMS = {
 ANY_TERM = ("autumn", "spring", "summer")
 ADVISER_ABSENT_FROM = date(2026, 1, 1)  # the under-delivered school's link adviser: off sick all spring term 2026
 POSTPONED_CORE_VISIT = (2025, "autumn")  # the missed-core-visit school's autumn 2025 core visit: recorded as additional
+GROUPINGS_V1 = date(2023, 9, 1)  # the groupings every school starts the 2023-24 year in
+PARTNERSHIP_MOVE_ON = date(2025, 1, 6)  # first day of the spring term 2025: the second groupings return
+PARTNERSHIP_MOVE_TO = "THE VALE EDUCATION TRUST"
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,14 @@ class OverrideDecision:
     decided_on: date
 
 
+@dataclass(frozen=True)
+class PartnershipMove:
+    urn: int
+    from_partnership: str
+    to_partnership: str
+    effective_from: date
+
+
 @dataclass
 class ReturnsTruth:
     """What the generated returns say, for tests."""
@@ -98,6 +111,7 @@ class ReturnsTruth:
     core_visit_missed_urn: int | None = None  # no core visit in the autumn term 2025
     override_versions: dict[date, dict[int, OverrideDecision]] = field(default_factory=dict)
     link_adviser: dict[int, str] = field(default_factory=dict)
+    partnership_move: PartnershipMove | None = None  # the academy that changed partnership in spring 2025
     files: dict[str, list[dict[str, object]]] = field(default_factory=dict)  # file name -> rows
 
     def register_on(self, day: date) -> set[int]:
@@ -167,6 +181,28 @@ def _postpone_core_visit(world: World, visits: list[dict[str, object]]) -> int:
                 row["visit_type"] = "additional"
                 return school.urn
     raise ValueError("no maintained primary without a planted role has an autumn 2025 core visit to postpone")
+
+
+def _partnership_move(world: World, groupings: list[dict[str, object]]) -> PartnershipMove:
+    """The lowest-URN primary with no planted role or risk and a KS2 cohort of at least 11 in the largest
+    partnership moves to PARTNERSHIP_MOVE_TO: its results are in both years either side of the move."""
+    members: dict[str, list[int]] = {}
+    for row in groupings:
+        if row["partnership"]:
+            members.setdefault(str(row["partnership"]), []).append(int(row["urn"]))
+    if PARTNERSHIP_MOVE_TO not in members:
+        raise ValueError(f"no school is in the partnership {PARTNERSHIP_MOVE_TO!r} to move to")
+    largest = max(sorted(members), key=lambda name: len(members[name]))
+    mover = min(
+        urn
+        for urn in members[largest]
+        if (s := world.school(urn)).phase == "Primary"
+        and not s.roles
+        and not s.risks
+        and s.ks2_cohort >= 11
+        and s.is_open_on(PARTNERSHIP_MOVE_ON)
+    )
+    return PartnershipMove(mover, largest, PARTNERSHIP_MOVE_TO, PARTNERSHIP_MOVE_ON)
 
 
 def build_returns(world: World) -> ReturnsTruth:
@@ -347,7 +383,7 @@ def build_returns(world: World) -> ReturnsTruth:
 
     # --- groupings, visits, targets ------------------------------------------------------------------------
     truth.under_delivered_urn = world.with_role("ri_twice").urn
-    truth.files[f"groupings_{YEAR_START}.csv"] = [
+    groupings = [
         {
             "urn": s.urn,
             "district": f"{'North' if s.urn % 2 else 'South'} Kingsmere",
@@ -355,9 +391,17 @@ def build_returns(world: World) -> ReturnsTruth:
             "partnership": s.trust_name or "",
             "network": f"{s.phase} network",
             "link_adviser": advisers_cycle[s.urn],
-            "effective_from": max(date(2023, 9, 1), s.open_date or date(2023, 9, 1)).isoformat(),
+            "effective_from": max(GROUPINGS_V1, s.open_date or GROUPINGS_V1).isoformat(),
         }
         for s in state_funded
+    ]
+    truth.files[f"groupings_{YEAR_START}.csv"] = groupings
+    truth.partnership_move = _partnership_move(world, groupings)
+    truth.files[f"groupings_{PARTNERSHIP_MOVE_ON}.csv"] = [
+        {**row, "partnership": PARTNERSHIP_MOVE_TO, "effective_from": PARTNERSHIP_MOVE_ON.isoformat()}
+        if row["urn"] == truth.partnership_move.urn
+        else row
+        for row in groupings
     ]
     visits = _visits(world, truth, rng, REVIEW_MEETINGS[-1])
     truth.core_visit_missed_urn = _postpone_core_visit(world, visits)

@@ -84,7 +84,7 @@ def test_every_published_report_is_opened(published_results, pipeline_settings):
     opened = {result["page"] for result in published_results}
     folders = {page.split("/")[0] for page in opened if "/" in page}
     assert "index.html" in opened
-    assert {"committee_report", "inspection_briefing", "narrowing_the_gap"} <= folders
+    assert {"committee_report", "inspection_briefing", "narrowing_the_gap", "partnership_summaries"} <= folders
     assert all(result["status"] == 200 for result in published_results)
 
 

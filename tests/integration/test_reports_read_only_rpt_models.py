@@ -19,6 +19,7 @@ from dagster_project.lib import (
     committee_report,
     gap_report,
     inspection_briefing,
+    partnership_summaries,
     service_plan,
 )
 from dagster_project.lib.category_movement import SNAPSHOT_SUBDIR
@@ -66,9 +67,11 @@ def test_the_committee_report_and_support_lists_read_only_rpt_models(
     assert export_support_categories(rpt_only, restricted_with_last_terms_snapshot)
 
 
-def test_the_briefing_gap_report_and_register_read_only_rpt_models(rpt_only, tmp_path):
+def test_the_briefing_gap_report_partnership_summaries_and_register_read_only_rpt_models(rpt_only, tmp_path):
     assert inspection_briefing.build_inspection_briefing(rpt_only, tmp_path / "published", engine="pandoc").html
     assert gap_report.build_gap_report(rpt_only, tmp_path / "published", engine="pandoc").html.is_file()
+    summaries = partnership_summaries.build_partnership_summaries(rpt_only, tmp_path / "published", engine="pandoc")
+    assert summaries.html.is_file()
     register = causing_concern_register.build_register(rpt_only, tmp_path / "restricted", engine="pandoc")
     assert len(register.frame) > 0
 

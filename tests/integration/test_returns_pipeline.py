@@ -194,3 +194,43 @@ def test_a_refused_register_leaves_the_accepted_version_in_force(materialized, p
         assert register(conn) == before
         (status,) = conn.execute("select status from returns_file_manifest where original_name = ?", [bad]).fetchone()
     assert status == "refused"
+
+
+def test_the_school_that_moved_partnership_counts_in_its_old_one_before_the_move_and_its_new_one_after(
+    warehouse, truth
+):
+    """The generator moves one academy to another partnership from 6 January 2025 (a second groupings return that
+    repeats every other row). Its spells meet on the day of the move, the repeated rows add no spell, and the
+    grouping summaries count it in its old partnership for 2023-24 results and its new one for 2024-25."""
+    move = truth.partnership_move
+    spells = warehouse.execute(
+        "select grouping_name, valid_from, valid_to from int_school_grouping_history "
+        "where urn = ? and grouping_type = 'partnership' order by valid_from",
+        [move.urn],
+    ).fetchall()
+    assert spells == [
+        (move.from_partnership, date(2023, 9, 1), move.effective_from),
+        (move.to_partnership, move.effective_from, None),
+    ]
+    repeated = warehouse.execute(
+        "select count(*) from int_school_grouping_history where recorded_in_version > 1 and urn <> ?", [move.urn]
+    ).fetchone()[0]
+    assert repeated == 0
+    members = dict(
+        warehouse.execute(
+            "select academic_year, grouping_name from int_grouping_year_members "
+            "where urn = ? and grouping_type = 'partnership'",
+            [move.urn],
+        ).fetchall()
+    )
+    assert members["2023-24"] == move.from_partnership and members["2024-25"] == move.to_partnership
+    # the mart's membership counts follow: the old partnership loses the school, the new one gains it
+    counts = {
+        (name, year): schools
+        for name, year, schools in warehouse.execute(
+            "select grouping_name, academic_year, member_schools from fct_grouping_year "
+            "where grouping_type = 'partnership' and academic_year in ('2023-24', '2024-25')"
+        ).fetchall()
+    }
+    assert counts[(move.from_partnership, "2024-25")] == counts[(move.from_partnership, "2023-24")] - 1
+    assert counts[(move.to_partnership, "2024-25")] == counts[(move.to_partnership, "2023-24")] + 1

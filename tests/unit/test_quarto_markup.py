@@ -20,6 +20,7 @@ from dagster_project.lib import (
     committee_report,
     gap_report,
     inspection_briefing,
+    partnership_summaries,
     rendering,
 )
 from tests.pdf_text import layout
@@ -47,6 +48,7 @@ def rendered_reports(materialized, pipeline_settings, tmp_path_factory) -> list[
             committee_report.build_committee_report(warehouse, out, engine="pandoc"),
             inspection_briefing.build_inspection_briefing(warehouse, out, engine="pandoc"),
             gap_report.build_gap_report(warehouse, out, engine="pandoc"),
+            partnership_summaries.build_partnership_summaries(warehouse, out, engine="pandoc"),
             causing_concern_register.build_register(warehouse, out, engine="pandoc"),
             *booklets.build_booklets(warehouse, out, engine="pandoc", urns=_booklet_urns(warehouse)),
         ]

@@ -14,7 +14,12 @@ import pytest
 
 from dagster_project.lib import booklets, causing_concern_register, gap_report, inspection_briefing
 from dagster_project.lib.disclosure_control import load_rule
-from dagster_project.lib.published_scan import RESTRICTED_FIELD_NAMES, restricted_values, scan_published_tree
+from dagster_project.lib.published_scan import (
+    RESTRICTED_FIELD_NAMES,
+    published_text,
+    restricted_values,
+    scan_published_tree,
+)
 from dagster_project.lib.report_text import format_date, format_difference, format_measure
 from dagster_project.lib.site_builder import published_reports
 
@@ -67,7 +72,7 @@ def _query(warehouse: Path, sql: str, *parameters):
 
 
 def test_published_reports_are_html_and_pdf_and_restricted_ones_are_not_published(published, restricted):
-    for folder in ("committee_report", "inspection_briefing", "narrowing_the_gap"):
+    for folder in ("committee_report", "inspection_briefing", "narrowing_the_gap", "partnership_summaries"):
         page = _one(published / folder, "*.html")
         assert page.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
     register = _one(restricted / "causing_concern_register", "*.html")
@@ -90,6 +95,7 @@ def test_index_links_every_published_report_and_an_xlsx_download_of_each_table(p
         "Termly committee report",
         "Monthly inspection briefing",
         "Narrowing the gap",
+        "Partnership summaries",
     }
     committee = next(r for r in reports if r.section == "Termly committee report")
     assert {"Inspections this term", "Support categories", "Trends KS2"} <= {name for name, _ in committee.downloads}
@@ -240,6 +246,35 @@ def test_gap_report_la_gap_and_widest_school_gap_match_fct_disadvantaged_gap(pub
     )
     name, school_gap = widest[0]
     assert re.search(rf"{re.escape(name)} \d+ \d+ \d+% {format_difference(school_gap, 'percent')}", text)
+
+
+def test_partnership_summaries_name_no_school_and_no_urn_in_the_page_or_its_downloads(published, warehouse):
+    """Aggregates only: no school name or URN of the LA (dim_school) in the page, its PDF's text or a download, no
+    adviser's name, and no support category counted; the figures of a partnership match rpt_grouping__summaries."""
+    from tests.pdf_text import layout
+
+    page = _one(published / "partnership_summaries", "*.html")
+    downloads = sorted((published / "downloads" / "partnership_summaries").rglob("*.xlsx"))
+    assert downloads, "the page's tables are downloadable"
+    texts = [_text(page), layout(page.with_suffix(".pdf")).text, *(published_text(path) for path in downloads)]
+    schools = _query(warehouse, "select urn, school_name from dim_school where is_la_school")
+    advisers = _query(warehouse, "select adviser_name from rpt_grouping__caseloads")
+    assert schools and advisers
+    for text in texts:
+        tokens = set(re.findall(r"\d+", text))
+        assert not {str(urn) for urn, _ in schools} & tokens
+        assert not [name for _, name in schools if re.search(rf"\b{re.escape(name)}\b", text)]
+        assert not [name for (name,) in advisers if name in text]
+        assert "Good but of concern" not in text and "causing concern" not in text.lower()
+    ((name, value, year),) = _query(
+        warehouse,
+        "select grouping_name, grouping_value, academic_year from rpt_grouping__summaries "
+        "where grouping_type = 'partnership' and figure_code = 'ks2_rwm_expected_pct' and not is_suppressed "
+        "and academic_year = (select max(academic_year) from rpt_grouping__summaries) "
+        "order by grouping_name limit 1",
+    )
+    assert year in page.name
+    assert re.search(rf"{re.escape(name)} \d+ [\d,]+ {format_measure(value, 'percent')}", _text(page))
 
 
 def test_register_lists_the_register_schools_with_their_fields(restricted, warehouse):

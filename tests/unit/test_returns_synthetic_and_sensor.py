@@ -98,6 +98,21 @@ def test_the_visits_log_plants_an_under_delivered_school_and_a_missed_core_visit
     assert max(core_per_year.values()) == 1
 
 
+def test_the_groupings_return_plants_one_partnership_move_and_repeats_every_other_row(world):
+    truth = build_returns(world)
+    first, second = (rows for name, rows in sorted(truth.files.items()) if name.startswith("groupings_"))
+    move = truth.partnership_move
+    changed = [(before, after) for before, after in zip(first, second, strict=True) if before != after]
+    assert len(changed) == 1
+    ((before, after),) = changed
+    assert before["urn"] == after["urn"] == move.urn and world.school(move.urn).is_academy
+    assert (before["partnership"], after["partnership"]) == (move.from_partnership, move.to_partnership)
+    assert after["effective_from"] == move.effective_from.isoformat() == "2025-01-06"
+    assert {k: v for k, v in before.items() if k not in ("partnership", "effective_from")} == {
+        k: v for k, v in after.items() if k not in ("partnership", "effective_from")
+    }
+
+
 def test_changed_files_reports_new_and_changed_returns_by_sha256(tmp_path):
     (tmp_path / "visits_2026-02-26.csv").write_text("a\n", encoding="utf-8")
     (tmp_path / "notes.csv").write_text("x\n", encoding="utf-8")

@@ -3,10 +3,10 @@
 The committee report is partitioned by reporting term and the inspection briefing by month (their schedules and
 jobs in defs/operations); the others follow the latest data and run in every refresh.
 
-Published reports (committee report, inspection briefing, narrowing the gap) go under the published folder with
-an Excel download of each table; `published_site` writes the index and fails if the published tree holds
-any restricted field name or value. Restricted outputs (register, booklets, support-category list, service plan)
-go under the restricted folder only.
+Published reports (committee report, inspection briefing, narrowing the gap, partnership summaries) go under the
+published folder with an Excel download of each table; `published_site` writes the index and fails if the published
+tree holds any restricted field name or value. Restricted outputs (register, booklets, support-category list,
+service plan) go under the restricted folder only.
 """
 
 from pathlib import Path
@@ -22,6 +22,7 @@ from dagster_project.lib.committee_report import RPT_TABLES, build_committee_rep
 from dagster_project.lib.gap_report import build_gap_report
 from dagster_project.lib.inspection_briefing import READINESS_TABLE, build_inspection_briefing
 from dagster_project.lib.la_comparators import COMPARATORS_TABLE, COMPARISONS_TABLE
+from dagster_project.lib.partnership_summaries import SUMMARIES_TABLE, build_partnership_summaries
 from dagster_project.lib.permissions import publish_tree
 from dagster_project.lib.published_scan import RESTRICTED_VALUE_COLUMNS, restricted_values, scan_published_tree
 from dagster_project.lib.report_calendar import reporting_term
@@ -158,10 +159,40 @@ def narrowing_the_gap_report(context: dg.AssetExecutionContext, warehouse: Wareh
 @dg.asset(
     group_name="reports",
     pool=DUCKDB_WRITER_POOL,  # read-only, but DuckDB refuses any other process while one writes
+    deps=[dg.AssetKey(SUMMARIES_TABLE), SOURCES, dg.AssetKey(CONTEXT_TABLE)],
+    kinds={"quarto", "html", "pdf", "xlsx"},
+    description="Partnership summaries (published, with each refresh): the LA's schools by partnership, cluster, "
+    "learning network and district (quadrant) - latest results over each grouping's members at the end of the year, "
+    "disadvantaged gaps and the Ofsted outcomes in force - as aggregates under disclosure control (fewer than 3 "
+    "schools or 5 or fewer pupils: withheld with the reason). No school is named; link caseloads and support "
+    "categories stay restricted.",
+)
+def partnership_summaries(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    report = _or_failure(
+        build_partnership_summaries,
+        Path(warehouse.duckdb_path),
+        Path(warehouse.published_dir),
+        quarto_path=warehouse.quarto_path,
+    )
+    downloads = write_table_downloads(report.tables, Path(warehouse.published_dir), report.html)
+    publish_tree(Path(warehouse.published_dir))
+    context.log.info(f"published {report.html} ({report.academic_year})")
+    return dg.MaterializeResult(
+        metadata={
+            "academic_year": report.academic_year,
+            **_published_metadata(report.html, report.pdf, downloads, report.engine),
+        }
+    )
+
+
+@dg.asset(
+    group_name="reports",
+    pool=DUCKDB_WRITER_POOL,  # read-only, but DuckDB refuses any other process while one writes
     deps=[
         committee_report,
         inspection_briefing,
         narrowing_the_gap_report,
+        partnership_summaries,
         # The restricted tables whose values the scan looks for in the published tree.
         *(dg.AssetKey(table) for table in sorted({table for table, _ in RESTRICTED_VALUE_COLUMNS})),
     ],
@@ -297,6 +328,7 @@ report_assets = [
     committee_report,
     inspection_briefing,
     narrowing_the_gap_report,
+    partnership_summaries,
     published_site,
     causing_concern_register,
     school_booklets,

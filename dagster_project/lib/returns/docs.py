@@ -58,7 +58,9 @@ return's check `<return>_files_accepted` fails with the same errors, and stays r
 **History**: every accepted version is kept. A version is in force from its date until the next accepted version's
 date (`stg_returns__versions`). The register's history (`stg_returns__causing_concern_register_history`) answers "what
 did the register say on 1 February"; `fct_causing_concern_register` gives months on the register and the reviews held
-this term; `int_category_override_changes` says who changed a category, when and why.
+this term; `int_category_override_changes` says who changed a category, when and why; `int_school_grouping_history`
+gives each school's spells in its district, cluster, partnership, network and link adviser (a move starts a spell on its
+effective_from; rows repeated unchanged start none).
 
 **Restricted data**: free-text columns (marked *restricted* below) are adviser text. They feed restricted outputs only
 (`data/restricted/`, the restricted register) and never a published report.

@@ -233,10 +233,16 @@ def build_specs() -> dict[str, ReturnSpec]:
         ReturnSpec(
             "groupings",
             "School groupings and link advisers",
-            "Each school's district, cluster, partnership and network, and its link adviser.",
+            "Each school's district (the LA's quadrant), cluster, partnership and network, and its link adviser. "
+            "Send the whole return again when a school moves (a later effective_from on its row); unchanged rows are "
+            "repeated as they were. Results are summarised by the groupings schools were in on 31 August of each "
+            "year (published for partnerships, clusters, networks and districts; link advisers' caseloads stay "
+            "restricted).",
             (
                 _urn(),
-                ColumnSpec("district", TEXT, "District", max_length=GROUP_NAME_LIMIT),
+                ColumnSpec(
+                    "district", TEXT, "District: the LA's quadrant of the authority", max_length=GROUP_NAME_LIMIT
+                ),
                 ColumnSpec("cluster", TEXT, "Cluster", False, max_length=GROUP_NAME_LIMIT),
                 ColumnSpec("partnership", TEXT, "Partnership", False, max_length=GROUP_NAME_LIMIT),
                 ColumnSpec("network", TEXT, "Learning network", False, max_length=GROUP_NAME_LIMIT),

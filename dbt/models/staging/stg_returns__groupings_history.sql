@@ -1,0 +1,1 @@
+{{ returns_versioned_rows('groupings', ['urn', 'district', 'cluster', 'partnership', 'network', 'link_adviser', 'effective_from'], in_force_only=false) }}
