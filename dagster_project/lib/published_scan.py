@@ -53,6 +53,7 @@ RESTRICTED_VALUE_COLUMNS = (
     ("stg_returns__category_overrides", "rationale"),
     ("stg_returns__visits", "outcome_summary"),
     ("rpt_grouping__caseloads", "adviser_name"),
+    ("rpt_service__days_and_costs", "adviser"),
 )
 MIN_VALUE_LENGTH = 12  # shorter values (e.g. 'secure') are ordinary words, not identifying text
 

@@ -13,6 +13,10 @@ term 2026 (no visits after Christmas: under-delivered in the report term), and o
 its autumn 2025 core visit recorded as an additional visit (core visit missing). Planted for the grouping summaries: one
 academy moves partnership at the start of the spring term 2025 - a second groupings return repeats every other row
 unchanged - so its 2023-24 results count in its old partnership and its 2024-25 results in the new one.
+
+For the days-and-money ledger, most visits record their length in days and some leave it blank (the default for the
+visit type then applies), and a traded-work return records a handful of traded days at a few schools, some at a daily
+rate agreed with the school.
 """
 
 from __future__ import annotations
@@ -71,6 +75,20 @@ POSTPONED_CORE_VISIT = (2025, "autumn")  # the missed-core-visit school's autumn
 GROUPINGS_V1 = date(2023, 9, 1)  # the groupings every school starts the 2023-24 year in
 PARTNERSHIP_MOVE_ON = date(2025, 1, 6)  # first day of the spring term 2025: the second groupings return
 PARTNERSHIP_MOVE_TO = "THE VALE EDUCATION TRUST"
+# Lengths a visit of each type is recorded with, in days; about one visit in four leaves its length blank.
+VISIT_LENGTHS = {"core": (0.5, 0.5, 0.25), "additional": (0.5, 1.0, 0.5), "monitoring_meeting": (0.25, 0.5)}
+BLANK_LENGTH_SHARE = 0.25
+# Traded work: (activity of dbt seed traded_activities, days, daily rate agreed with the school or None) at a few
+# schools, one piece of work each.
+TRADED_WORK = (
+    ("safeguarding_audit", 1.0, None),
+    ("governance_review", 2.0, 400.0),
+    ("headteacher_performance_management", 0.5, None),
+    ("sen_pupil_premium_review", 1.0, None),
+    ("collaborative_review", 1.5, 425.0),
+    ("self_evaluation_quality_assurance", 0.5, None),
+)
+TRADED_WORK_FROM = date(2024, 9, 9)
 
 
 @dataclass(frozen=True)
@@ -405,7 +423,9 @@ def build_returns(world: World) -> ReturnsTruth:
     ]
     visits = _visits(world, truth, rng, REVIEW_MEETINGS[-1])
     truth.core_visit_missed_urn = _postpone_core_visit(world, visits)
+    _record_visit_lengths(world, visits)
     truth.files[f"visits_{REVIEW_MEETINGS[-1]}.csv"] = visits
+    truth.files[f"traded_work_{REVIEW_MEETINGS[-1]}.csv"] = _traded_work(world, truth, REVIEW_MEETINGS[-1])
     truth.files[f"targets_{TARGETS_ROUND}.csv"] = _targets(world, truth, rng, TARGETS_ROUND)
     return truth
 
@@ -485,6 +505,43 @@ def _visits(world: World, truth: ReturnsTruth, rng, as_at: date) -> list[dict[st
                     }
                 )
     return sorted(rows, key=lambda r: (r["visit_date"], r["urn"]))
+
+
+def _record_visit_lengths(world: World, visits: list[dict[str, object]]) -> None:
+    """Each visit's length in days, from its own stream (the visits themselves are unchanged); about a quarter are
+    left blank, so the ledger takes the default length for their type."""
+    lengths = stream(world.seed, "returns", "visit_lengths")
+    for row in visits:
+        length = lengths.choice(VISIT_LENGTHS[str(row["visit_type"])])
+        row["days"] = "" if lengths.random() < BLANK_LENGTH_SHARE else length
+
+
+def _traded_work(world: World, truth: ReturnsTruth, as_at: date) -> list[dict[str, object]]:
+    """A handful of traded days: one piece of work (TRADED_WORK) at each of a few open state-funded schools, on a
+    school day between TRADED_WORK_FROM and ``as_at``, done by the school's link adviser."""
+    traded = stream(world.seed, "returns", "traded_work")
+    schools = sorted(
+        (s for s in world.kingsmere if s.is_state_funded and s.is_open_on(TRADED_WORK_FROM) and s.is_open_on(as_at)),
+        key=lambda s: s.urn,
+    )
+    rows = []
+    span = (as_at - TRADED_WORK_FROM).days
+    chosen = traded.sample(schools, len(TRADED_WORK))
+    for school, (activity, days, agreed_rate) in zip(chosen, TRADED_WORK, strict=True):
+        day = TRADED_WORK_FROM + timedelta(days=traded.randint(0, span))
+        while not _is_school_day(day):
+            day -= timedelta(days=1)
+        rows.append(
+            {
+                "work_date": day.isoformat(),
+                "urn": school.urn,
+                "adviser": truth.link_adviser.get(school.urn, SENIOR_ADVISER),
+                "activity": activity,
+                "days": days,
+                "agreed_daily_rate": "" if agreed_rate is None else agreed_rate,
+            }
+        )
+    return sorted(rows, key=lambda r: (r["work_date"], r["urn"]))
 
 
 def _targets(world: World, truth: ReturnsTruth, rng, as_at: date) -> list[dict[str, object]]:

@@ -18,6 +18,8 @@ GENERATOR_VERSION = "1.6.0"
 # 1.3: planted support decisions (recent inspections, adviser concern, missing KS2 year)
 # 1.4: the visits return tells core (SI4 term by phase) from additional visits, adds each academy's yearly SI6
 #      keeping-in-touch visit, and plants an under-delivered school (no visits in spring 2026) and a missed core visit
+# 1.5: visits record their length in days (about a quarter blank: the default applies), and a traded-work return
+#      records a handful of traded days, some at an agreed daily rate
 # 1.6: a second groupings return (6 January 2025) moves one academy to another partnership; every other row repeats
 DEFAULT_SEED = 20240901
 SCALES = ("la", "national")

@@ -4,6 +4,7 @@ nothing. Expectations come from what the returns generator planted (`build_retur
 
 from __future__ import annotations
 
+import csv
 import shutil
 from datetime import date
 from pathlib import Path
@@ -13,8 +14,9 @@ import duckdb
 import pytest
 
 from dagster_project.lib.returns.spec import RETURNS
+from dagster_project.resources import REPO_ROOT
 from dagster_project.synthetic import DEFAULT_SEED, build_world
-from dagster_project.synthetic.returns import build_returns, write_bad_returns
+from dagster_project.synthetic.returns import REVIEW_MEETINGS, build_returns, write_bad_returns
 
 pytestmark = pytest.mark.slow
 
@@ -129,6 +131,54 @@ def test_capacity_judgements_decide_the_ri_categories(warehouse, truth, world):
     assert warehouse.execute(
         "select support_category, capacity_state from fct_school_support_category where urn = ?", [secure.urn]
     ).fetchone() == ("RI_CAPACITY_SECURE", "secure")
+
+
+def _traded_rates() -> dict[str, float]:
+    """The traded daily rate by governance, as the rule seed holds it (one version in the bundled seed)."""
+    with (REPO_ROOT / "dbt" / "seeds" / "service_day_rates.csv").open(encoding="utf-8", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["rate_code"] == "traded"]
+    return {r["governance_condition"]: float(r["daily_rate_gbp"]) for r in rows}
+
+
+def test_the_ledgers_traded_income_is_each_pieces_days_times_its_agreed_or_traded_rate(warehouse, truth, world):
+    """Traded work is costed at the rate agreed with the school, else the traded daily rate for its governance; the
+    generated return holds both kinds, so the ledger's income is the sum of days x rate over the return's rows."""
+    rows = truth.files[f"traded_work_{REVIEW_MEETINGS[-1]}.csv"]
+    rates = _traded_rates()
+    expected = {}
+    for row in rows:
+        governance = "academy" if world.school(row["urn"]).is_academy else "maintained"
+        rate = float(row["agreed_daily_rate"]) if row["agreed_daily_rate"] != "" else rates[governance]
+        expected[row["urn"]] = expected.get(row["urn"], 0.0) + float(row["days"]) * rate
+    assert any(r["agreed_daily_rate"] == "" for r in rows) and any(r["agreed_daily_rate"] != "" for r in rows)
+
+    ledger = dict(
+        warehouse.execute(
+            "select urn, sum(traded_income_gbp) from fct_service_days where traded_days > 0 group by urn"
+        ).fetchall()
+    )
+    assert ledger == pytest.approx(expected)
+    ((days, income),) = warehouse.execute(
+        "select sum(traded_days), sum(traded_income_gbp) from rpt_service__days_and_costs"
+    ).fetchall()
+    assert days == pytest.approx(sum(float(r["days"]) for r in rows))
+    assert income == pytest.approx(sum(expected.values()))
+
+
+def test_the_ledger_counts_every_visit_once_and_a_blank_length_at_its_types_default(warehouse, truth):
+    visits = truth.files[f"visits_{REVIEW_MEETINGS[-1]}.csv"]
+    with (REPO_ROOT / "dbt" / "seeds" / "visit_default_durations.csv").open(encoding="utf-8", newline="") as handle:
+        defaults = {r["visit_type"]: float(r["default_days"]) for r in csv.DictReader(handle)}
+    ((counted, at_default, delivered),) = warehouse.execute(
+        """select sum(core_visits + additional_visits + monitoring_meetings), sum(visits_at_default_duration),
+                  sum(delivered_days)
+           from fct_service_days"""
+    ).fetchall()
+    assert counted == len(visits)
+    assert at_default == sum(1 for r in visits if r["days"] == "") > 0
+    assert delivered == pytest.approx(
+        sum(float(r["days"]) if r["days"] != "" else defaults[str(r["visit_type"])] for r in visits)
+    )
 
 
 def test_adviser_free_text_never_reaches_a_published_output(materialized, pipeline_settings, truth):

@@ -70,6 +70,18 @@ def visit(**changes: object) -> dict[str, object]:
     return {**row, **changes}
 
 
+def traded(**changes: object) -> dict[str, object]:
+    row = {
+        "work_date": "2026-02-12",
+        "urn": OPEN_URN,
+        "adviser": "Priya Raman",
+        "activity": "safeguarding_audit",
+        "days": "1",
+        "agreed_daily_rate": "",
+    }
+    return {**row, **changes}
+
+
 def roster_row(**changes: object) -> dict[str, object]:
     row = {"adviser_name": "Priya Raman", "role": "link_adviser", "active_from": "2021-09-01", "active_to": ""}
     return {**row, **changes}

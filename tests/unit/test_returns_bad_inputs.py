@@ -30,7 +30,7 @@ from dagster_project.lib.returns.ingest import MANIFEST_TABLE, ingest_return, ve
 from dagster_project.lib.returns.reading import discover_return_files
 from dagster_project.lib.returns.spec import RETURNS
 from tests.unit import test_returns_validation
-from tests.unit.returns_fixtures import REFERENCE, TODAY, override, roster_row, visit, write_return
+from tests.unit.returns_fixtures import REFERENCE, TODAY, override, roster_row, traded, visit, write_return
 
 GOOD_AS_AT = "2026-02-26"
 BAD_AS_AT = "2026-03-02"
@@ -150,6 +150,7 @@ CASES = [
 GOOD_ROWS = {
     "category_overrides": [override()],
     "visits": [visit()],
+    "traded_work": [traded()],
     "causing_concern_register": [test_returns_validation.register_row()],
     "advisers": [roster_row(), roster_row(adviser_name="Helen Ashworth")],
 }

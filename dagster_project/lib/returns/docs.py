@@ -10,7 +10,8 @@ INTRO = """# LA returns
      edit the spec, not this file. -->
 
 The school-improvement team's own data: adviser judgements, the register of schools causing concern, the visits log,
-targets, groupings and category overrides, plus the roster of advisers they are checked against.
+the traded work sold to schools, targets, groupings and category overrides, plus the roster of advisers they are checked
+against.
 
 ## How to send a return
 
@@ -61,6 +62,11 @@ did the register say on 1 February"; `fct_causing_concern_register` gives months
 this term; `int_category_override_changes` says who changed a category, when and why; `int_school_grouping_history`
 gives each school's spells in its district, cluster, partnership, network and link adviser (a move starts a spell on its
 effective_from; rows repeated unchanged start none).
+
+**Days and money**: the visits log's `days` and the traded work feed the ledger of planned, delivered and traded days
+and their cost (`fct_service_days`). A visit without its length counts as the default for its type (dbt seed
+`visit_default_durations`); a visits file saved before the `days` column existed is read as all blank. Traded work is
+costed at its agreed daily rate, else at the traded daily rate in force (dbt seed `service_day_rates`).
 
 **Restricted data**: free-text columns (marked *restricted* below) are adviser text. They feed restricted outputs only
 (`data/restricted/`, the restricted register) and never a published report.

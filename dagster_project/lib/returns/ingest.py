@@ -95,6 +95,10 @@ def create_tables(conn: duckdb.DuckDBPyConnection, spec: ReturnSpec) -> None:
     conn.execute(f"CREATE TABLE IF NOT EXISTS {MANIFEST_TABLE} ({manifest}, PRIMARY KEY (sha256, return_name))")
     columns = ", ".join(f"{n} {t}" for n, t in table_schema(spec))
     conn.execute(f"CREATE TABLE IF NOT EXISTS {spec.table} ({columns})")
+    # A column added to the return since the table was made (the visits' days): the versions already loaded had no
+    # such column, so they hold it blank.
+    for name, sql_type in table_schema(spec):
+        conn.execute(f"ALTER TABLE {spec.table} ADD COLUMN IF NOT EXISTS {name} {sql_type}")
 
 
 def validate_return_file(

@@ -14,10 +14,13 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 
 from dagster_project.resources import REPO_ROOT
 
-SUPPORT_CATEGORIES_SEED = REPO_ROOT / "dbt" / "seeds" / "support_categories.csv"
+SEEDS_DIR = REPO_ROOT / "dbt" / "seeds"
+SUPPORT_CATEGORIES_SEED = SEEDS_DIR / "support_categories.csv"
+TRADED_ACTIVITIES_SEED = SEEDS_DIR / "traded_activities.csv"
 
 # Kinds of column: how a cell is read and which checks apply.
 URN = "urn"  # six-digit GIAS URN of a school of this LA
@@ -97,11 +100,21 @@ class ReturnSpec:
         return next(c for c in self.columns if c.name == name)
 
 
+def _seed_codes(seed: Path, column: str) -> tuple[str, ...]:
+    with seed.open(encoding="utf-8", newline="") as handle:
+        return tuple(row[column] for row in csv.DictReader(handle))
+
+
 @cache
 def support_category_codes() -> tuple[str, ...]:
     """Category codes from the dbt seed (Table One): the one list the categorisation also uses."""
-    with SUPPORT_CATEGORIES_SEED.open(encoding="utf-8", newline="") as handle:
-        return tuple(row["support_category"] for row in csv.DictReader(handle))
+    return _seed_codes(SUPPORT_CATEGORIES_SEED, "support_category")
+
+
+@cache
+def traded_activity_codes() -> tuple[str, ...]:
+    """Traded activities from the dbt seed (the traded offer): an LA adds one by adding a row there."""
+    return _seed_codes(TRADED_ACTIVITIES_SEED, "activity_code")
 
 
 ADVISER_ROLES = ("link_adviser", "senior_adviser", "learning_network_inspector", "head_of_school_improvement")
@@ -134,6 +147,11 @@ FREE_TEXT_LIMIT = 1000
 SUMMARY_LIMIT = 500
 NAME_LIMIT = 100
 GROUP_NAME_LIMIT = 60
+# Length of a visit, and of a row of traded work, in days (e.g. 0.5): a visit is at most a day; one row of traded
+# work may be a package of several days.
+VISIT_DAYS = (0.1, 1)
+TRADED_DAYS = (0.1, 5)
+DAILY_RATE_GBP = (0, 2000)
 
 
 def _urn() -> ColumnSpec:
@@ -213,8 +231,48 @@ def build_specs() -> dict[str, ReturnSpec]:
                 _adviser("adviser", "Adviser who visited"),
                 ColumnSpec("visit_type", CODE, "Kind of visit", codes=VISIT_TYPES),
                 _free_text("outcome_summary", "Outcome of the visit", required=False, limit=SUMMARY_LIMIT),
+                ColumnSpec(
+                    "days",
+                    NUMBER,
+                    "Length of the visit in days, e.g. 0.5 (blank: the default for its visit type, dbt seed "
+                    "visit_default_durations; a file without this column is read as all blank)",
+                    False,
+                    minimum=VISIT_DAYS[0],
+                    maximum=VISIT_DAYS[1],
+                ),
             ),
             key=("visit_date", "urn", "adviser", "visit_type"),
+        ),
+        ReturnSpec(
+            "traded_work",
+            "Traded work",
+            "Adviser work a school buys from the traded offer, the whole log to date each time: one row per piece of "
+            "work, with its days. Costed at the agreed daily rate when one is given, else at the traded daily rate "
+            "in force (dbt seed service_day_rates).",
+            (
+                _event_date("work_date", "Date of the work (its first day, for work of several days)"),
+                _urn(),
+                _adviser("adviser", "Adviser who did the work"),
+                ColumnSpec(
+                    "activity", CODE, "Traded activity (dbt seed traded_activities)", codes=traded_activity_codes()
+                ),
+                ColumnSpec(
+                    "days",
+                    NUMBER,
+                    "Days of adviser time sold, e.g. 0.5",
+                    minimum=TRADED_DAYS[0],
+                    maximum=TRADED_DAYS[1],
+                ),
+                ColumnSpec(
+                    "agreed_daily_rate",
+                    NUMBER,
+                    "Daily rate agreed with the school, in pounds (blank: the traded daily rate in force)",
+                    False,
+                    minimum=DAILY_RATE_GBP[0],
+                    maximum=DAILY_RATE_GBP[1],
+                ),
+            ),
+            key=("work_date", "urn", "adviser", "activity"),
         ),
         ReturnSpec(
             "targets",

@@ -1,1 +1,1 @@
-{{ returns_versioned_rows('visits', ['visit_date', 'urn', 'adviser', 'visit_type', 'outcome_summary']) }}
+{{ returns_versioned_rows('visits', ['visit_date', 'urn', 'adviser', 'visit_type', 'days', 'outcome_summary']) }}
