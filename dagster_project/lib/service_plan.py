@@ -1,15 +1,19 @@
 """Service plan report (RESTRICTED): for the report term, what the service specification entitles each school to
-against what the visits return records, by school and by link adviser, with the Ofsted-readiness list - the
-principal adviser's view of the service. HTML, PDF and XLSX under the restricted folder only.
+against what the visits return records, by school and by link adviser, the days and what they cost by partnership
+and adviser, and the Ofsted-readiness list - the principal adviser's view of the service. HTML, PDF and XLSX under
+the restricted folder only.
 
 Reads rpt_service__delivery (one row per school: entitlement, delivery and each flag with its reason in words),
-rpt_service__adviser_caseload (the same rows summed per link adviser) and rpt_inspection_briefing__readiness (the
-schools overdue or due an inspection within two terms). Every rule is in the dbt models and their seeds; this
-module only words and lays out what they hold.
+rpt_service__adviser_caseload (the same rows summed per link adviser), rpt_service__days_by_partnership and
+rpt_service__days_by_adviser (the days-and-money ledger summed per partnership and per adviser, the term and the
+academic year to date), rpt_service__partnership_moves (schools that changed partnership) and
+rpt_inspection_briefing__readiness (the schools overdue or due an inspection within two terms). Every rule is in
+the dbt models and their seeds; this module only words and lays out what they hold.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,11 +25,14 @@ from dagster_project.lib import rendering
 from dagster_project.lib.inspection_briefing import READINESS_REQUIRED, READINESS_TABLE, readiness_values
 from dagster_project.lib.report_data import load_data_sources, load_report_context, read_table
 from dagster_project.lib.report_document import render_report
-from dagster_project.lib.report_text import data_timestamp, format_date, is_missing, text
+from dagster_project.lib.report_text import Figure, data_timestamp, format_date, is_missing, text
 from dagster_project.lib.spreadsheets import write_xlsx
 
 DELIVERY_TABLE = "rpt_service__delivery"
 CASELOAD_TABLE = "rpt_service__adviser_caseload"
+DAYS_BY_PARTNERSHIP_TABLE = "rpt_service__days_by_partnership"
+DAYS_BY_ADVISER_TABLE = "rpt_service__days_by_adviser"
+MOVES_TABLE = "rpt_service__partnership_moves"
 OUTPUT_SUBDIR = "service_plan"
 ACADEMY_CATEGORY = "Academy (not categorised)"
 DELIVERY_COLUMNS = (
@@ -72,6 +79,20 @@ CASELOAD_COLUMNS = (
     "monitoring_meetings_missing",
     "register_reviews_missing",
 )
+# The amounts of the days-and-costs summaries (term, then academic year to date) and their headings.
+DAYS_AMOUNTS = {
+    "planned_days": "Days planned",
+    "delivered_days": "Days delivered",
+    "delivered_cost_gbp": "Cost of days delivered (£)",
+    "delivered_days_year_to_date": "Days delivered, year to date",
+    "delivered_cost_gbp_year_to_date": "Cost, year to date (£)",
+    "traded_days_year_to_date": "Traded days, year to date",
+    "traded_income_gbp_year_to_date": "Traded income, year to date (£)",
+}
+DAYS_REQUIRED = ("display_order", "is_report_term", "academic_year", "term_name", "schools", *DAYS_AMOUNTS)
+MOVES_REQUIRED = ("urn", "school_name", "from_partnership", "to_partnership", "moved_on")
+DAYS_FORMAT = "#,##0.00"
+MONEY_FORMAT = "£#,##0"
 # Each shortfall flag of rpt_service__delivery and the column giving its reason in words, in the order shown.
 SHORTFALLS = (
     ("under_delivered", "under_delivery_reason"),
@@ -86,8 +107,8 @@ RULES_NOTE = (
     "for secondary schools), the SI6 keeping-in-touch visit for academies, SI12 monitoring meetings (termly for a "
     "maintained school causing concern, twice a term when judged inadequate) and SI9 reviews of the register "
     "twice a term. The term under way is judged pro rata to the report date. The category used is the school's "
-    "current one. The rules are held as data (dbt seeds visit_entitlement_rules and support_categories) with the "
-    "section of the specification each comes from."
+    "current one. The rules are held as data in the warehouse, each with the section of the specification it "
+    "comes from."
 )
 
 
@@ -109,6 +130,10 @@ def build_service_plan(
         delivery = read_table(connection, DELIVERY_TABLE, DELIVERY_COLUMNS, "school_name, urn")
         caseload = read_table(connection, CASELOAD_TABLE, CASELOAD_COLUMNS, "caseload_order")
         readiness = read_table(connection, READINESS_TABLE, READINESS_REQUIRED, "due_by, school_name, urn")
+        report_term_only = {"where": "is_report_term", "required": DAYS_REQUIRED, "order_by": "display_order"}
+        by_partnership = read_table(connection, DAYS_BY_PARTNERSHIP_TABLE, **report_term_only)
+        by_adviser = read_table(connection, DAYS_BY_ADVISER_TABLE, **report_term_only)
+        moves = read_table(connection, MOVES_TABLE, MOVES_REQUIRED, "moved_on, school_name, urn")
         sources = load_data_sources(connection, restricted=True)  # restricted report: lists the LA returns
         report_context = load_report_context(connection, "la_name", "report_term", "term_end", "data_date")
     la_name, report_term = text(report_context["la_name"]), text(report_context["report_term"])
@@ -126,6 +151,10 @@ def build_service_plan(
         "disclosure": None,
         **delivery_values(delivery, report_term, report_date),
         "caseload_rows": caseload_rows(caseload),
+        "partnership_days": days_table(by_partnership, "partnership", "Partnership"),
+        "adviser_days": days_table(by_adviser, "adviser", "Adviser"),
+        "days_sentence": days_sentence(by_partnership, report_term).format(date=format_date(report_date)),
+        "moves": move_sentences(moves),
         **readiness_values(readiness, report_term, report_date, report_context["data_date"]),
     }
     out_dir = Path(restricted_dir) / OUTPUT_SUBDIR
@@ -143,6 +172,8 @@ def build_service_plan(
         "Shortfalls": values["shortfall_table"],
         "Caseloads": caseload_table(caseload),
         "Every school": school_table(delivery),
+        "Days by partnership": values["partnership_days"],
+        "Days by adviser": values["adviser_days"],
         "Ofsted readiness": values["readiness_table"],
     }
     xlsx = write_xlsx(out_dir / f"{stem}.xlsx", tables, title=values["title"])
@@ -273,7 +304,7 @@ def caseload_table(caseload: pd.DataFrame) -> pd.DataFrame:
         "schools_judged": "Delivery judged",
         "contacts_due_to_date": "Contacts due so far",
         "contacts_counted": "Contacts counted",
-        "schools_under_delivered": "Under-delivered",
+        "schools_under_delivered": "Short of contacts",
         "schools_over_delivered": "Over-delivered",
         "core_visits_missing": "Core visits missing",
         "monitoring_meetings_missing": "Monitoring meetings missing",
@@ -311,6 +342,68 @@ def school_table(delivery: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def days_table(summary: pd.DataFrame, column: str, heading: str) -> pd.DataFrame:
+    """The report term's days and costs per partnership or adviser, with a total row; each figure keeps its number
+    (days to two places, pounds to the pound) for the spreadsheet and prints as shown. The total row counts schools
+    only by partnership, where each school is in one row (an adviser's schools overlap)."""
+    records = summary.to_dict("records")
+    rows = [{heading: text(row[column]), "Schools": whole(row["schools"]), **_amounts(row)} for row in records]
+    if rows:
+        totals = {name: sum(float(row[name] or 0) for row in records) for name in DAYS_AMOUNTS}
+        schools = whole(sum(int(row["schools"]) for row in records)) if column == "partnership" else None
+        rows.append({heading: "All", "Schools": schools, **_amounts(totals)})
+    return pd.DataFrame(rows, columns=[heading, "Schools", *DAYS_AMOUNTS.values()], dtype=object)
+
+
+def whole(value: Any) -> Figure:
+    return Figure(f"{int(value):,}", int(value), "#,##0")
+
+
+def _amounts(row: dict[str, Any]) -> dict[str, Figure | None]:
+    return {heading: amount(name, row[name]) for name, heading in DAYS_AMOUNTS.items()}
+
+
+def amount(name: str, value: Any) -> Figure | None:
+    if is_missing(value):
+        return None
+    if name.startswith(("delivered_cost", "traded_income", "planned_cost")):
+        pounds = math.floor(float(value) + 0.5)  # half a pound up, as money is rounded (round() goes to even)
+        return Figure(f"{pounds:,}", pounds, MONEY_FORMAT)
+    days = round(float(value), 2)
+    return Figure(f"{days:,.2f}".removesuffix(".00"), days, DAYS_FORMAT)
+
+
+def days_sentence(by_partnership: pd.DataFrame, report_term: str) -> str:
+    """What the service cost in the term and the year so far, from the partnership summary's totals."""
+    if by_partnership.empty:
+        return f"No days are planned or recorded for {report_term}."
+    totals = by_partnership[list(DAYS_AMOUNTS)].astype(float).sum()
+    academic_year = text(by_partnership["academic_year"].iloc[0])
+    traded = (
+        f"{amount('traded_days', totals['traded_days_year_to_date'])} traded days brought in "
+        f"£{amount('traded_income_gbp', totals['traded_income_gbp_year_to_date'])}"
+        if totals["traded_days_year_to_date"]
+        else "no traded days were sold"
+    )
+    return (
+        f"In {report_term} to {{date}} the service delivered {amount('delivered_days', totals['delivered_days'])} "
+        f"adviser days (£{amount('delivered_cost_gbp', totals['delivered_cost_gbp'])} at the notional daily rate) "
+        f"against {amount('planned_days', totals['planned_days'])} planned for the whole term. In {academic_year} to "
+        f"date it delivered {amount('delivered_days', totals['delivered_days_year_to_date'])} days "
+        f"(£{amount('delivered_cost_gbp', totals['delivered_cost_gbp_year_to_date'])}) and {traded}."
+    )
+
+
+def move_sentences(moves: pd.DataFrame) -> list[str]:
+    """One sentence per school that changed partnership: its days count under each partnership in turn."""
+    return [
+        f"{text(row['school_name'])} (URN {int(row['urn'])}) moved from {text(row['from_partnership'])} to "
+        f"{text(row['to_partnership'])} on {format_date(row['moved_on'])}: its days and costs count under "
+        f"{text(row['from_partnership'])} before that date and under {text(row['to_partnership'])} from it."
+        for row in moves.to_dict("records")
+    ]
 
 
 def adviser(value: Any) -> str:

@@ -61,8 +61,50 @@ def test_every_school_is_listed_once_and_the_caseloads_add_up_to_them(plan, pipe
     assert sum(row["Contacts counted"] or 0 for row in schools) == expected[1]
     assert sum(row["Schools"] for row in caseloads) == expected[0]
     assert sum(row["Contacts counted"] for row in caseloads) == expected[1]
-    assert sum(row["Under-delivered"] for row in caseloads) == expected[2]
+    assert sum(row["Short of contacts"] for row in caseloads) == expected[2]
     assert all(isinstance(row["Schools"], int) for row in caseloads)  # numbers, not text, so analysts can sum
+
+
+def test_days_and_costs_by_partnership_and_adviser_add_up_to_the_ledger(plan, pipeline_settings):
+    html, pdf, xlsx = plan
+    amounts = {"Days delivered": "delivered_days", "Cost, year to date (£)": "delivered_cost_gbp_year_to_date"}
+    with duckdb.connect(str(pipeline_settings.duckdb_path), read_only=True) as connection:
+        ledger = connection.execute(
+            "select sum(delivered_days), count(distinct urn) from rpt_service__days_and_costs where is_report_term"
+        ).fetchone()
+        year_cost = connection.execute(
+            "select sum(delivered_cost_gbp) from rpt_service__days_and_costs where academic_year = "
+            "(select any_value(academic_year) from rpt_service__days_and_costs where is_report_term)"
+        ).fetchone()[0]
+    assert ledger[0] > 0, "the synthetic visits log delivers days in the report term"
+    for sheet in ("Days by partnership", "Days by adviser"):
+        rows = _sheet(xlsx, sheet)
+        named, (total,) = rows[:-1], rows[-1:]
+        assert total[next(iter(total))] == "All"
+        for heading in amounts:
+            assert all(isinstance(row[heading], (int, float)) for row in rows)  # numbers, so analysts can sum
+            assert sum(row[heading] for row in named) == pytest.approx(total[heading], abs=len(named))
+        assert total["Days delivered"] == pytest.approx(ledger[0])
+        assert total["Cost, year to date (£)"] == pytest.approx(year_cost, abs=1)
+    assert sum(row["Schools"] for row in _sheet(xlsx, "Days by partnership")[:-1]) == ledger[1]
+
+
+def test_the_planted_partnership_move_costs_the_school_to_each_partnership_in_turn(plan, pipeline_settings, truth):
+    html, pdf, xlsx = plan
+    move = truth.partnership_move
+    with duckdb.connect(str(pipeline_settings.duckdb_path), read_only=True) as connection:
+        terms = connection.execute(
+            "select judged_to, partnership from rpt_service__days_and_costs where urn = ? and is_link_adviser",
+            [move.urn],
+        ).fetchall()
+    assert {partnership for judged_to, partnership in terms if judged_to < move.effective_from} == {
+        move.from_partnership
+    }
+    assert {partnership for judged_to, partnership in terms if judged_to >= move.effective_from} == {
+        move.to_partnership
+    }
+    text = " ".join(layout(pdf).text.split())
+    assert f"(URN {move.urn}) moved from {move.from_partnership} to {move.to_partnership} on" in text
 
 
 def test_the_readiness_list_is_the_inspection_forecasts(plan, pipeline_settings):

@@ -11,17 +11,39 @@ schools_terms as (
 
 ),
 
--- The groupings return IN FORCE places each school in its partnership, for every term: groupings are not kept per
--- term yet. The one place the days ledger reads groupings: swap in int_school_grouping_history here (joined on the
--- term) when it lands.
-school_groupings_in_force as (
+-- Each school's district, partnership and link adviser in force on the term's last day judged, from the history of
+-- the groupings return, so a school that moved partnership counts under each in turn. Terms before the first return
+-- take the school's first recorded groupings (the service existed before the warehouse received the return).
+grouping_spells as (
 
     select
         urn,
-        district,
-        partnership,
-        link_adviser
-    from {{ ref('stg_returns__groupings') }}
+        grouping_type,
+        grouping_name,
+        valid_from,
+        valid_to,
+        valid_from = min(valid_from) over (partition by urn, grouping_type) as is_first_spell
+    from {{ ref('int_school_grouping_history') }}
+    where grouping_type in ('district', 'partnership', 'link_adviser')
+
+),
+
+school_term_groupings as (
+
+    select
+        schools_terms.urn,
+        schools_terms.academic_year,
+        schools_terms.term_code,
+        max(grouping_spells.grouping_name) filter (where grouping_spells.grouping_type = 'district') as district,
+        max(grouping_spells.grouping_name) filter (where grouping_spells.grouping_type = 'partnership') as partnership,
+        max(grouping_spells.grouping_name) filter (where grouping_spells.grouping_type = 'link_adviser')
+            as link_adviser
+    from schools_terms
+    inner join grouping_spells
+        on grouping_spells.urn = schools_terms.urn
+        and (grouping_spells.valid_from <= schools_terms.judged_to or grouping_spells.is_first_spell)
+        and (grouping_spells.valid_to is null or grouping_spells.valid_to > schools_terms.judged_to)
+    group by schools_terms.urn, schools_terms.academic_year, schools_terms.term_code
 
 ),
 
@@ -31,15 +53,17 @@ rules as (
 
 ),
 
--- A partnership's size is the number of schools the groupings return places in it.
+-- A partnership's size in a term is the number of schools it holds on that term's last day judged.
 partnership_sizes as (
 
     select
+        academic_year,
+        term_code,
         partnership,
         cast(count(distinct urn) as integer) as partnership_size
-    from school_groupings_in_force
+    from school_term_groupings
     where partnership is not null
-    group by partnership
+    group by academic_year, term_code, partnership
 
 ),
 
@@ -62,15 +86,19 @@ inputs as (
         schools_terms.term_share_open,
         schools_terms.term_share_judged,
         schools_terms.is_causing_concern,
-        school_groupings_in_force.district,
-        school_groupings_in_force.partnership,
-        school_groupings_in_force.link_adviser,
+        school_term_groupings.district,
+        school_term_groupings.partnership,
+        school_term_groupings.link_adviser,
         partnership_sizes.partnership_size
     from schools_terms
-    left join school_groupings_in_force
-        on school_groupings_in_force.urn = schools_terms.urn
+    left join school_term_groupings
+        on school_term_groupings.urn = schools_terms.urn
+        and school_term_groupings.academic_year = schools_terms.academic_year
+        and school_term_groupings.term_code = schools_terms.term_code
     left join partnership_sizes
-        on partnership_sizes.partnership = school_groupings_in_force.partnership
+        on partnership_sizes.partnership = school_term_groupings.partnership
+        and partnership_sizes.academic_year = schools_terms.academic_year
+        and partnership_sizes.term_code = schools_terms.term_code
 
 ),
 
