@@ -65,6 +65,10 @@ REQUIRED = (
     "disclosure_rules",
 )
 OUTPUT_SUBDIR = "partnership_summaries"
+NO_GROUPINGS = (
+    f"{SUMMARIES_TABLE} is empty: no groupings return has been accepted, or none covers a year with results, so "
+    "there is no partnership summaries page (docs/returns.md describes the groupings return)."
+)
 # Column headings for the page's tables (the figure's full name is in the table caption's words and the notes).
 SHORT_HEADINGS = {
     "ks2_rwm_expected_pct": "Reading, writing and maths: expected standard",
@@ -126,7 +130,8 @@ def build_partnership_summaries(
     quarto_path: str | None = None,
     engine: rendering.Engine = "auto",
     rule: DisclosureRule | None = None,
-) -> PartnershipSummaries:
+) -> PartnershipSummaries | None:
+    """The page for the latest year with results, or None when there is nothing to summarise (NO_GROUPINGS)."""
     rule = rule or load_rule()
     with duckdb.connect(str(duckdb_path), read_only=True) as connection:
         la_name = load_report_context(connection, "la_name")["la_name"]
@@ -134,6 +139,8 @@ def build_partnership_summaries(
             connection, SUMMARIES_TABLE, REQUIRED, "grouping_type_order, grouping_name, as_at_date, figure_order"
         )
         sources = sources_for(load_data_sources(connection), "KS2", "KS4", "Ofsted", "Get Information")
+    if summaries.empty:
+        return None
     values = summary_values(summaries, text(la_name), rule)
     values["sources"] = sources
     year = values["academic_year"]
@@ -153,9 +160,7 @@ def summary_values(summaries: pd.DataFrame, la_name: str, rule: DisclosureRule) 
     """Template values: one section per published grouping type, each with a KS2 and a KS4 results table for the
     latest year and a table of inspection outcomes in force."""
     if summaries.empty:
-        raise ReportDataError(
-            f"{SUMMARIES_TABLE} is empty: no groupings return has been accepted, or none covers a year with results."
-        )
+        raise ReportDataError(NO_GROUPINGS)
     results = summaries[summaries["section"] == "results"]
     inspections = summaries[summaries["section"] == "inspections"]
     academic_year = str(max(results["academic_year"])) if len(results) else NO_DATA

@@ -22,7 +22,7 @@ from dagster_project.lib.committee_report import RPT_TABLES, build_committee_rep
 from dagster_project.lib.gap_report import build_gap_report
 from dagster_project.lib.inspection_briefing import READINESS_TABLE, build_inspection_briefing
 from dagster_project.lib.la_comparators import COMPARATORS_TABLE, COMPARISONS_TABLE
-from dagster_project.lib.partnership_summaries import SUMMARIES_TABLE, build_partnership_summaries
+from dagster_project.lib.partnership_summaries import NO_GROUPINGS, SUMMARIES_TABLE, build_partnership_summaries
 from dagster_project.lib.permissions import publish_tree
 from dagster_project.lib.published_scan import RESTRICTED_VALUE_COLUMNS, restricted_values, scan_published_tree
 from dagster_project.lib.report_calendar import reporting_term
@@ -78,6 +78,9 @@ def committee_report(context: dg.AssetExecutionContext, warehouse: WarehouseReso
         restricted_dir=Path(warehouse.restricted_dir),
         quarto_path=warehouse.quarto_path,
     )
+    if report is None:  # an LA that has not sent a groupings return yet: nothing to publish, nothing wrong
+        context.log.warning(NO_GROUPINGS)
+        return dg.MaterializeResult(metadata={"published": False, "reason": NO_GROUPINGS})
     downloads = write_table_downloads(report.tables, Path(warehouse.published_dir), report.html)
     publish_tree(Path(warehouse.published_dir))
     context.log.info(f"published {report.html} and {report.pdf} with {report.engine}")
@@ -113,6 +116,9 @@ def inspection_briefing(context: dg.AssetExecutionContext, warehouse: WarehouseR
         month=context.partition_key,
         quarto_path=warehouse.quarto_path,
     )
+    if report is None:  # an LA that has not sent a groupings return yet: nothing to publish, nothing wrong
+        context.log.warning(NO_GROUPINGS)
+        return dg.MaterializeResult(metadata={"published": False, "reason": NO_GROUPINGS})
     downloads = write_table_downloads(report.tables, Path(warehouse.published_dir), report.html)
     publish_tree(Path(warehouse.published_dir))
     context.log.info(f"published {report.html} ({report.month})")
@@ -174,6 +180,9 @@ def partnership_summaries(context: dg.AssetExecutionContext, warehouse: Warehous
         Path(warehouse.published_dir),
         quarto_path=warehouse.quarto_path,
     )
+    if report is None:  # an LA that has not sent a groupings return yet: nothing to publish, nothing wrong
+        context.log.warning(NO_GROUPINGS)
+        return dg.MaterializeResult(metadata={"published": False, "reason": NO_GROUPINGS})
     downloads = write_table_downloads(report.tables, Path(warehouse.published_dir), report.html)
     publish_tree(Path(warehouse.published_dir))
     context.log.info(f"published {report.html} ({report.academic_year})")
