@@ -156,6 +156,7 @@ def build_service_plan(
         "days_sentence": days_sentence(by_partnership, report_term).format(date=format_date(report_date)),
         "moves": move_sentences(moves),
         **readiness_values(readiness, report_term, report_date, report_context["data_date"]),
+        "before_term_end_sentence": before_term_end_sentence(readiness, report_term, report_context["term_end"]),
     }
     out_dir = Path(restricted_dir) / OUTPUT_SUBDIR
     stem = f"service_plan_{report_term.lower().replace(' ', '-')}"
@@ -342,6 +343,20 @@ def school_table(delivery: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def before_term_end_sentence(readiness: pd.DataFrame, report_term: str, term_end: Any) -> str:
+    """How many listed schools Ofsted could inspect before the report term ends: their likely window has opened by
+    then (or they are overdue) - the principal adviser's 'who will be inspected before Easter'."""
+    if readiness.empty:
+        return ""
+    opens = pd.to_datetime(readiness["likely_from"])
+    listed = int((opens <= pd.Timestamp(term_end)).sum())
+    verb = "is" if listed == 1 else "are"
+    return (
+        f"{listed} of them {verb} likely to be inspected before {report_term} ends on {format_date(term_end)}: "
+        "their window opens by then."
+    )
 
 
 def days_table(summary: pd.DataFrame, column: str, heading: str) -> pd.DataFrame:

@@ -15,11 +15,17 @@ from dagster_project.synthetic.returns import build_returns
 from tests.pdf_text import layout
 
 pytestmark = pytest.mark.slow
+FIRST_HEADINGS = {"School", "Link adviser", "Partnership", "Adviser"}  # the first heading of each sheet's table
 
 
 @pytest.fixture(scope="module")
-def truth():
-    return build_returns(build_world(DEFAULT_SEED, "la"))
+def world():
+    return build_world(DEFAULT_SEED, "la")
+
+
+@pytest.fixture(scope="module")
+def truth(world):
+    return build_returns(world)
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +38,7 @@ def plan(materialized, pipeline_settings):
 def _sheet(xlsx, name: str) -> list[dict]:
     sheet = openpyxl.load_workbook(xlsx, read_only=True)[name]
     rows = list(sheet.iter_rows(values_only=True))
-    header_at = next(i for i, row in enumerate(rows) if row and row[0] in {"School", "Link adviser"})
+    header_at = next(i for i, row in enumerate(rows) if row and row[0] in FIRST_HEADINGS)
     header = rows[header_at]
     return [dict(zip(header, row, strict=False)) for row in rows[header_at + 1 :] if any(row)]
 
@@ -114,6 +120,26 @@ def test_the_readiness_list_is_the_inspection_forecasts(plan, pipeline_settings)
     assert due, "the synthetic LA has schools due an inspection"
     listed = {int(row["URN"]) for row in _sheet(xlsx, "Ofsted readiness")}
     assert listed == due
+    with duckdb.connect(str(pipeline_settings.duckdb_path), read_only=True) as connection:
+        (before_term_end,) = connection.execute(
+            "select count(*) from rpt_inspection_briefing__readiness where likely_from <= "
+            "(select term_end from rpt_report__context)"
+        ).fetchone()
+    text = " ".join(layout(pdf).text.split())
+    assert f"{before_term_end} of them are likely to be inspected before" in text
+
+
+def test_the_planted_schools_long_judged_requires_improvement_are_due_and_named(plan, world):
+    """The generator plants two primaries whose last inspections (2022) judged them requires improvement: Ofsted's
+    30-month window has passed, so the plan lists both as due, below good, by name and URN."""
+    html, pdf, xlsx = plan
+    readiness = {int(row["URN"]): row for row in _sheet(xlsx, "Ofsted readiness")}
+    text = " ".join(layout(pdf).text.split())
+    for role in ("ri_twice", "ri_persistent"):
+        school = world.with_role(role)
+        assert readiness[school.urn]["Below good"] == "Yes"
+        assert "Requires improvement" in readiness[school.urn]["Judgement in force"]
+        assert str(school.urn) in text
 
 
 def test_the_service_plan_is_restricted_and_never_published(plan, pipeline_settings, truth):

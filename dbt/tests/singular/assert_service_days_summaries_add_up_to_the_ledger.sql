@@ -1,5 +1,7 @@
 {#- The days and money by partnership and by adviser are the ledger's rows summed: per term, each summary's totals
-    equal the ledger's (to the penny / quarter-day), so nothing is lost or counted twice by the grouping. -#}
+    equal the ledger's (to the penny / quarter-day), so nothing is lost or counted twice by the grouping. Shown in
+    Dagster as a check on rpt_service__days_by_partnership. -#}
+{{ config(meta={'dagster': {'ref': {'name': 'rpt_service__days_by_partnership'}}}) }}
 {%- set amounts = ['planned_days', 'delivered_days', 'traded_days', 'planned_cost_gbp', 'delivered_cost_gbp', 'traded_income_gbp'] -%}
 with
 
