@@ -51,22 +51,6 @@ from dagster_project.lib.report_text import (
 
 OUTPUT_SUBDIR = "booklets"
 PROFILE_SUBDIR = "profiles"
-
-
-@dataclass(frozen=True)
-class DocumentKind:
-    """One kind of desk-top analysis (rpt_booklet__schools.document): its template, folder and title."""
-
-    template: str
-    subdir: str
-    title: str
-    with_targets: bool  # reads the LA's targets return (agreed with maintained schools)
-
-
-DOCUMENTS = {
-    "booklet": DocumentKind("booklet.qmd", OUTPUT_SUBDIR, "Achievement and Target Setting Booklet", True),
-    "profile": DocumentKind("profile.qmd", PROFILE_SUBDIR, "Academy profile", False),
-}
 LA_RETURN_PREFIX = "LA return: "  # rpt_report__data_sources names of the LA's own returns
 TARGETS_SOURCE = "LA return: targets"
 BOOKLET_WORKERS = 2
@@ -82,6 +66,22 @@ BAND_WORDS = {
     "average": "average",
     "above": "above average",
     "well_above": "well above average",
+}
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    """One kind of desk-top analysis (rpt_booklet__schools.document): its template, folder and title."""
+
+    template: str
+    subdir: str
+    title: str
+    maintained_sections: bool  # areas to investigate and the targets agreed with the LA (the booklet only)
+
+
+DOCUMENTS = {
+    "booklet": DocumentKind("booklet.qmd", OUTPUT_SUBDIR, "Achievement and Target Setting Booklet", True),
+    "profile": DocumentKind("profile.qmd", PROFILE_SUBDIR, "Academy profile", False),
 }
 
 
@@ -265,7 +265,7 @@ def booklet_values(school: dict[str, Any], data: BookletData, rule: DisclosureRu
     gap_rows = _gap_rows(gaps, data.national_gaps, rule)
     document = str(school.get("document") or "booklet")
     kind = DOCUMENTS[document]
-    if not kind.with_targets:  # a profile: the trend chart only, and no targets or areas to investigate
+    if not kind.maintained_sections:  # a profile: the trend chart only, and no targets or areas to investigate
         charts = [section["trend_chart"] for section in key_stages if section["trend_chart"]]
         areas = []
     latest_gap_year = max((row["year"] for row in gap_rows), default=None)
@@ -296,23 +296,23 @@ def booklet_values(school: dict[str, Any], data: BookletData, rule: DisclosureRu
         "key_stages": key_stages,
         "gap_rows": gap_rows,
         "latest_gap_rows": [row for row in gap_rows if row["year"] == latest_gap_year],
-        "targets": _targets(data.targets, measures, urn) if kind.with_targets else [],
+        "targets": _targets(data.targets, measures, urn) if kind.maintained_sections else [],
         "targets_loaded": data.targets_loaded,
         "inspection_rows": _inspection_rows(data.inspections[data.inspections["urn"] == urn]),
         "areas": areas,
         "charts": charts,
         "sources": _sources_for(
-            data.sources, {section["key_stage"] for section in key_stages}, with_targets=kind.with_targets
+            data.sources, {section["key_stage"] for section in key_stages}, with_returns=kind.maintained_sections
         ),
         "disclosure": rule.statement(),
     }
 
 
-def _sources_for(sources: list[DataSource], key_stages: set[str], *, with_targets: bool = True) -> list[DataSource]:
+def _sources_for(sources: list[DataSource], key_stages: set[str], *, with_returns: bool = True) -> list[DataSource]:
     """The sources this school's booklet read: a key stage's performance tables only if it has those results
     (a primary school's booklet lists no KS4 source); a profile reads none of the LA's returns (no targets)."""
     left_out = [prefix for key_stage, prefix in KEY_STAGE_SOURCES.items() if key_stage not in key_stages]
-    if not with_targets:
+    if not with_returns:
         left_out.append(LA_RETURN_PREFIX)
     return [source for source in sources if not source.source_name.startswith(tuple(left_out))]
 
