@@ -61,9 +61,13 @@ def main() -> None:
         wall = time.perf_counter() - started
         cpu = cpu_seconds() - cpu_before
     verdict = "within" if wall < TARGET_SECONDS else "OVER"
-    print(f"booklets rendered (HTML + PDF): {len(booklets)} with {args.workers} workers on {os.cpu_count()} cores")
+    profiles = sum(one.document == "profile" for one in booklets)
+    print(
+        f"booklets rendered (HTML + PDF): {len(booklets) - profiles}, and {profiles} academy profiles, with "
+        f"{args.workers} workers on {os.cpu_count()} cores"
+    )
     per_booklet = wall / max(len(booklets), 1)
-    print(f"wall time: {wall:.1f} s ({verdict} the {TARGET_SECONDS:.0f} s target); {per_booklet:.2f} s per booklet")
+    print(f"wall time: {wall:.1f} s ({verdict} the {TARGET_SECONDS:.0f} s target); {per_booklet:.2f} s per document")
     print(f"CPU time: {cpu:.1f} s (self + pandoc children); load average now {os.getloadavg()[0]:.1f}")
 
 

@@ -15,6 +15,23 @@ from dagster_duckdb import DuckDBResource
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_LA_CODE = 991  # Kingsmere, the bundled synthetic LA
+# SI7 of the service specification: a desk-top analysis for every school, academies included. Maintained schools
+# always get the full booklet; for academies the LA chooses the booklet, a shorter profile, or nothing.
+ACADEMY_DESKTOP_ANALYSIS_CHOICES = ("profile", "booklet", "none")
+DEFAULT_ACADEMY_DESKTOP_ANALYSIS = "profile"
+
+
+def academy_desktop_analysis(value: str | None) -> str:
+    """The SI_ACADEMY_DESKTOP_ANALYSIS setting, checked: 'profile' (the default when unset), 'booklet' or 'none'."""
+    if value is None or not value.strip():
+        return DEFAULT_ACADEMY_DESKTOP_ANALYSIS
+    choice = value.strip().lower()
+    if choice not in ACADEMY_DESKTOP_ANALYSIS_CHOICES:
+        raise ValueError(
+            f"SI_ACADEMY_DESKTOP_ANALYSIS: expected one of {', '.join(ACADEMY_DESKTOP_ANALYSIS_CHOICES)} (what each "
+            f"academy gets as its desk-top analysis: a shorter profile, the full booklet, or none), got {value!r}"
+        )
+    return choice
 
 
 @dataclass(frozen=True)
@@ -31,6 +48,7 @@ class Settings:
     returns_dir: Path
     la_code: int
     quarto_path: str | None
+    academy_desktop_analysis: str = DEFAULT_ACADEMY_DESKTOP_ANALYSIS
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -51,6 +69,7 @@ class Settings:
             returns_dir=path("SI_RETURNS_DIR", data_dir / "returns"),
             la_code=int(env.get("SI_LA_CODE", DEFAULT_LA_CODE)),
             quarto_path=env.get("QUARTO_PATH") or None,
+            academy_desktop_analysis=academy_desktop_analysis(env.get("SI_ACADEMY_DESKTOP_ANALYSIS")),
         )
 
     @property
@@ -72,6 +91,7 @@ class WarehouseResource(dg.ConfigurableResource):
     returns_dir: str
     la_code: int
     quarto_path: str | None = None
+    academy_desktop_analysis: str = DEFAULT_ACADEMY_DESKTOP_ANALYSIS
 
     def dbt_env(self) -> dict[str, str]:
         """Variables dbt's profiles.yml reads, so dbt and Dagster open the same DuckDB file."""
@@ -90,6 +110,7 @@ class WarehouseResource(dg.ConfigurableResource):
             returns_dir=str(settings.returns_dir),
             la_code=settings.la_code,
             quarto_path=settings.quarto_path,
+            academy_desktop_analysis=settings.academy_desktop_analysis,
         )
 
 

@@ -37,12 +37,15 @@ def load_academic_years(path: Path = ACADEMIC_YEARS_SEED) -> list[str]:
     return years
 
 
-def dbt_vars(la_code: int, academic_years: Sequence[str] | None) -> str:
-    """The `--vars` for a dbt build: the LA, and the academic years to (re)build in the incremental models.
+def dbt_vars(la_code: int, academic_years: Sequence[str] | None, *, academy_desktop_analysis: str | None = None) -> str:
+    """The `--vars` for a dbt build: the LA, the academic years to (re)build in the incremental models, and what
+    academies get as their desk-top analysis (SI7: 'profile', 'booklet' or 'none'; dbt's default when None).
 
     None means every year (no filter); a list means replace exactly those years.
     """
     values: dict[str, object] = {"la_code": la_code}
+    if academy_desktop_analysis is not None:
+        values["academy_desktop_analysis"] = academy_desktop_analysis
     if academic_years is not None:
         values["academic_years"] = list(academic_years)
     return json.dumps(values)

@@ -1,9 +1,15 @@
-"""Achievement and Target Setting Booklets: one per maintained school, rendered in parallel.
+"""Achievement and Target Setting Booklets and academy profiles: the desk-top analysis of every school (SI7).
+
+Each school listed by rpt_booklet__schools gets the document its `document` column names: every maintained school
+the booklet; each academy the shorter profile (reports/profile.qmd), the booklet, or nothing, as the LA chooses with
+SI_ACADEMY_DESKTOP_ANALYSIS (dbt var academy_desktop_analysis, seed desktop_analysis_documents).
 
 Each booklet holds three-year measures with LA and national comparisons, pupil groups and gaps, progress with
 confidence intervals (drawn as intervals), targets against outcomes, context, inspection history and "areas to
 investigate" sentences generated from the figures (rules in reports/areas_to_investigate.yml). Booklets are
-restricted until released to each school, so they are written under the restricted folder.
+restricted until released to each school, so they are written under the restricted folder. A profile shows the
+latest results against LA and national, the latest disadvantaged gaps, the latest inspection and context, from the
+same values and partials, without the sections only maintained schools have (areas to investigate, targets).
 
 All figures and charts are prepared here first; then each booklet is written from its own filled copy of the
 template, and all are rendered together: one Quarto project call when Quarto is installed, else two at a time
@@ -44,6 +50,7 @@ from dagster_project.lib.report_text import (
 )
 
 OUTPUT_SUBDIR = "booklets"
+PROFILE_SUBDIR = "profiles"
 LA_RETURN_PREFIX = "LA return: "  # rpt_report__data_sources names of the LA's own returns
 TARGETS_SOURCE = "LA return: targets"
 BOOKLET_WORKERS = 2
@@ -59,6 +66,22 @@ BAND_WORDS = {
     "average": "average",
     "above": "above average",
     "well_above": "well above average",
+}
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    """One kind of desk-top analysis (rpt_booklet__schools.document): its template, folder and title."""
+
+    template: str
+    subdir: str
+    title: str
+    maintained_sections: bool  # areas to investigate and the targets agreed with the LA (the booklet only)
+
+
+DOCUMENTS = {
+    "booklet": DocumentKind("booklet.qmd", OUTPUT_SUBDIR, "Achievement and Target Setting Booklet", True),
+    "profile": DocumentKind("profile.qmd", PROFILE_SUBDIR, "Academy profile", False),
 }
 
 
@@ -83,11 +106,12 @@ class Booklet:
     school_name: str
     html: Path
     pdf: Path
+    document: str = "booklet"  # or "profile" (DOCUMENTS)
 
 
 def load_booklet_data(duckdb_path: Path) -> BookletData:
     with duckdb.connect(str(duckdb_path), read_only=True) as connection:
-        schools = read_table(connection, "rpt_booklet__schools", ("urn", "school_name", "phase"), "urn")
+        schools = read_table(connection, "rpt_booklet__schools", ("urn", "school_name", "phase", "document"), "urn")
         measures = read_table(
             connection,
             "rpt_booklet__measures",
@@ -153,23 +177,53 @@ def build_booklets(
     urns: list[int] | None = None,
     progress: Callable[[Booklet], None] | None = None,
 ) -> list[Booklet]:
-    """Every maintained school's booklet as HTML + PDF under `<restricted_dir>/booklets/<academic year>/`."""
+    """Every listed school's desk-top analysis as HTML + PDF: booklets under `<restricted_dir>/booklets/<academic
+    year>/`, academy profiles under `<restricted_dir>/profiles/<academic year>/` (rpt_booklet__schools.document)."""
     data = load_booklet_data(duckdb_path)
     rule = rule or load_rule()
     rules = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
-    out_dir = Path(restricted_dir) / OUTPUT_SUBDIR / data.academic_year
     schools = data.schools if urns is None else data.schools[data.schools["urn"].isin(urns)]
-    jobs = [booklet_values(school, data, rule, rules) for school in schools.to_dict("records")]
+    built: list[Booklet] = []
+    for document, kind in DOCUMENTS.items():
+        chosen = schools[schools["document"] == document]
+        jobs = [booklet_values(school, data, rule, rules) for school in chosen.to_dict("records")]
+        out_dir = Path(restricted_dir) / kind.subdir / data.academic_year
+        built += _render(
+            jobs,
+            kind,
+            document,
+            out_dir,
+            data,
+            quarto_path=quarto_path,
+            engine=engine,
+            workers=workers,
+            progress=progress,
+        )
+    return built
+
+
+def _render(
+    jobs: list[dict[str, Any]],
+    kind: DocumentKind,
+    document: str,
+    out_dir: Path,
+    data: BookletData,
+    *,
+    quarto_path: str | None,
+    engine: rendering.Engine,
+    workers: int,
+    progress: Callable[[Booklet], None] | None,
+) -> list[Booklet]:
     by_stem = {values["stem"]: values for values in jobs}
 
     def booklet(rendered: rendering.RenderedDocument) -> Booklet:
         values = by_stem[rendered.html.stem]
-        return Booklet(values["urn"], values["school_name"], rendered.html, rendered.pdf)
+        return Booklet(values["urn"], values["school_name"], rendered.html, rendered.pdf, document)
 
-    with tempfile.TemporaryDirectory(prefix="booklets-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=f"{kind.subdir}-") as tmp:
         documents = [
             write_document(
-                "booklet.qmd",
+                kind.template,
                 values,
                 Path(tmp) / values["stem"],
                 values["stem"],
@@ -177,7 +231,7 @@ def build_booklets(
             )
             for values in jobs
         ]
-        # One Quarto project call for every booklet when Quarto is installed; else `workers` renders at a time.
+        # One Quarto project call for every document of this kind when Quarto is installed; else `workers` at a time.
         rendered = rendering.render_documents(
             documents,
             out_dir,
@@ -208,11 +262,19 @@ def booklet_values(school: dict[str, Any], data: BookletData, rule: DisclosureRu
         charts.extend(c for c in (section["trend_chart"], section["progress_chart"]) if c)
         areas.extend(_areas(str(key_stage), rows, data, urn, rules, rule))
     gaps = data.gaps[data.gaps["urn"] == urn]
+    gap_rows = _gap_rows(gaps, data.national_gaps, rule)
+    document = str(school.get("document") or "booklet")
+    kind = DOCUMENTS[document]
+    if not kind.maintained_sections:  # a profile: the trend chart only, and no targets or areas to investigate
+        charts = [section["trend_chart"] for section in key_stages if section["trend_chart"]]
+        areas = []
+    latest_gap_year = max((row["year"] for row in gap_rows), default=None)
     return {
         "urn": urn,
         "school_name": name,
+        "document": document,
         "stem": booklet_stem(urn, name),
-        "title": f"Achievement and Target Setting Booklet \u2014 {name}",
+        "title": f"{kind.title} \u2014 {name}",
         "report_date": data.data_date,
         "date_words": "Data as at",
         "academic_year": data.academic_year,
@@ -232,21 +294,26 @@ def booklet_values(school: dict[str, Any], data: BookletData, rule: DisclosureRu
         },
         "context_rows": _context_rows(data.context[data.context["urn"] == urn]),
         "key_stages": key_stages,
-        "gap_rows": _gap_rows(gaps, data.national_gaps, rule),
-        "targets": _targets(data.targets, measures, urn),
+        "gap_rows": gap_rows,
+        "latest_gap_rows": [row for row in gap_rows if row["year"] == latest_gap_year],
+        "targets": _targets(data.targets, measures, urn) if kind.maintained_sections else [],
         "targets_loaded": data.targets_loaded,
         "inspection_rows": _inspection_rows(data.inspections[data.inspections["urn"] == urn]),
         "areas": areas,
         "charts": charts,
-        "sources": _sources_for(data.sources, {section["key_stage"] for section in key_stages}),
+        "sources": _sources_for(
+            data.sources, {section["key_stage"] for section in key_stages}, with_returns=kind.maintained_sections
+        ),
         "disclosure": rule.statement(),
     }
 
 
-def _sources_for(sources: list[DataSource], key_stages: set[str]) -> list[DataSource]:
+def _sources_for(sources: list[DataSource], key_stages: set[str], *, with_returns: bool = True) -> list[DataSource]:
     """The sources this school's booklet read: a key stage's performance tables only if it has those results
-    (a primary school's booklet lists no KS4 source)."""
+    (a primary school's booklet lists no KS4 source); a profile reads none of the LA's returns (no targets)."""
     left_out = [prefix for key_stage, prefix in KEY_STAGE_SOURCES.items() if key_stage not in key_stages]
+    if not with_returns:
+        left_out.append(LA_RETURN_PREFIX)
     return [source for source in sources if not source.source_name.startswith(tuple(left_out))]
 
 

@@ -84,3 +84,16 @@ def test_the_service_plan_reads_only_rpt_models(rpt_only, tmp_path):
 def test_the_booklets_read_only_rpt_models(rpt_only):
     data = booklets.load_booklet_data(rpt_only)
     assert len(data.schools) > 0 and len(data.targets) > 0 and data.targets_loaded
+
+
+def test_a_booklet_and_an_academy_profile_render_from_only_rpt_models(rpt_only, tmp_path):
+    with duckdb.connect(str(rpt_only), read_only=True) as connection:
+        urns = [
+            urn
+            for (urn,) in connection.execute(
+                "select min(urn) from rpt_booklet__schools group by document order by document"
+            ).fetchall()
+        ]
+    built = booklets.build_booklets(rpt_only, tmp_path / "restricted", engine="pandoc", urns=urns)
+    assert [one.document for one in built] == ["booklet", "profile"]
+    assert all(one.html.is_file() and one.pdf.is_file() for one in built)

@@ -71,7 +71,9 @@ def _report_pdfs(published: Path, restricted: Path) -> list[Path]:
     pdfs = sorted(published.glob("*/*.pdf")) + sorted(restricted.glob("causing_concern_register/*.pdf"))
     pdfs += sorted(restricted.glob("service_plan/*.pdf"))
     booklets = sorted(restricted.glob("booklets/*/*.pdf"))
-    return pdfs + booklets[:: max(1, len(booklets) // 4)]  # four booklets across the LA's schools
+    profiles = sorted(restricted.glob("profiles/*/*.pdf"))
+    # four booklets across the LA's schools, and four academy profiles
+    return pdfs + booklets[:: max(1, len(booklets) // 4)] + profiles[:: max(1, len(profiles) // 4)]
 
 
 def _html_headers(html: Path) -> list[tuple[str, ...]]:

@@ -59,6 +59,7 @@ def _pages(published: Path, restricted: Path) -> list[Path]:
         *sorted(restricted.glob("causing_concern_register/*.html")),
         *sorted(restricted.glob("service_plan/*.html")),
         *sorted(restricted.glob("booklets/*/*.html")),
+        *sorted(restricted.glob("profiles/*/*.html")),
     ]
 
 
@@ -71,9 +72,10 @@ def test_no_internal_code_in_the_html_of_any_report(materialized, pipeline_setti
 
 def test_no_internal_code_in_the_text_of_any_report_pdf(materialized, pipeline_settings, source_files):
     pages = _pages(pipeline_settings.published_dir, pipeline_settings.restricted_dir)
-    booklet_pdfs = [p.with_suffix(".pdf") for p in pages if p.parent.parent.name == "booklets"]
-    pdfs = [p.with_suffix(".pdf") for p in pages if p.parent.parent.name != "booklets"]
-    pdfs += booklet_pdfs[:: max(1, len(booklet_pdfs) // 6)]
+    pdfs = [p.with_suffix(".pdf") for p in pages if p.parent.parent.name not in ("booklets", "profiles")]
+    for folder in ("booklets", "profiles"):  # a sample of the per-school documents
+        school_pdfs = [p.with_suffix(".pdf") for p in pages if p.parent.parent.name == folder]
+        pdfs += school_pdfs[:: max(1, len(school_pdfs) // 6)]
     found = {}
     for pdf in pdfs:
         result = layout(pdf)

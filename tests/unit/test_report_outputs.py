@@ -328,7 +328,7 @@ def test_every_report_has_one_title_and_headings_in_order_with_no_empty_section(
     """One h1 (the title, never repeated), no level skipped (h1 -> h2 -> h3), and no heading directly followed by
     a heading of the same or a higher level (an empty section must say 'none this month' or the like)."""
     pages = [*published.glob("*/*.html"), *restricted.glob("causing_concern_register/*.html")]
-    pages += sorted(restricted.glob("booklets/*/*.html"))[:3]
+    pages += sorted(restricted.glob("booklets/*/*.html"))[:3] + sorted(restricted.glob("profiles/*/*.html"))[:3]
     for page in pages:
         html = page.read_text(encoding="utf-8")
         levels = [int(level) for level in re.findall(r"<h([1-6])[\s>]", html)]
@@ -364,6 +364,7 @@ def test_data_sources_name_every_source_with_versions_in_words_and_la_returns_on
 def test_every_report_states_its_sources_versions_and_data_date(published, restricted):
     pages = [*published.glob("*/*.html"), _one(restricted / "causing_concern_register", "*.html")]
     pages.append(sorted(restricted.glob("booklets/*/*.html"))[0])
+    pages.append(sorted(restricted.glob("profiles/*/*.html"))[0])
     for page in pages:
         text = _text(page)
         assert "Data sources and versions" in text, page

@@ -42,9 +42,11 @@ def _build(
     warehouse: WarehouseResource,
     academic_years: Sequence[str] | None,
 ) -> Iterator[Any]:
-    # dbt runs as a child process: hand it the same DuckDB file and LA as the ingest assets.
+    # dbt runs as a child process: hand it the same DuckDB file and LA as the ingest assets, and the LA's choice of
+    # desk-top analysis for academies (SI7).
+    variables = dbt_vars(warehouse.la_code, academic_years, academy_desktop_analysis=warehouse.academy_desktop_analysis)
     with scoped_environ(warehouse.dbt_env()):
-        invocation = dbt.cli(["build", "--vars", dbt_vars(warehouse.la_code, academic_years)], context=context)
+        invocation = dbt.cli(["build", "--vars", variables], context=context)
     yield from invocation.stream()
 
 

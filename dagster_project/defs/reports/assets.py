@@ -5,8 +5,8 @@ jobs in defs/operations); the others follow the latest data and run in every ref
 
 Published reports (committee report, inspection briefing, narrowing the gap, partnership summaries) go under the
 published folder with an Excel download of each table; `published_site` writes the index and fails if the published
-tree holds any restricted field name or value. Restricted outputs (register, booklets, support-category list,
-service plan) go under the restricted folder only.
+tree holds any restricted field name or value. Restricted outputs (register, booklets and academy profiles,
+support-category list, service plan) go under the restricted folder only.
 """
 
 from pathlib import Path
@@ -266,17 +266,30 @@ def causing_concern_register(context: dg.AssetExecutionContext, warehouse: Wareh
         dg.AssetKey(CONTEXT_TABLE),
     ],
     kinds={"quarto", "html", "pdf"},
-    description="RESTRICTED until released: one Achievement and Target Setting Booklet per maintained school "
-    "(HTML + PDF) under the restricted folder, rendered together: one Quarto project call when Quarto is "
-    "installed, else two at a time with pandoc + typst.",
+    description="RESTRICTED until released: the desk-top analysis of every school (SI7) as HTML + PDF under the "
+    "restricted folder - an Achievement and Target Setting Booklet per maintained school (booklets/<year>/) and, as "
+    "the LA chooses with SI_ACADEMY_DESKTOP_ANALYSIS, a shorter profile per academy (profiles/<year>/, the default), "
+    "the booklet, or nothing. Each kind renders together: one Quarto project call when Quarto is installed, else "
+    "two at a time with pandoc + typst.",
 )
 def school_booklets(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    booklets = build_booklets(
+    documents = build_booklets(
         Path(warehouse.duckdb_path), Path(warehouse.restricted_dir), quarto_path=warehouse.quarto_path
     )
+    booklets = [one for one in documents if one.document == "booklet"]
+    profiles = [one for one in documents if one.document == "profile"]
     folder = booklets[0].html.parent if booklets else Path(warehouse.restricted_dir)
     context.log.info(f"wrote {len(booklets)} restricted booklets to {folder}")
-    return dg.MaterializeResult(metadata={"booklets": len(booklets), "folder": dg.MetadataValue.path(str(folder))})
+    metadata = {
+        "booklets": len(booklets),
+        "folder": dg.MetadataValue.path(str(folder)),
+        "academy_desktop_analysis": warehouse.academy_desktop_analysis,
+        "profiles": len(profiles),
+    }
+    if profiles:
+        context.log.info(f"wrote {len(profiles)} restricted academy profiles to {profiles[0].html.parent}")
+        metadata["profiles_folder"] = dg.MetadataValue.path(str(profiles[0].html.parent))
+    return dg.MaterializeResult(metadata=metadata)
 
 
 @dg.asset(
