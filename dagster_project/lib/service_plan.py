@@ -153,7 +153,7 @@ def build_service_plan(
         "caseload_rows": caseload_rows(caseload),
         "partnership_days": days_table(by_partnership, "partnership", "Partnership"),
         "adviser_days": days_table(by_adviser, "adviser", "Adviser"),
-        "days_sentence": days_sentence(by_partnership, report_term).format(date=format_date(report_date)),
+        "days_sentence": days_sentence(by_partnership, report_term, report_date),
         "moves": move_sentences(moves),
         **readiness_values(readiness, report_term, report_date, report_context["data_date"]),
         "before_term_end_sentence": before_term_end_sentence(readiness, report_term, report_context["term_end"]),
@@ -366,7 +366,7 @@ def days_table(summary: pd.DataFrame, column: str, heading: str) -> pd.DataFrame
     records = summary.to_dict("records")
     rows = [{heading: text(row[column]), "Schools": whole(row["schools"]), **_amounts(row)} for row in records]
     if rows:
-        totals = {name: sum(float(row[name] or 0) for row in records) for name in DAYS_AMOUNTS}
+        totals = summary[list(DAYS_AMOUNTS)].astype(float).sum().to_dict()  # a missing amount adds nothing
         schools = whole(sum(int(row["schools"]) for row in records)) if column == "partnership" else None
         rows.append({heading: "All", "Schools": schools, **_amounts(totals)})
     return pd.DataFrame(rows, columns=[heading, "Schools", *DAYS_AMOUNTS.values()], dtype=object)
@@ -390,24 +390,23 @@ def amount(name: str, value: Any) -> Figure | None:
     return Figure(f"{days:,.2f}".removesuffix(".00"), days, DAYS_FORMAT)
 
 
-def days_sentence(by_partnership: pd.DataFrame, report_term: str) -> str:
+def days_sentence(by_partnership: pd.DataFrame, report_term: str, report_date: Any) -> str:
     """What the service cost in the term and the year so far, from the partnership summary's totals."""
     if by_partnership.empty:
         return f"No days are planned or recorded for {report_term}."
-    totals = by_partnership[list(DAYS_AMOUNTS)].astype(float).sum()
+    totals = by_partnership[list(DAYS_AMOUNTS)].astype(float).sum()  # a missing amount adds nothing
+    shown = {name: amount(name, value) for name, value in totals.items()}
     academic_year = text(by_partnership["academic_year"].iloc[0])
     traded = (
-        f"{amount('traded_days', totals['traded_days_year_to_date'])} traded days brought in "
-        f"£{amount('traded_income_gbp', totals['traded_income_gbp_year_to_date'])}"
+        f"{shown['traded_days_year_to_date']} traded days brought in £{shown['traded_income_gbp_year_to_date']}"
         if totals["traded_days_year_to_date"]
         else "no traded days were sold"
     )
     return (
-        f"In {report_term} to {{date}} the service delivered {amount('delivered_days', totals['delivered_days'])} "
-        f"adviser days (£{amount('delivered_cost_gbp', totals['delivered_cost_gbp'])} at the notional daily rate) "
-        f"against {amount('planned_days', totals['planned_days'])} planned for the whole term. In {academic_year} to "
-        f"date it delivered {amount('delivered_days', totals['delivered_days_year_to_date'])} days "
-        f"(£{amount('delivered_cost_gbp', totals['delivered_cost_gbp_year_to_date'])}) and {traded}."
+        f"In {report_term} to {format_date(report_date)} the service delivered {shown['delivered_days']} adviser "
+        f"days (£{shown['delivered_cost_gbp']} at the notional daily rate) against {shown['planned_days']} planned "
+        f"for the whole term. In {academic_year} to date it delivered {shown['delivered_days_year_to_date']} days "
+        f"(£{shown['delivered_cost_gbp_year_to_date']}) and {traded}."
     )
 
 
