@@ -106,19 +106,7 @@ inputs as (
 -- overlap).
 rules_in_force as (
 
-    select
-        inputs.urn,
-        inputs.academic_year,
-        inputs.term_code,
-        rules.*
-    from inputs
-    inner join rules
-        on rules.effective_from <= inputs.judged_to
-        and (rules.effective_to is null or rules.effective_to > inputs.judged_to)
-    qualify rules.rule_version = first_value(rules.rule_version) over (
-        partition by inputs.urn, inputs.academic_year, inputs.term_code
-        order by rules.effective_from desc, rules.rule_version desc
-    )
+    {{ rules_in_force('inputs', 'rules', ['urn', 'academic_year', 'term_code']) }}
 
 ),
 

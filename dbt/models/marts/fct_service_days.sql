@@ -85,35 +85,13 @@ visits_log as (
 -- version when several overlap).
 durations_in_force as (
 
-    select
-        ledger_terms.academic_year,
-        ledger_terms.term_code,
-        durations.*
-    from ledger_terms
-    inner join durations
-        on durations.effective_from <= ledger_terms.judged_to
-        and (durations.effective_to is null or durations.effective_to > ledger_terms.judged_to)
-    qualify durations.rule_version = first_value(durations.rule_version) over (
-        partition by ledger_terms.academic_year, ledger_terms.term_code
-        order by durations.effective_from desc, durations.rule_version desc
-    )
+    {{ rules_in_force('ledger_terms', 'durations', ['academic_year', 'term_code']) }}
 
 ),
 
 rates_in_force as (
 
-    select
-        ledger_terms.academic_year,
-        ledger_terms.term_code,
-        rates.*
-    from ledger_terms
-    inner join rates
-        on rates.effective_from <= ledger_terms.judged_to
-        and (rates.effective_to is null or rates.effective_to > ledger_terms.judged_to)
-    qualify rates.rule_version = first_value(rates.rule_version) over (
-        partition by ledger_terms.academic_year, ledger_terms.term_code
-        order by rates.effective_from desc, rates.rule_version desc
-    )
+    {{ rules_in_force('ledger_terms', 'rates', ['academic_year', 'term_code']) }}
 
 ),
 
