@@ -6,6 +6,8 @@ import csv
 from datetime import date
 from pathlib import Path
 
+from dagster_project.lib.returns.ingest import ingest_return
+from dagster_project.lib.returns.reading import discover_return_files
 from dagster_project.lib.returns.references import ReferenceData, SchoolDates, roster
 from dagster_project.lib.returns.spec import RETURNS
 
@@ -85,3 +87,16 @@ def traded(**changes: object) -> dict[str, object]:
 def roster_row(**changes: object) -> dict[str, object]:
     row = {"adviser_name": "Priya Raman", "role": "link_adviser", "active_from": "2021-09-01", "active_to": ""}
     return {**row, **changes}
+
+
+def ingest(conn, name: str, tmp_path: Path):
+    """Ingest the return `name` from `<tmp_path>/returns` with the fixtures' reference data and date."""
+    return ingest_return(
+        conn,
+        RETURNS[name],
+        discover_return_files(tmp_path / "returns"),
+        reference=lambda: REFERENCE,
+        archive_dir=tmp_path / "archive",
+        quarantine_dir=tmp_path / "quarantine",
+        today=TODAY,
+    )

@@ -26,11 +26,10 @@ from openpyxl import Workbook
 
 from dagster_project.lib.archive import REASON_NAME
 from dagster_project.lib.returns.errors import MAX_LISTED_ERRORS, error_report_path
-from dagster_project.lib.returns.ingest import MANIFEST_TABLE, ingest_return, version_in_force
-from dagster_project.lib.returns.reading import discover_return_files
+from dagster_project.lib.returns.ingest import MANIFEST_TABLE, version_in_force
 from dagster_project.lib.returns.spec import RETURNS
 from tests.unit import test_returns_validation
-from tests.unit.returns_fixtures import REFERENCE, TODAY, override, roster_row, traded, visit, write_return
+from tests.unit.returns_fixtures import REFERENCE, TODAY, ingest, override, roster_row, traded, visit, write_return
 
 GOOD_AS_AT = "2026-02-26"
 BAD_AS_AT = "2026-03-02"
@@ -160,18 +159,6 @@ GOOD_ROWS = {
 def conn():
     with duckdb.connect(":memory:") as connection:
         yield connection
-
-
-def ingest(conn, name: str, tmp_path: Path):
-    return ingest_return(
-        conn,
-        RETURNS[name],
-        discover_return_files(tmp_path / "returns"),
-        reference=lambda: REFERENCE,
-        archive_dir=tmp_path / "archive",
-        quarantine_dir=tmp_path / "quarantine",
-        today=TODAY,
-    )
 
 
 def accepted_rows(conn, name: str) -> list[tuple]:

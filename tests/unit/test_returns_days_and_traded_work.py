@@ -14,11 +14,10 @@ import pytest
 
 from dagster_project.lib.archive import REASON_NAME
 from dagster_project.lib.returns.errors import error_report_path
-from dagster_project.lib.returns.ingest import ingest_return, table_schema
-from dagster_project.lib.returns.reading import discover_return_files
+from dagster_project.lib.returns.ingest import table_schema
 from dagster_project.lib.returns.spec import RETURNS, traded_activity_codes
 from dagster_project.resources import REPO_ROOT
-from tests.unit.returns_fixtures import CLOSED_URN, REFERENCE, TODAY, traded, visit, write_return
+from tests.unit.returns_fixtures import CLOSED_URN, ingest, traded, visit, write_return
 
 OLD_VISITS_HEADER = ("visit_date", "urn", "adviser", "visit_type", "outcome_summary")  # before `days` (generator 1.4)
 
@@ -27,18 +26,6 @@ OLD_VISITS_HEADER = ("visit_date", "urn", "adviser", "visit_type", "outcome_summ
 def conn():
     with duckdb.connect(":memory:") as connection:
         yield connection
-
-
-def ingest(conn, name: str, tmp_path: Path):
-    return ingest_return(
-        conn,
-        RETURNS[name],
-        discover_return_files(tmp_path / "returns"),
-        reference=lambda: REFERENCE,
-        archive_dir=tmp_path / "archive",
-        quarantine_dir=tmp_path / "quarantine",
-        today=TODAY,
-    )
 
 
 def write_old_visits(folder: Path, as_at: str) -> Path:
