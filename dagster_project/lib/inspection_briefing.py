@@ -55,6 +55,8 @@ READINESS_REQUIRED = (
     "due_soon_by",
     "readiness_reasons",
     "interval_reason",
+    "has_new_headteacher",
+    "has_acting_headteacher",
 )
 OUTPUT_SUBDIR = "inspection_briefing"
 # Movement words of int_ofsted_inspection_outcomes (shared with the committee report and the booklets), in the
@@ -229,6 +231,21 @@ def briefing_values(
     }
 
 
+def _headteacher_sentence(readiness: pd.DataFrame) -> str:
+    """How many schools on the list have a new headteacher since their last inspection, or an acting one (GIAS)."""
+    new = int(readiness["has_new_headteacher"].astype(bool).sum())
+    acting = int(readiness["has_acting_headteacher"].astype(bool).sum())
+    parts = [
+        f"{count} {'has' if count == 1 else 'have'} {what}"
+        for count, what in (
+            (new, f"a new headteacher since {'its' if new == 1 else 'their'} last inspection"),
+            (acting, "an acting headteacher"),
+        )
+        if count
+    ]
+    return f" GIAS shows that {' and '.join(parts)}." if parts else ""
+
+
 def readiness_values(readiness: pd.DataFrame, month: str, month_end: Any, ofsted_as_at: Any) -> dict[str, Any]:
     """The Ofsted-readiness section: the schools whose next inspection is overdue or due within two terms
     (rpt_inspection_briefing__readiness), soonest due first, with a sentence saying how many and why, or that none
@@ -276,6 +293,7 @@ def readiness_values(readiness: pd.DataFrame, month: str, month_end: Any, ofsted
         sentence = (
             f"{len(rows)} {noun} on the list as at {format_date(as_at)}: {overdue} overdue and {due_soon} due "
             f"within two terms (by {due_soon_by}). {below_good} of them {was} last judged below good{new_schools}."
+            f"{_headteacher_sentence(ordered)}"
         )
     else:
         sentence = f"As at {format_date(as_at)}, no school's next Ofsted inspection is overdue or due within two terms."

@@ -10,7 +10,15 @@ from pathlib import Path
 
 from . import absence, census, ees, gias, ks2, ks4, neighbours, ofsted
 from .outcomes import simulate
-from .world import ACADEMIC_YEARS, DEFAULT_SEED, EES_YEARS, GENERATOR_VERSION, GIAS_EXTRACT_DATE, build_world
+from .world import (
+    ACADEMIC_YEARS,
+    DEFAULT_SEED,
+    EARLIER_GIAS_EXTRACT_DATE,
+    EES_YEARS,
+    GENERATOR_VERSION,
+    GIAS_EXTRACT_DATE,
+    build_world,
+)
 from .writers import write_csv, write_links_csv
 
 MARKER = ".generated.json"
@@ -52,9 +60,14 @@ def generate(
     results = simulate(world)
     extract = GIAS_EXTRACT_DATE.strftime("%Y%m%d")
     jobs: list[tuple[str, Callable[[Path], int]]] = [
-        (
-            f"gias/edubasealldata{extract}.csv",
-            lambda p: write_csv(p, gias.HEADER, gias.establishments(world), encoding="cp1252", quoting=csv.QUOTE_ALL),
+        *(
+            (
+                f"gias/edubasealldata{day:%Y%m%d}.csv",
+                lambda p, d=day: write_csv(
+                    p, gias.HEADER, gias.establishments(world, d), encoding="cp1252", quoting=csv.QUOTE_ALL
+                ),
+            )
+            for day in (EARLIER_GIAS_EXTRACT_DATE, GIAS_EXTRACT_DATE)
         ),
         (
             f"gias/links_edubasealldata{extract}.csv",

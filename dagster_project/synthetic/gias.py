@@ -5,7 +5,8 @@ open and closed). The header is the 2026 edubasealldata header (DfE sap-public c
 September 2024 extract: OfstedLastInsp and OfstedRating (name) still present (dropped from April 2025
 downloads), and FSM, AccreditationExpiryDate, QABName (code), EstablishmentAccredited (code) not yet added.
 Code columns whose published code lists we do not hold (reasons opened/closed, religious character,
-diocese) carry illustrative codes; the ingest reads the names.
+diocese) carry illustrative codes; the ingest reads the names. An earlier extract (March 2024) lists the
+schools open or closed by then, as the LA kept it: comparing the two shows the planted change of headteacher.
 Links: predecessor/successor pairs in both directions, LinkEstablishedDate = conversion date.
 """
 
@@ -178,8 +179,9 @@ def gias_date(day: date | None) -> str:
     return day.strftime("%d-%m-%Y") if day else ""
 
 
-def _rating(school: School) -> tuple[str, str]:
-    latest = school.latest_graded_inspection
+def _rating(school: School, extract_date: date) -> tuple[str, str]:
+    graded = [i for i in school.inspections if i.graded and i.start_date <= extract_date]
+    latest = graded[-1] if graded else None
     if latest is None:
         return "", ""
     grade = latest.overall_effectiveness
@@ -190,12 +192,28 @@ def _rating(school: School) -> tuple[str, str]:
     return label, gias_date(latest.start_date)
 
 
-def _row(school: School, seed: int) -> list[str]:
+def _head(school: School, rng, extract_date: date) -> dict[str, str]:
+    """The headteacher this extract lists: planted, a new one at Hartfield from the September 2024 extract (March's
+    names the previous head) and an acting one at Stanmere."""
+    head = {
+        "HeadTitle (name)": rng.choice(("Mr", "Mrs", "Ms", "Dr")),
+        "HeadFirstName": rng.choice(_HEAD_FIRST),
+        "HeadLastName": rng.choice(_HEAD_LAST),
+        "HeadPreferredJobTitle": "Headteacher",
+    }
+    if "new_headteacher" in school.roles and extract_date < GIAS_EXTRACT_DATE:
+        head |= {"HeadFirstName": "Margaret", "HeadLastName": "Ellison"}
+    if "acting_headteacher" in school.roles:
+        head["HeadPreferredJobTitle"] = "Acting Headteacher"
+    return head
+
+
+def _row(school: School, seed: int, extract_date: date) -> list[str]:
     rng = stream(seed, "gias", school.urn)
     t = school.establishment_type
-    is_open = school.close_date is None or school.close_date >= GIAS_EXTRACT_DATE
+    is_open = school.close_date is None or school.close_date >= extract_date
     sixth = school.high_age >= 18
-    rating, last_insp = _rating(school)
+    rating, last_insp = _rating(school, extract_date)
     boys = round(
         school.number_of_pupils * (0.5 if school.gender == "Mixed" else (1.0 if school.gender == "Boys" else 0.0))
     )
@@ -262,17 +280,14 @@ def _row(school: School, seed: int) -> list[str]:
         "UKPRN": str(10000000 + school.urn % 100000 * 7),
         "FurtherEducationType (name)": "Not applicable",
         "OfstedLastInsp": last_insp,
-        "LastChangedDate": gias_date(min(GIAS_EXTRACT_DATE, school.close_date or GIAS_EXTRACT_DATE)),
+        "LastChangedDate": gias_date(min(extract_date, school.close_date or extract_date)),
         "Street": school.street,
         "Town": school.town,
         "County (name)": school.la_name,
         "Postcode": school.postcode,
         "SchoolWebsite": f"www.{slug}.sch.uk",
         "TelephoneNum": f"01632{960000 + school.urn % 1000:06d}",
-        "HeadTitle (name)": rng.choice(("Mr", "Mrs", "Ms", "Dr")),
-        "HeadFirstName": rng.choice(_HEAD_FIRST),
-        "HeadLastName": rng.choice(_HEAD_LAST),
-        "HeadPreferredJobTitle": "Headteacher",
+        **_head(school, rng, extract_date),
         "BSOInspectorateName (name)": "Not applicable",
         "TeenMoth (name)": "Not applicable",
         "SENPRU (name)": "Not applicable",
@@ -307,8 +322,13 @@ def _row(school: School, seed: int) -> list[str]:
     return [values.get(column, "") for column in HEADER]
 
 
-def establishments(world: World) -> Iterable[list[str]]:
-    return (_row(school, world.seed) for school in world.schools)
+def establishments(world: World, extract_date: date = GIAS_EXTRACT_DATE) -> Iterable[list[str]]:
+    """Every establishment open or closed by `extract_date`; one not yet opened is not listed."""
+    return (
+        _row(school, world.seed, extract_date)
+        for school in world.schools
+        if school.open_date is None or school.open_date <= extract_date
+    )
 
 
 def links(world: World) -> Iterable[list[object]]:

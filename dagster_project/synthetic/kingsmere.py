@@ -8,7 +8,9 @@ Planted roles (see `School.roles` / `World.with_role`):
   special_measures      primary judged inadequate, category SM (Oct 2023), monitoring visit after
   serious_weaknesses    secondary judged inadequate, category SWK (April 2024)
   ri_twice              primary RI at its last two inspections (tier 2)
+  new_headteacher       (Hartfield, ri_twice) a new headteacher in the September 2024 GIAS extract, not in March's
   ri_persistent         primary RI at seven inspections since 2007, never better (tier 3)
+  acting_headteacher    (Stanmere, ri_persistent) GIAS gives the headteacher's job title as Acting Headteacher
   curly_name            primary whose name has ’ and é (the cp1252 2023-24 KS2 file must carry them)
 Planted data risks (`School.risks`): ks2_progress_below (good school, progress upper CI < 0 in 2021-22 and
 2022-23, RWM well below national every year), p8_below (good secondary, P8 upper CI < 0 in 2022-23 and
@@ -214,7 +216,7 @@ def _planted(rng) -> list[Spec]:
             nor=420,
             fsm_rate=0.27,
             quality=-0.45,
-            roles=("ri_twice",),
+            roles=("ri_twice", "new_headteacher"),
             events=_events(
                 ("2008-06-10", 2), ("2012-11-13", 2), ("2016-10-11", 2), ("2019-11-12", 3), ("2022-05-10", 3)
             ),
@@ -228,7 +230,7 @@ def _planted(rng) -> list[Spec]:
             nor=205,
             fsm_rate=0.31,
             quality=-0.6,
-            roles=("ri_persistent",),
+            roles=("ri_persistent", "acting_headteacher"),
             events=_events(
                 ("2007-03-13", 3),
                 ("2009-10-13", 3),

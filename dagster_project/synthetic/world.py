@@ -14,13 +14,14 @@ from types import MappingProxyType
 
 from . import names
 
-GENERATOR_VERSION = "1.6.0"
+GENERATOR_VERSION = "1.7.0"
 # 1.3: planted support decisions (recent inspections, adviser concern, missing KS2 year)
 # 1.4: the visits return tells core (SI4 term by phase) from additional visits, adds each academy's yearly SI6
 #      keeping-in-touch visit, and plants an under-delivered school (no visits in spring 2026) and a missed core visit
 # 1.5: visits record their length in days (about a quarter blank: the default applies), and a traded-work return
 #      records a handful of traded days, some at an agreed daily rate
 # 1.6: a second groupings return (6 January 2025) moves one academy to another partnership; every other row repeats
+# 1.7: an earlier GIAS extract (1 March 2024) names Hartfield's previous headteacher; Stanmere's head is acting
 DEFAULT_SEED = 20240901
 SCALES = ("la", "national")
 
@@ -32,6 +33,8 @@ EES_YEARS = ("2024-25",)
 RESULT_YEARS = (*ACADEMIC_YEARS, *EES_YEARS)
 OFSTED_AS_AT = date(2024, 8, 31)
 GIAS_EXTRACT_DATE = date(2024, 9, 6)
+# An earlier extract, kept as an LA keeps last term's download: comparing the two shows a change of headteacher.
+EARLIER_GIAS_EXTRACT_DATE = date(2024, 3, 1)
 FIRST_INSPECTION_DATE = date(2005, 9, 1)
 
 

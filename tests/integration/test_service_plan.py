@@ -142,6 +142,37 @@ def test_the_planted_schools_long_judged_requires_improvement_are_due_and_named(
         assert str(school.urn) in text
 
 
+def test_the_planted_headteacher_changes_are_reasons_on_the_readiness_list(plan, pipeline_settings, world):
+    """The generator's two GIAS extracts name a different headteacher at Hartfield (March and September 2024, after
+    its 2022 inspection) and Stanmere's headteacher is acting: the briefing gives each as a reason without a name,
+    and the service plan counts them; no other school on the list has a new headteacher."""
+    html, pdf, xlsx = plan
+    new_head, acting = world.with_role("new_headteacher"), world.with_role("acting_headteacher")
+    with duckdb.connect(str(pipeline_settings.duckdb_path), read_only=True) as connection:
+        rows = connection.execute(
+            "select urn, readiness_reasons, has_new_headteacher, has_acting_headteacher "
+            "from rpt_inspection_briefing__readiness"
+        ).fetchall()
+        names = {
+            name
+            for (name,) in connection.execute(
+                "select head_name from stg_gias__headteachers where urn = ?", [new_head.urn]
+            ).fetchall()
+        }
+    reasons = {urn: reason for urn, reason, *_ in rows}
+    assert {urn for urn, _, new, _ in rows if new} == {new_head.urn}
+    assert {urn for urn, _, _, acting_now in rows if acting_now} == {acting.urn}
+    first_listed = "first listed by GIAS on 6 September 2024"
+    assert f"new headteacher since the last inspection ({first_listed})" in reasons[new_head.urn]
+    assert "acting headteacher" in reasons[acting.urn]
+    (briefing,) = (pipeline_settings.published_dir / "inspection_briefing").glob("inspection_briefing_*.html")
+    published = briefing.read_text(encoding="utf-8")
+    assert "new headteacher since the last inspection" in published and "acting headteacher (GIAS)" in published
+    assert len(names) == 2 and not any(name in published for name in names)
+    text = " ".join(layout(pdf).text.split())
+    assert "GIAS shows that 1 has a new headteacher since its last inspection and 1 has an acting headteacher." in text
+
+
 def test_the_service_plan_is_restricted_and_never_published(plan, pipeline_settings, truth):
     html, pdf, xlsx = plan
     assert html.read_text(encoding="utf-8").count("Restricted") >= 1

@@ -25,6 +25,8 @@ def _school(urn: int, name: str, due_by: str, **overrides) -> dict:
         "due_soon_by": pd.Timestamp("2026-08-31"),
         "readiness_reasons": "Due within two terms (by the end of Summer 2026).",
         "interval_reason": "Ofsted's interval: a good school has an ungraded inspection about every four years.",
+        "has_new_headteacher": False,
+        "has_acting_headteacher": False,
     }
     row.update(overrides)
     return row
@@ -73,6 +75,21 @@ def test_readiness_list_is_sorted_by_due_date_and_counts_overdue_below_good_and_
     assert values["readiness_as_at_note"] == ""
     assert list(values["readiness_table"]["School"]) == ["Ash Primary", "Birch Academy", "Cedar Primary"]
     assert list(values["readiness_table"]["Due by"]) == ["25 January 2025", "1 April 2026", "31 August 2026"]
+
+
+def test_new_and_acting_headteachers_on_the_list_are_counted_in_the_sentence():
+    frame = _frame(
+        _school(1, "Ash Primary", "2025-01-25", has_new_headteacher=True),
+        _school(2, "Birch Primary", "2025-02-25", has_new_headteacher=True, has_acting_headteacher=True),
+        _school(3, "Cedar Primary", "2026-08-31"),
+    )
+    sentence = readiness_values(frame, "February 2026", "2026-02-28", "2026-02-28")["readiness_sentence"]
+    assert sentence.endswith(
+        "GIAS shows that 2 have a new headteacher since their last inspection and 1 has an acting headteacher."
+    )
+    one_new = _frame(_school(1, "Ash Primary", "2025-01-25", has_new_headteacher=True))
+    sentence = readiness_values(one_new, "February 2026", "2026-02-28", "2026-02-28")["readiness_sentence"]
+    assert sentence.endswith("GIAS shows that 1 has a new headteacher since its last inspection.")
 
 
 def test_no_school_due_is_said_in_a_sentence_and_the_table_is_empty():

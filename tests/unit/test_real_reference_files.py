@@ -128,6 +128,25 @@ def test_real_gias_export_parses_with_laestab_and_day_first_dates(reference_dir:
     assert frame["type_of_establishment_code"].isna().all()
 
 
+def test_real_gias_export_keeps_the_headteacher_columns_as_published(reference_dir: Path) -> None:
+    path = reference_dir / "gias" / "2021_936_gias.csv"
+    frame = gias.parse_establishments(path, data_version="2021-05-07").set_index("urn")
+    with path.open(encoding="cp1252", newline="") as handle:
+        raw = {int(row["URN"]): row for row in csv.DictReader(handle)}
+    columns = {
+        "head_title": "HeadTitle (name)",
+        "head_first_name": "HeadFirstName",
+        "head_last_name": "HeadLastName",
+        "head_job_title": "HeadPreferredJobTitle",
+    }
+    for column, header in columns.items():
+        parsed = [None if pd.isna(value) else value for value in frame.loc[list(raw), column]]
+        assert parsed == [row[header].strip() or None for row in raw.values()], column
+    # The file has acting headteachers and establishments with no head listed (blank, not an error).
+    assert frame["head_job_title"].str.contains("Acting", na=False).sum() >= 1
+    assert frame["head_last_name"].isna().sum() >= 1
+
+
 def test_real_gias_links_parse_including_unusual_link_types(reference_dir: Path) -> None:
     frame = gias.parse_links(reference_dir / "gias" / "2021_936_giaslinks_nonstandard_types.csv")
     _, rows = _raw_rows(reference_dir / "gias" / "2021_936_giaslinks_nonstandard_types.csv")

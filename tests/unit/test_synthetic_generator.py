@@ -39,6 +39,7 @@ EES_FILES = {
     "ks4": "ks4/2024-25/202425_performance_tables_schools_revised.csv",
 }
 GIAS = "gias/edubasealldata20240906.csv"
+EARLIER_GIAS = "gias/edubasealldata20240301.csv"
 LINKS = "gias/links_edubasealldata20240906.csv"
 OFSTED = "ofsted/Management_information_-_state-funded_schools_-_all_inspections_as_at_31_Aug_2024.csv"
 OFSTED_YTD_2025 = f"ofsted/{synthetic_ofsted.YTD_2025_FILE_NAME}"
@@ -48,13 +49,14 @@ SN_XLSX = "statistical_neighbours/sn_may_2025.xlsx"
 SN_CSV = "statistical_neighbours/sn_april_2021.csv"
 LA_CODES = "la_codes/la_code_list.csv"
 ABSENCE_FILES = {y: f"absence/{y}/england_abs.csv" for y in synthetic_absence.YEARS}
-CP1252 = {KS2_FILES["2023-24"], GIAS, LINKS, OFSTED, OFSTED_YTD_2025, OFSTED_YTD_2026, OFSTED_LATEST}
+CP1252 = {KS2_FILES["2023-24"], GIAS, EARLIER_GIAS, LINKS, OFSTED, OFSTED_YTD_2025, OFSTED_YTD_2026, OFSTED_LATEST}
 NO_BOM = {SN_XLSX, SN_CSV, LA_CODES, *EES_FILES.values()}  # LAIT and EES files are plain UTF-8; xlsx is a zip
 EXPECTED_FILES = {
     *KS2_FILES.values(),
     *KS4_FILES.values(),
     *EES_FILES.values(),
     GIAS,
+    EARLIER_GIAS,
     LINKS,
     OFSTED,
     OFSTED_YTD_2025,
@@ -155,6 +157,27 @@ def test_gias_quotes_every_value_and_uses_dd_mm_yyyy(out):
     assert all(line.startswith('"') and line.endswith('"') and line.count('","') == columns - 1 for line in lines)
     dates = [r["OpenDate"] for r in read(out, GIAS) if r["OpenDate"]]
     assert dates and all(len(d) == 10 and d[2] == "-" and d[5] == "-" for d in dates)
+
+
+def test_the_earlier_gias_extract_differs_only_in_the_planted_headteacher_and_later_openings(out, world):
+    earlier = {int(r["URN"]): r for r in read(out, EARLIER_GIAS)}
+    latest = {int(r["URN"]): r for r in read(out, GIAS)}
+    day = date(2024, 3, 1)
+    assert set(earlier) == {s.urn for s in world.schools if s.open_date is None or s.open_date <= day}
+    assert set(earlier) <= set(latest)
+
+    def head(row):
+        return row["HeadFirstName"], row["HeadLastName"]
+
+    changed = {urn for urn, row in earlier.items() if head(row) != head(latest[urn])}
+    assert changed == {world.with_role("new_headteacher").urn}
+    acting = {urn for urn, row in latest.items() if "Acting" in row["HeadPreferredJobTitle"]}
+    assert acting == {world.with_role("acting_headteacher").urn}
+    # Status is as at each extract: a school that closed between the two is open in March and closed in September.
+    closed_between = [s for s in world.schools if s.close_date and day <= s.close_date < date(2024, 9, 6)]
+    status = "EstablishmentStatus (name)"
+    for school in closed_between:
+        assert (earlier[school.urn][status], latest[school.urn][status]) == ("Open", "Closed")
 
 
 def test_ks2_case_drift_between_years(out):

@@ -45,6 +45,11 @@ ESTABLISHMENT_COLUMNS: tuple[SourceColumn, ...] = (
     SourceColumn("trust_name", ("Trusts (name)",)),
     SourceColumn("gor_name", ("GOR (name)",)),
     SourceColumn("religious_character", ("ReligiousCharacter (name)",)),
+    # The headteacher as GIAS lists them: a change between two extracts is a new headteacher (readiness list).
+    SourceColumn("head_title", ("HeadTitle (name)",), required=False),
+    SourceColumn("head_first_name", ("HeadFirstName",), required=False),
+    SourceColumn("head_last_name", ("HeadLastName",), required=False),
+    SourceColumn("head_job_title", ("HeadPreferredJobTitle",), required=False),
 )
 
 ESTABLISHMENTS_SCHEMA: tuple[tuple[str, str], ...] = (
@@ -72,6 +77,10 @@ ESTABLISHMENTS_SCHEMA: tuple[tuple[str, str], ...] = (
     ("trust_name", "VARCHAR"),
     ("gor_name", "VARCHAR"),
     ("religious_character", "VARCHAR"),
+    ("head_title", "VARCHAR"),
+    ("head_first_name", "VARCHAR"),
+    ("head_last_name", "VARCHAR"),
+    ("head_job_title", "VARCHAR"),
 ) + f.PROVENANCE_SCHEMA
 
 LINK_COLUMNS: tuple[SourceColumn, ...] = (
@@ -113,6 +122,10 @@ _TEXT_COLUMNS = (
     "trust_name",
     "gor_name",
     "religious_character",
+    "head_title",
+    "head_first_name",
+    "head_last_name",
+    "head_job_title",
 )
 
 

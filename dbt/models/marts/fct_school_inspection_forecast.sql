@@ -1,6 +1,7 @@
 {#- The inspection-due forecast of every open LA maintained school and academy (int_school_inspection_forecast): the
     latest inspection, the published interval that applies (seed ofsted_inspection_intervals), the likely window for
-    the next inspection and the status relative to the date the data covers, with the reason in words. -#}
+    the next inspection and the status relative to the date the data covers, with the reason in words; and whether
+    GIAS shows a new headteacher since that inspection (or since the school opened) or an acting one now. -#}
 with
 
 forecast as (
@@ -9,10 +10,38 @@ forecast as (
 
 ),
 
-final as (
+-- The latest change of headteacher certainly after the date the forecast counts from (the latest inspection, or the
+-- opening of a school not inspected itself): the extract still listing the previous headteacher is dated on or
+-- after it. A change between an extract before the inspection and one after it cannot be placed, so it is not shown.
+new_headteachers as (
+
+    select
+        forecast.urn,
+        changes.previous_head_last_listed_on,
+        changes.new_head_first_listed_on
+    from forecast
+    inner join {{ ref('int_school_headteacher_changes') }} as changes
+        on changes.urn = forecast.urn
+        and (forecast.rule_date is null or changes.previous_head_last_listed_on >= forecast.rule_date)
+    qualify row_number() over (partition by forecast.urn order by changes.new_head_first_listed_on desc) = 1
+
+),
+
+-- The headteacher the latest extract listing the school names.
+current_headteachers as (
 
     select
         urn,
+        is_acting_head
+    from {{ ref('stg_gias__headteachers') }}
+    qualify row_number() over (partition by urn order by gias_extract_date desc) = 1
+
+),
+
+final as (
+
+    select
+        forecast.urn,
         school_name,
         phase,
         governance,
@@ -50,8 +79,16 @@ final as (
         forecast_status,
         is_due_soon_or_overdue,
         interval_reason,
-        forecast_reason
+        forecast_reason,
+        new_headteachers.urn is not null as has_new_headteacher,
+        new_headteachers.previous_head_last_listed_on as headteacher_changed_after,
+        new_headteachers.new_head_first_listed_on as headteacher_changed_by,
+        coalesce(current_headteachers.is_acting_head, false) as has_acting_headteacher
     from forecast
+    left join new_headteachers
+        on new_headteachers.urn = forecast.urn
+    left join current_headteachers
+        on current_headteachers.urn = forecast.urn
 
 )
 

@@ -1,7 +1,8 @@
 {#- Monthly inspection briefing (published): the Ofsted-readiness list - the LA's open maintained schools and
     academies whose next inspection is overdue or due within two terms (fct_school_inspection_forecast), with the
-    judgement in force, whether it is below good, the likely window and the reasons in words. Public Ofsted and GIAS
-    information only: no adviser judgement, no register, no support category. -#}
+    judgement in force, whether it is below good, the likely window and the reasons in words, including a new or acting
+    headteacher that GIAS shows (never a name). Public Ofsted and GIAS information only: no adviser judgement, no
+    register, no support category. -#}
 with
 
 forecast as (
@@ -26,7 +27,13 @@ with_reasons as (
             case
                 when is_below_good and has_own_inspection then 'last outcome below good'
                 when is_below_good then 'the school it replaced was below good at its last inspection'
-            end
+            end,
+            case when has_new_headteacher
+                then 'new headteacher since '
+                    || case when latest_inspection_kind = 'none' then 'it opened' else 'the last inspection' end
+                    || ' (first listed by GIAS on ' || {{ date_words('headteacher_changed_by') }} || ')'
+            end,
+            case when has_acting_headteacher then 'acting headteacher (GIAS)' end
         ) as reasons
     from forecast
 
@@ -50,6 +57,9 @@ final as (
         likely_from,
         due_by,
         due_soon_by,
+        has_new_headteacher,
+        headteacher_changed_by,
+        has_acting_headteacher,
         upper(left(reasons, 1)) || substr(reasons, 2) || '.' as readiness_reasons,
         interval_reason,
         forecast_reason
