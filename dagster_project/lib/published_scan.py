@@ -9,6 +9,7 @@ font-encoded streams, so their readable parts (metadata, bookmarks) are scanned 
 from __future__ import annotations
 
 import html
+import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -39,23 +40,26 @@ RESTRICTED_FIELD_NAMES = (
     "Capacity to improve",
     "Data risk flags",
 )
-# Restricted free-text columns whose values must never be published: (table, column).
+# Restricted columns whose values must never be published: (table, column, kind). A 'text' value is looked for when
+# it is at least MIN_TEXT_LENGTH long (shorter ones, e.g. 'secure' or 'attendance', are ordinary words); a 'name' (a
+# person: adviser, lead professional) at any length. Every value is matched as whole words, so a short name is not
+# found inside a longer word.
 RESTRICTED_VALUE_COLUMNS = (
-    ("fct_school_support_category", "reasons"),
-    ("fct_school_intervention", "intervention_reasons"),
-    ("fct_causing_concern_register", "key_concerns"),
-    ("fct_causing_concern_register", "support_offered"),
-    ("fct_causing_concern_register", "progress_and_actions"),
-    ("fct_causing_concern_register", "next_steps"),
-    ("fct_causing_concern_register", "lead_professional"),
-    ("int_adviser_capacity_judgements", "adviser_name"),
-    ("int_adviser_capacity_judgements", "main_concern"),
-    ("stg_returns__category_overrides", "rationale"),
-    ("stg_returns__visits", "outcome_summary"),
-    ("rpt_grouping__caseloads", "adviser_name"),
-    ("rpt_service__days_and_costs", "adviser"),
+    ("fct_school_support_category", "reasons", "text"),
+    ("fct_school_intervention", "intervention_reasons", "text"),
+    ("fct_causing_concern_register", "key_concerns", "text"),
+    ("fct_causing_concern_register", "support_offered", "text"),
+    ("fct_causing_concern_register", "progress_and_actions", "text"),
+    ("fct_causing_concern_register", "next_steps", "text"),
+    ("fct_causing_concern_register", "lead_professional", "name"),
+    ("int_adviser_capacity_judgements", "adviser_name", "name"),
+    ("int_adviser_capacity_judgements", "main_concern", "text"),
+    ("stg_returns__category_overrides", "rationale", "text"),
+    ("stg_returns__visits", "outcome_summary", "text"),
+    ("rpt_grouping__caseloads", "adviser_name", "name"),
+    ("rpt_service__days_and_costs", "adviser", "name"),
 )
-MIN_VALUE_LENGTH = 12  # shorter values (e.g. 'secure') are ordinary words, not identifying text
+MIN_TEXT_LENGTH = 12
 
 
 @dataclass(frozen=True)
@@ -71,15 +75,21 @@ class Finding:
 def restricted_values(duckdb_path: Path) -> set[str]:
     values: set[str] = set()
     with duckdb.connect(str(duckdb_path), read_only=True) as connection:
-        for table, column in RESTRICTED_VALUE_COLUMNS:
+        for table, column, kind in RESTRICTED_VALUE_COLUMNS:
             if not table_exists(connection, table):
                 continue
             columns = {row[0] for row in connection.execute(f"describe {table}").fetchall()}
             if column not in columns:  # a renamed column must not quietly drop out of the scan
                 raise ValueError(f"published scan: {table} has no column {column!r} (RESTRICTED_VALUE_COLUMNS)")
-            rows = connection.execute(f"select distinct cast({column} as varchar) from {table}").fetchall()
-            values |= {str(row[0]).strip() for row in rows if row[0] and len(str(row[0]).strip()) >= MIN_VALUE_LENGTH}
+            rows = connection.execute(f"select distinct trim(cast({column} as varchar)) from {table}").fetchall()
+            shortest = 1 if kind == "name" else MIN_TEXT_LENGTH
+            values |= {row[0] for row in rows if row[0] and len(row[0]) >= shortest}
     return values
+
+
+def _contains_words(text: str, value: str) -> bool:
+    """`value` occurs in `text` and is not part of a longer word ('Ann Lee' is not in 'Ann Leeds')."""
+    return value in text and re.search(rf"(?<!\w){re.escape(value)}(?!\w)", text) is not None
 
 
 def published_text(path: Path) -> str:
@@ -104,5 +114,5 @@ def scan_published_tree(
     for path in sorted(p for p in Path(published_dir).rglob("*") if p.is_file()):
         text = published_text(path)
         findings += [Finding(path, name, "field name") for name in field_names if name in text]
-        findings += [Finding(path, value[:80], "restricted value") for value in values if value in text]
+        findings += [Finding(path, value[:80], "restricted value") for value in values if _contains_words(text, value)]
     return findings

@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
-from dagster_project.lib.published_scan import scan_published_tree
+from dagster_project.lib.published_scan import restricted_values, scan_published_tree
 from dagster_project.lib.site_builder import build_site, published_reports
 from dagster_project.lib.xlsx_downloads import workbook_title, write_table_downloads
 
@@ -77,3 +78,22 @@ def test_scan_reads_inside_workbooks(tmp_path: Path):
         ("field name", "Lead professional"),
         ("restricted value", "School X: leadership capacity weak"),
     }
+
+
+def test_restricted_names_are_found_at_any_length_as_whole_words(tmp_path: Path):
+    """An adviser's name is restricted however short; it is matched as whole words, so a name inside a longer word
+    is not a finding, and short free text ('secure') is an ordinary word, not looked for."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(warehouse)) as connection:
+        connection.execute("create table rpt_grouping__caseloads as select 'Ann Lee' as adviser_name")
+        connection.execute(
+            "create table int_adviser_capacity_judgements as select 'Al Roe' as adviser_name, 'secure' as main_concern"
+        )
+    values = restricted_values(warehouse)
+    assert values == {"Ann Lee", "Al Roe"}
+    site = tmp_path / "published"
+    site.mkdir()
+    (site / "leak.html").write_text("<p>Visited by Ann Lee. Leaders are secure.</p>", encoding="utf-8")
+    (site / "fine.html").write_text("<p>Ann Leeds Academy; Al Roeburn Primary.</p>", encoding="utf-8")
+    findings = scan_published_tree(site, values)
+    assert [(f.path.name, f.term) for f in findings] == [("leak.html", "Ann Lee")]

@@ -203,7 +203,7 @@ def partnership_summaries(context: dg.AssetExecutionContext, warehouse: Warehous
         narrowing_the_gap_report,
         partnership_summaries,
         # The restricted tables whose values the scan looks for in the published tree.
-        *(dg.AssetKey(table) for table in sorted({table for table, _ in RESTRICTED_VALUE_COLUMNS})),
+        *(dg.AssetKey(table) for table in sorted({table for table, _, _ in RESTRICTED_VALUE_COLUMNS})),
     ],
     kinds={"html"},
     description="The published site: index page linking every published report and its Excel downloads. Fails if "
