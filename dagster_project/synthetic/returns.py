@@ -6,7 +6,7 @@ RI school has no capacity judgement yet, who changed a category and why). `write
 files into the drop folder; `write_bad_returns` writes deliberately wrong files (for tests, elsewhere).
 
 Register versions follow the review meetings, twice a term; each file is the whole return as at its date.
-The visits log tells the SI4 core visit (the first visit of the year in the term the school's phase sets) from
+The visits log tells the SI4 core visit (one a year, early in the first term the school's phase sets) from
 additional visits and monitoring meetings, and has a yearly keeping-in-touch visit to each academy (SI6, recorded as
 core). Planted for the entitlement-against-delivery models: the ri_twice school's link adviser is off all spring
 term 2026 (no visits after Christmas: under-delivered in the report term), and one primary with no planted role has
@@ -70,6 +70,12 @@ CORE_VISIT_TERMS = {
     "All-through": ("spring", "summer"),
 }
 ANY_TERM = ("autumn", "spring", "summer")
+# Earliest day of a core visit in each term, for the academic year starting in `year`.
+CORE_VISIT_FROM = {
+    "autumn": lambda year: date(year, 9, 11),
+    "spring": lambda year: date(year + 1, 1, 11),
+    "summer": lambda year: date(year + 1, 4, 22),
+}
 ADVISER_ABSENT_FROM = date(2026, 1, 1)  # the under-delivered school's link adviser: off sick all spring term 2026
 POSTPONED_CORE_VISIT = (2025, "autumn")  # the missed-core-visit school's autumn 2025 core visit: recorded as additional
 GROUPINGS_V1 = date(2023, 9, 1)  # the groupings every school starts the 2023-24 year in
@@ -455,20 +461,14 @@ def _visits(world: World, truth: ReturnsTruth, rng, as_at: date) -> list[dict[st
     for school in _maintained_open(world, as_at):
         adviser = truth.link_adviser.get(school.urn, SENIOR_ADVISER)
         on_register = school.urn in truth.register_entries
-        gap = 14 if on_register else 120
-        core_terms = CORE_VISIT_TERMS.get(school.phase, ANY_TERM)
-        core_years: set[int] = set()
+        # Table One: about weekly for special measures or serious weaknesses, fortnightly for other schools causing
+        # concern; the rest about once a term (their core visit comes on top).
+        in_category = {"special_measures", "serious_weaknesses"} & set(school.roles)
+        gap = 7 if in_category else 12 if on_register else 120
         day = max(YEAR_START, school.open_date or YEAR_START) + timedelta(days=rng.randint(3, 20))
         while day <= as_at:
             if _is_school_day(day):
-                year, term = _term_of(day)
-                if on_register and len(rows) % 3 == 0:
-                    kind = "monitoring_meeting"
-                elif term in core_terms and year not in core_years:
-                    core_years.add(year)
-                    kind = "core"
-                else:
-                    kind = "additional"
+                kind = "monitoring_meeting" if on_register and len(rows) % 3 == 0 else "additional"
                 rows.append(
                     {
                         "visit_date": day.isoformat(),
@@ -479,6 +479,7 @@ def _visits(world: World, truth: ReturnsTruth, rng, as_at: date) -> list[dict[st
                     }
                 )
             day += timedelta(days=gap + rng.randint(-3, 3))
+    rows += _core_visits(world, truth, as_at)
     # The under-delivered school's adviser is off sick: nothing after Christmas (filtered after the loop, so every
     # other school's visits are exactly as before).
     rows = [
@@ -505,6 +506,30 @@ def _visits(world: World, truth: ReturnsTruth, rng, as_at: date) -> list[dict[st
                     }
                 )
     return sorted(rows, key=lambda r: (r["visit_date"], r["urn"]))
+
+
+def _core_visits(world: World, truth: ReturnsTruth, as_at: date) -> list[dict[str, object]]:
+    """SI4: each maintained school's core visit every year, on a school day early in the first term its phase sets
+    (own stream: the other visits are unchanged)."""
+    days = stream(world.seed, "returns", "core_visits")
+    rows = []
+    for school in _maintained_open(world, as_at):
+        term = CORE_VISIT_TERMS.get(school.phase, ANY_TERM)[0]
+        for year in range(YEAR_START.year, as_at.year + 1):
+            day = CORE_VISIT_FROM[term](year) + timedelta(days=days.randint(0, 50))
+            while not _is_school_day(day):
+                day += timedelta(days=1)
+            if max(YEAR_START, school.open_date or YEAR_START) <= day <= as_at:
+                rows.append(
+                    {
+                        "visit_date": day.isoformat(),
+                        "urn": school.urn,
+                        "adviser": truth.link_adviser.get(school.urn, SENIOR_ADVISER),
+                        "visit_type": "core",
+                        "outcome_summary": "Core visit: reviewed pupils' achievement and the school's progress.",
+                    }
+                )
+    return rows
 
 
 def _record_visit_lengths(world: World, visits: list[dict[str, object]]) -> None:

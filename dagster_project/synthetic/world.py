@@ -14,7 +14,7 @@ from types import MappingProxyType
 
 from . import names
 
-GENERATOR_VERSION = "1.7.0"
+GENERATOR_VERSION = "1.8.1"
 # 1.3: planted support decisions (recent inspections, adviser concern, missing KS2 year)
 # 1.4: the visits return tells core (SI4 term by phase) from additional visits, adds each academy's yearly SI6
 #      keeping-in-touch visit, and plants an under-delivered school (no visits in spring 2026) and a missed core visit
@@ -22,6 +22,8 @@ GENERATOR_VERSION = "1.7.0"
 #      records a handful of traded days, some at an agreed daily rate
 # 1.6: a second groupings return (6 January 2025) moves one academy to another partnership; every other row repeats
 # 1.7: an earlier GIAS extract (1 March 2024) names Hartfield's previous headteacher; Stanmere's head is acting
+# 1.8: every maintained school has its SI4 core visit each year (before, only when another visit fell in that term);
+#      schools on the register are visited about fortnightly, weekly in special measures or serious weaknesses
 DEFAULT_SEED = 20240901
 SCALES = ("la", "national")
 
