@@ -59,6 +59,9 @@ def main() -> int:
     args = parser.parse_args()
 
     data_dir = args.keep or Path(tempfile.mkdtemp(prefix="si_bench_"))
+    # Never the project's own data: `make` exports SI_DATA_DIR and SI_DUCKDB_PATH (and DAGSTER_HOME) for `make run`.
+    for name in [n for n in os.environ if n.startswith("SI_") or n == "DAGSTER_HOME"]:
+        del os.environ[name]
     os.environ["SI_DATA_DIR"] = str(data_dir)
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
@@ -87,7 +90,7 @@ def main() -> int:
     from dagster_project.full_run import run_everything
 
     started = time.perf_counter()
-    result = run_everything(build_definitions(settings), dg.DagsterInstance.ephemeral(), settings.duckdb_path)
+    result = run_everything(build_definitions(settings), dg.DagsterInstance.ephemeral(), settings)
     refresh_s = time.perf_counter() - started
     own, child = peak_rss_mib()
     status = "succeeded" if result.success else "FAILED"
