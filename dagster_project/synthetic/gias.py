@@ -180,8 +180,7 @@ def gias_date(day: date | None) -> str:
 
 
 def _rating(school: School, extract_date: date) -> tuple[str, str]:
-    graded = [i for i in school.inspections if i.graded and i.start_date <= extract_date]
-    latest = graded[-1] if graded else None
+    latest = school.latest_graded_inspection_by(extract_date)
     if latest is None:
         return "", ""
     grade = latest.overall_effectiveness

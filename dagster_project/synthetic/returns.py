@@ -76,6 +76,9 @@ CORE_VISIT_FROM = {
     "spring": lambda year: date(year + 1, 1, 11),
     "summer": lambda year: date(year + 1, 4, 22),
 }
+VISIT_SUMMARY = "Met the headteacher; reviewed the improvement plan; notes to governors."
+CORE_VISIT_SUMMARY = "Core visit: reviewed pupils' achievement and the school's progress."
+KEEPING_IN_TOUCH_SUMMARY = "Keeping-in-touch visit: achievement and progress discussed."
 ADVISER_ABSENT_FROM = date(2026, 1, 1)  # the under-delivered school's link adviser: off sick all spring term 2026
 POSTPONED_CORE_VISIT = (2025, "autumn")  # the missed-core-visit school's autumn 2025 core visit: recorded as additional
 GROUPINGS_V1 = date(2023, 9, 1)  # the groupings every school starts the 2023-24 year in
@@ -456,6 +459,23 @@ def _is_school_day(day: date) -> bool:
     )
 
 
+def _next_school_day(day: date) -> date:
+    while not _is_school_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def _visit(day: date, school: School, adviser: str, visit_type: str, summary: str) -> dict[str, object]:
+    """One row of the visits return."""
+    return {
+        "visit_date": day.isoformat(),
+        "urn": school.urn,
+        "adviser": adviser,
+        "visit_type": visit_type,
+        "outcome_summary": summary,
+    }
+
+
 def _visits(world: World, truth: ReturnsTruth, rng, as_at: date) -> list[dict[str, object]]:
     rows = []
     for school in _maintained_open(world, as_at):
@@ -469,15 +489,7 @@ def _visits(world: World, truth: ReturnsTruth, rng, as_at: date) -> list[dict[st
         while day <= as_at:
             if _is_school_day(day):
                 kind = "monitoring_meeting" if on_register and len(rows) % 3 == 0 else "additional"
-                rows.append(
-                    {
-                        "visit_date": day.isoformat(),
-                        "urn": school.urn,
-                        "adviser": adviser,
-                        "visit_type": kind,
-                        "outcome_summary": "Met the headteacher; reviewed the improvement plan; notes to governors.",
-                    }
-                )
+                rows.append(_visit(day, school, adviser, kind, VISIT_SUMMARY))
             day += timedelta(days=gap + rng.randint(-3, 3))
     rows += _core_visits(world, truth, as_at)
     # The under-delivered school's adviser is off sick: nothing after Christmas (filtered after the loop, so every
@@ -492,19 +504,10 @@ def _visits(world: World, truth: ReturnsTruth, rng, as_at: date) -> list[dict[st
     keeping_in_touch = stream(world.seed, "returns", "keeping_in_touch")
     for school in sorted((s for s in world.kingsmere if s.is_academy and s.is_open_on(as_at)), key=lambda s: s.urn):
         for year in range(YEAR_START.year, as_at.year):
-            day = date(year, 9, 10) + timedelta(days=keeping_in_touch.randint(0, 270))
-            while not _is_school_day(day):
-                day += timedelta(days=1)
+            day = _next_school_day(date(year, 9, 10) + timedelta(days=keeping_in_touch.randint(0, 270)))
             if (school.open_date or day) <= day <= as_at:
-                rows.append(
-                    {
-                        "visit_date": day.isoformat(),
-                        "urn": school.urn,
-                        "adviser": truth.link_adviser.get(school.urn, SENIOR_ADVISER),
-                        "visit_type": "core",
-                        "outcome_summary": "Keeping-in-touch visit: achievement and progress discussed.",
-                    }
-                )
+                adviser = truth.link_adviser.get(school.urn, SENIOR_ADVISER)
+                rows.append(_visit(day, school, adviser, "core", KEEPING_IN_TOUCH_SUMMARY))
     return sorted(rows, key=lambda r: (r["visit_date"], r["urn"]))
 
 
@@ -516,19 +519,10 @@ def _core_visits(world: World, truth: ReturnsTruth, as_at: date) -> list[dict[st
     for school in _maintained_open(world, as_at):
         term = CORE_VISIT_TERMS.get(school.phase, ANY_TERM)[0]
         for year in range(YEAR_START.year, as_at.year + 1):
-            day = CORE_VISIT_FROM[term](year) + timedelta(days=days.randint(0, 50))
-            while not _is_school_day(day):
-                day += timedelta(days=1)
+            day = _next_school_day(CORE_VISIT_FROM[term](year) + timedelta(days=days.randint(0, 50)))
             if max(YEAR_START, school.open_date or YEAR_START) <= day <= as_at:
-                rows.append(
-                    {
-                        "visit_date": day.isoformat(),
-                        "urn": school.urn,
-                        "adviser": truth.link_adviser.get(school.urn, SENIOR_ADVISER),
-                        "visit_type": "core",
-                        "outcome_summary": "Core visit: reviewed pupils' achievement and the school's progress.",
-                    }
-                )
+                adviser = truth.link_adviser.get(school.urn, SENIOR_ADVISER)
+                rows.append(_visit(day, school, adviser, "core", CORE_VISIT_SUMMARY))
     return rows
 
 

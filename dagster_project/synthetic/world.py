@@ -229,7 +229,11 @@ class School:
 
     @property
     def latest_graded_inspection(self) -> Inspection | None:
-        graded = [i for i in self.inspections if i.graded]
+        return self.latest_graded_inspection_by(date.max)
+
+    def latest_graded_inspection_by(self, day: date) -> Inspection | None:
+        """The latest graded inspection starting on or before `day`."""
+        graded = [i for i in self.inspections if i.graded and i.start_date <= day]
         return graded[-1] if graded else None
 
 

@@ -17,9 +17,6 @@ renamed as (
         -- GIAS data_version is the extract date 'YYYY-MM-DD' taken from the file name.
         try_cast(data_version as date) as gias_extract_date,
         nullif(trim(concat_ws(' ', head_first_name, head_last_name)), '') as head_name,
-        -- Case and spacing are not a change of person ('Jane  SMITH' is 'Jane Smith').
-        nullif(lower(regexp_replace(trim(concat_ws(' ', head_first_name, head_last_name)), '\s+', ' ', 'g')), '')
-            as head_name_key,
         head_job_title,
         -- GIAS HeadPreferredJobTitle is free text: 'Acting Headteacher', 'Interim Head of School', ...
         coalesce(regexp_matches(head_job_title, '\b(acting|interim)\b', 'i'), false) as is_acting_head,
@@ -31,7 +28,10 @@ renamed as (
 -- Two files of the same extract date (a re-download): the later file name wins, as in stg_gias__establishments.
 final as (
 
-    select * exclude (source_file)
+    select
+        * exclude (source_file),
+        -- Case and spacing are not a change of person ('Jane  SMITH' is 'Jane Smith').
+        lower(regexp_replace(head_name, '\s+', ' ', 'g')) as head_name_key
     from renamed
     where gias_extract_date is not null
     qualify row_number() over (partition by urn, gias_extract_date order by source_file desc) = 1
