@@ -90,6 +90,7 @@ class BookletData:
     schools: pd.DataFrame
     measures: pd.DataFrame
     context: pd.DataFrame
+    attendance: pd.DataFrame
     inspections: pd.DataFrame
     gaps: pd.DataFrame
     national_gaps: dict[tuple[str, str], float]
@@ -119,6 +120,12 @@ def load_booklet_data(duckdb_path: Path) -> BookletData:
             "urn, key_stage, measure_order, academic_year",
         )
         context = read_table(connection, "rpt_booklet__context", ("urn", "academic_year"), "urn, academic_year")
+        attendance = read_table(
+            connection,
+            "rpt_booklet__attendance",
+            ("urn", "academic_year", "persistent_absence_pct", "raised_flag_explanations"),
+            "urn, academic_year",
+        )
         inspections = read_table(
             connection,
             "rpt_booklet__inspection_history",
@@ -155,6 +162,7 @@ def load_booklet_data(duckdb_path: Path) -> BookletData:
         schools,
         measures,
         context,
+        attendance,
         inspections,
         gaps,
         national_gaps,
@@ -261,6 +269,8 @@ def booklet_values(school: dict[str, Any], data: BookletData, rule: DisclosureRu
         key_stages.append(section)
         charts.extend(c for c in (section["trend_chart"], section["progress_chart"]) if c)
         areas.extend(_areas(str(key_stage), rows, data, urn, rules, rule))
+    attendance = data.attendance[data.attendance["urn"] == urn]
+    areas.extend(_attendance_areas(attendance))
     gaps = data.gaps[data.gaps["urn"] == urn]
     gap_rows = _gap_rows(gaps, data.national_gaps, rule)
     document = str(school.get("document") or "booklet")
@@ -293,6 +303,7 @@ def booklet_values(school: dict[str, Any], data: BookletData, rule: DisclosureRu
             "ofsted_date": format_date(school.get("latest_ofsted_publication_date")),
         },
         "context_rows": _context_rows(data.context[data.context["urn"] == urn]),
+        **_attendance(attendance),
         "key_stages": key_stages,
         "gap_rows": gap_rows,
         "latest_gap_rows": [row for row in gap_rows if row["year"] == latest_gap_year],
@@ -565,6 +576,42 @@ def _context_rows(context: pd.DataFrame) -> list[dict[str, str]]:
             "ehc": percent(r, "ehc_plan_pct"),
         }
         for r in context.sort_values("academic_year").tail(TREND_YEARS).to_dict("records")
+    ]
+
+
+def _attendance(attendance: pd.DataFrame) -> dict[str, Any]:
+    """The attendance table's rows (the last TREND_YEARS published years) and the phase compared with."""
+    recent = attendance.sort_values("academic_year").tail(TREND_YEARS).to_dict("records")
+
+    def percent(row: dict[str, Any], column: str) -> str:
+        return format_measure(row[column], "percent", row.get(f"{column}_reason"), decimals=1)
+
+    thresholds = sorted({int(r["persistent_absence_threshold_pct"]) for r in recent})
+    return {
+        "attendance_phase": text(recent[-1]["phase_name"]) if recent else "",
+        "attendance_thresholds": " or ".join(f"{t}%" for t in thresholds),
+        "attendance_rows": [
+            {
+                "year": text(r["academic_year"]),
+                "overall": percent(r, "overall_absence_pct"),
+                "persistent": percent(r, "persistent_absence_pct"),
+                "la": format_measure(r["la_persistent_absence_pct"], "percent", decimals=1),
+                "national": format_measure(r["national_persistent_absence_pct"], "percent", decimals=1),
+                "change": format_difference(r["persistent_change_pts"], "percent", decimals=1),
+                "severe": percent(r, "severe_absence_pct"),
+            }
+            for r in recent
+        ],
+    }
+
+
+def _attendance_areas(attendance: pd.DataFrame) -> list[str]:
+    """The attendance data risk flags raised (rpt_booklet__attendance), each a sentence with its figures."""
+    raised = attendance.dropna(subset=["raised_flag_explanations"]).sort_values("academic_year").tail(1)
+    return [
+        f"{sentence.strip()}."
+        for explanations in raised["raised_flag_explanations"]
+        for sentence in str(explanations).split("; ")
     ]
 
 

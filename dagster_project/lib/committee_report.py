@@ -103,6 +103,20 @@ RPT_TABLES: dict[str, tuple[tuple[str, ...], str]] = {
         ),
         "key_stage, academic_year",
     ),
+    "rpt_committee__attendance": (
+        (
+            "academic_year",
+            "phase_name",
+            "la_overall_absence_pct",
+            "national_overall_absence_pct",
+            "la_persistent_absence_pct",
+            "national_persistent_absence_pct",
+            "schools_with_figures",
+            "schools_well_above_national",
+            "schools_rising",
+        ),
+        "academic_year, phase_order",
+    ),
     "rpt_committee__inspections": (
         (
             "academic_year",
@@ -159,6 +173,7 @@ class CommitteeTables:
     context: pd.DataFrame  # one row of rpt_report__context; its term is the report's term
     la_headlines: pd.DataFrame
     gap_headline: pd.DataFrame
+    attendance: pd.DataFrame  # LA vs England absence by phase and year, with flag counts (rpt_committee__attendance)
     inspections_this_term: pd.DataFrame  # rpt_committee__inspections of the report's term
     category_distribution: pd.DataFrame
     la_aims: pd.DataFrame  # the LA's aims: good or outstanding and top-10% ranks (rpt_committee__la_aims)
@@ -349,6 +364,7 @@ def committee_document(tables: CommitteeTables, rule: DisclosureRule) -> Committ
         "region_note": tables.comparators.region_note(tables.comparisons) if tables.comparators else "",
         "gap_rows": gap_rows,
         "gap_summary": _gap_summary(tables.gap_headline, la_name),
+        **_attendance(tables.attendance, la_name),
         **inspections,
         **categories,
         **aims,
@@ -533,6 +549,42 @@ def _gap_summary(gap_headline: pd.DataFrame, la_name: str) -> list[str]:
             direction = "narrower" if difference < 0 else "wider"
             sentences.append(f"{opening} {gaps}: {size}{unit_words} {direction}.")
     return sentences
+
+
+def _attendance(attendance: pd.DataFrame, la_name: str) -> dict[str, Any]:
+    """The LA's absence by phase for the last three published years, and a sentence per phase for the latest."""
+    years = sorted(attendance["academic_year"].unique())[-3:]
+    recent = attendance[attendance["academic_year"].isin(years)]
+    rows = [
+        {
+            "academic_year": _text(row["academic_year"]),
+            "phase": _text(row["phase_name"]).capitalize(),
+            "la_overall": format_measure(row["la_overall_absence_pct"], "percent", decimals=1),
+            "national_overall": format_measure(row["national_overall_absence_pct"], "percent", decimals=1),
+            "la_persistent": format_measure(row["la_persistent_absence_pct"], "percent", decimals=1),
+            "national_persistent": format_measure(row["national_persistent_absence_pct"], "percent", decimals=1),
+        }
+        for row in recent.to_dict("records")
+    ]
+    summary = []
+    latest = attendance[attendance["academic_year"] == years[-1]] if years else attendance.iloc[0:0]
+    for row in latest.to_dict("records"):
+        flagged = []
+        if row["schools_well_above_national"]:
+            flagged.append(f"{_schools(row['schools_well_above_national'])} at least 10 points above England")
+        if row["schools_rising"]:
+            flagged.append(f"{_schools(row['schools_rising'])} where it rose in each of the last two years")
+        summary.append(
+            f"In {row['academic_year']}, persistent absence in {la_name}'s {_text(row['phase_name'])} schools was "
+            f"{format_measure(row['la_persistent_absence_pct'], 'percent', decimals=1)} against "
+            f"{format_measure(row['national_persistent_absence_pct'], 'percent', decimals=1)} in England"
+            + (f"; {' and '.join(flagged)}." if flagged else ".")
+        )
+    return {"attendance_rows": rows, "attendance_summary": summary}
+
+
+def _schools(count: Any) -> str:
+    return "one school" if int(count) == 1 else f"{int(count)} schools"
 
 
 def _no_ofsted_data(context: dict[str, Any]) -> bool:
@@ -910,6 +962,21 @@ def _published_tables(values: dict[str, Any], la_name: str) -> dict[str, pd.Data
                     "National gap": row["national_gap"],
                 }
                 for row in values["gap_rows"]
+            ],
+            dtype=object,
+        )
+    if values["attendance_rows"]:
+        tables["Attendance"] = pd.DataFrame(
+            [
+                {
+                    "Year": row["academic_year"],
+                    "Phase": row["phase"],
+                    f"{la_name} overall absence": row["la_overall"],
+                    "England overall absence": row["national_overall"],
+                    f"{la_name} persistent absence": row["la_persistent"],
+                    "England persistent absence": row["national_persistent"],
+                }
+                for row in values["attendance_rows"]
             ],
             dtype=object,
         )

@@ -60,6 +60,9 @@ SCHOOL_GAP_COLUMNS = (
     "disadvantaged_value_reason",
     "national_other_value",
     "disadvantaged_gap",
+    "persistent_absence_pct",
+    "persistent_absence_pct_reason",
+    "national_persistent_absence_pct",
 )
 OUTPUT_SUBDIR = "narrowing_the_gap"
 SCHOOLS_LISTED = 10
@@ -170,6 +173,8 @@ SCHOOL_HEADERS = {
         "disadvantaged_pupils": "Disadvantaged pupils",
         "disadvantaged_value": "Disadvantaged pupils' figure",
         "gap": "Gap",
+        "persistent_absence": "Persistent absence",
+        "absence_vs_england": "Persistent absence vs England (points)",
     },
     "closing": {
         "school_name": "School",
@@ -320,6 +325,12 @@ def _school_section(rows: pd.DataFrame, academic_year: str, rule: DisclosureRule
             "disadvantaged_pupils": format_count(r["disadvantaged_pupils"]),
             "disadvantaged_value": format_measure(r["disadvantaged_value"], unit),
             "gap": format_difference(r["shown_gap"], unit),
+            "persistent_absence": format_measure(
+                r["persistent_absence_pct"], "percent", r["persistent_absence_pct_reason"], decimals=1
+            ),
+            "absence_vs_england": format_difference(
+                _gap(r["persistent_absence_pct"], r["national_persistent_absence_pct"]), "percent", decimals=1
+            ),
         }
         for r in rankable.sort_values(["shown_gap", "urn"]).head(SCHOOLS_LISTED).to_dict("records")
     ]

@@ -123,11 +123,12 @@ def format_measure(value: Any, unit: Any, reason_code: Any = None, *, decimals: 
     )
 
 
-def format_difference(value: Any, unit: Any, reason_code: Any = None) -> str:
-    """Signed difference at the unit's precision, no '%' (it is in percentage points): '+2', '−3', '0'."""
+def format_difference(value: Any, unit: Any, reason_code: Any = None, *, decimals: int | None = None) -> str:
+    """Signed difference at the unit's precision, no '%' (it is in percentage points): '+2', '−3', '0'.
+    `decimals` overrides the unit's precision (e.g. absence changes to one place)."""
     if is_missing(value):
         return reason_word(reason_code)
-    decimals, _ = unit_format(unit)
+    decimals = unit_format(unit)[0] if decimals is None else decimals
     shown = round(float(value), decimals)
     return Figure(signed(shown, decimals, plus=True), shown, excel_number_format(decimals, plus=True))
 

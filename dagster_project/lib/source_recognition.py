@@ -72,6 +72,8 @@ _PREFIX = r"^(?:(?P<prefix>[a-z0-9 _.-]*?)[ _-])?"
 _CSCP = re.compile(_PREFIX + r"(?P<stage>ks[24])[ _-]?(?P<version>final|revised|provisional)?\.csv$")
 _CENSUS = re.compile(_PREFIX + r"census\.csv$")
 _ABSENCE = re.compile(_PREFIX + r"(?:abs|absence)\.csv$")
+# EES pupil-absence school file: '1a_absence_3term_school.csv', DfE's sap-public 'manual_1a_Absence_3term_school.csv'.
+_EES_ABSENCE = re.compile(r"absence_3term[a-z0-9_ .-]*\.csv$")
 _SCHOOL_INFORMATION = re.compile(_PREFIX + r"(?:spine|school_information)\.csv$")
 _EES = {
     "ks2": re.compile(
@@ -230,6 +232,8 @@ def kind_from_header(header: Sequence[str]) -> str | None:
             return "ks2"
         if "attainment8_average" in keys:
             return "ks4"
+        if "sess_overall_percent" in keys:
+            return "absence"
         return NOT_USED
     if "rectype" in keys:
         if keys & {"tpup", "att8scr"}:
@@ -355,6 +359,8 @@ def _kind_from_name(name: str) -> tuple[str | None, str | None]:
             return stage, match.group("version")
     if match := _CSCP.match(name):
         return match.group("stage"), match.group("version")
+    if _EES_ABSENCE.search(name):
+        return "absence", None
     for kind, pattern in (("census", _CENSUS), ("absence", _ABSENCE), ("school_information", _SCHOOL_INFORMATION)):
         if pattern.match(name):
             return kind, None

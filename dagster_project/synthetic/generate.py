@@ -175,6 +175,13 @@ def _national_jobs(world) -> list[tuple[str, Callable[[Path], int]]]:
                 lambda p, y=year: write_csv(p, absence.header(y), absence.rows(world, y), encoding="utf-8-sig"),
             )
         )
+    for year in absence.EES_YEARS:
+        jobs.append(
+            (
+                f"absence/{year}/{absence.EES_FILE_NAME}",
+                lambda p, y=year: write_csv(p, absence.EES_HEADER, absence.ees_rows(world, y), encoding="utf-8"),
+            )
+        )
     return jobs
 
 

@@ -14,7 +14,8 @@ Planted roles (see `School.roles` / `World.with_role`):
   curly_name            primary whose name has ’ and é (the cp1252 2023-24 KS2 file must carry them)
 Planted data risks (`School.risks`): ks2_progress_below (good school, progress upper CI < 0 in 2021-22 and
 2022-23, RWM well below national every year), p8_below (good secondary, P8 upper CI < 0 in 2022-23 and
-2023-24), declining_trend, widening_gap, lowcov (KS2 2022-23 coverage 40%), no_entries (KS4 2023-24 'NE').
+2023-24), declining_trend, widening_gap, lowcov (KS2 2022-23 coverage 40%), no_entries (KS4 2023-24 'NE'),
+rising_persistent_absence (Thornbury School, p8_below too: persistent absence up 4.5 points a year to 2024-25).
 Small cohorts: one primary with a Year 6 of about 4 (whole cohort SUPP) and two of about 8.
 Planted support decisions since the graded era (the recent inspections are in `recent_inspections.PLANTED_RECENT`):
   report_card_urgent_improvement  junior school RI in March 2024, January 2026 report card with three areas at urgent
@@ -262,7 +263,7 @@ def _planted(rng) -> list[Spec]:
             nor=1240,
             fsm_rate=0.2,
             quality=0.1,
-            risks=("p8_below",),
+            risks=("p8_below", "rising_persistent_absence"),
             events=_events(("2010-11-09", 2), ("2014-10-14", 2), ("2019-02-05", 2)),
         ),
         Spec(

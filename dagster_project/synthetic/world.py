@@ -14,7 +14,7 @@ from types import MappingProxyType
 
 from . import names
 
-GENERATOR_VERSION = "1.8.1"
+GENERATOR_VERSION = "1.9.0"
 # 1.3: planted support decisions (recent inspections, adviser concern, missing KS2 year)
 # 1.4: the visits return tells core (SI4 term by phase) from additional visits, adds each academy's yearly SI6
 #      keeping-in-touch visit, and plants an under-delivered school (no visits in spring 2026) and a missed core visit
@@ -24,13 +24,15 @@ GENERATOR_VERSION = "1.8.1"
 # 1.7: an earlier GIAS extract (1 March 2024) names Hartfield's previous headteacher; Stanmere's head is acting
 # 1.8: every maintained school has its SI4 core visit each year (before, only when another visit fell in that term);
 #      schools on the register are visited about fortnightly, weekly in special measures or serious weaknesses
+# 1.9: 2024-25 absence in EES's tidy school layout (session and enrolment counts, LA and national rows); Thornbury
+#      School's persistent absence rises 4.5 points a year from 2022-23
 DEFAULT_SEED = 20240901
 SCALES = ("la", "national")
 
 KINGSMERE_CODE = 991
 KINGSMERE_NAME = "Kingsmere"
 ACADEMIC_YEARS = ("2021-22", "2022-23", "2023-24")
-# Years whose KS2/KS4 school-level data DfE publishes only in the tidy EES layout (no census/absence here yet).
+# Years whose KS2/KS4 school-level data DfE publishes only in the tidy EES layout (absence too, from 2024-25).
 EES_YEARS = ("2024-25",)
 RESULT_YEARS = (*ACADEMIC_YEARS, *EES_YEARS)
 OFSTED_AS_AT = date(2024, 8, 31)

@@ -277,9 +277,31 @@ def _committee_tables() -> dict[str, pd.DataFrame]:
         ],
         columns=["summary_group", "group_title", "item_order", "item", "school_count", "note"],
     )
+    attendance = pd.DataFrame(
+        [
+            ("2022-23", "PRI", "primary", 5.6, 6.1, 16.4, 17.7, -1.3, 40, 0, 0, 1),
+            ("2023-24", "PRI", "primary", 5.5, 6.1, 16.1, 17.7, -1.6, 41, 0, 0, 1),
+            ("2023-24", "SEC", "secondary", 8.6, 8.4, 25.04, 24.6, 0.44, 8, 1, 2, 2),
+        ],
+        columns=[
+            "academic_year",
+            "phase_code",
+            "phase_name",
+            "la_overall_absence_pct",
+            "national_overall_absence_pct",
+            "la_persistent_absence_pct",
+            "national_persistent_absence_pct",
+            "persistent_vs_national_pts",
+            "schools_with_figures",
+            "schools_well_above_national",
+            "schools_rising",
+            "phase_order",
+        ],
+    )
     return {
         "rpt_committee__la_headlines": headlines,
         "rpt_committee__gap_headline": gap,
+        "rpt_committee__attendance": attendance,
         "rpt_committee__inspections": inspections,
         "rpt_committee__category_distribution": categories,
         "rpt_committee__la_aims": aims,
@@ -431,6 +453,23 @@ def _table_rows(html: str, caption_start: str) -> list[list[str]]:
                 for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.S)
             ]
     raise AssertionError(f"no table captioned {caption_start!r}")
+
+
+def test_attendance_gives_the_la_against_england_by_phase_and_counts_the_flagged_schools(report: cr.CommitteeReport):
+    html = report.html.read_text(encoding="utf-8")
+    rows = _table_rows(html, "Absence in Kingsmere")
+    assert rows == [
+        ["2022-23", "Primary", "5.6%", "6.1%", "16.4%", "17.7%"],
+        ["2023-24", "Primary", "5.5%", "6.1%", "16.1%", "17.7%"],
+        ["2023-24", "Secondary", "8.6%", "8.4%", "25.0%", "24.6%"],
+    ]
+    text = _visible_text(html)
+    # One sentence per phase for the latest year; schools are counted, never named.
+    assert (
+        "persistent absence in Kingsmere\u2019s secondary schools was 25.0% against 24.6% in England; one school at "
+        "least 10 points above England and 2 schools where it rose in each of the last two years." in text
+    )
+    assert "primary schools was 16.1% against 17.7% in England." in text
 
 
 def test_headline_tables_show_only_each_key_stages_latest_year(report: cr.CommitteeReport):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from dagster_project.lib.sources import ks2, ks4
@@ -76,3 +77,34 @@ def test_real_ees_header_parses_and_maps(reference_dir, tmp_path, file_name, mod
     assert frame[measure].iloc[0] == 61.5
     # a published number carries no special-value reason
     assert frame[f"{measure}_reason"].isna().iloc[0]
+
+
+def test_real_ees_absence_header_parses_and_maps(reference_dir, tmp_path):
+    """DfE's own header of the EES school absence file (1a_absence_3term_school), in its real order; the excerpt
+    elides the trailing rate columns as '... (rates) ...', so the named columns before it are the real ones."""
+    from dagster_project.lib.sources import absence
+
+    header = [name for name in _real_header(reference_dir, "manual_1a_Absence_3term_school.csv") if "..." not in name]
+    assert header[:3] == ["time_period", "time_identifier", "geographic_level"]
+    values = {
+        "time_period": "202425",
+        "time_identifier": "Academic year",
+        "geographic_level": "School",
+        "old_la_code": "991",
+        "education_phase": "State-funded secondary",
+        "estab": "4001",
+        "school_laestab": "9914001",
+        "school_urn": "100003",
+        "sess_overall_percent": "8.41",
+        "enrolments_pa_10_exact_percent": "24.26",
+        "enrolments_pa_50_exact_percent": "2.3",
+        "enrolments": "1000",
+    }
+    path = tmp_path / "2024-25" / "1a_absence_3term_school.csv"
+    write_csv(path, header, [[values.get(name, "z") for name in header]], encoding="utf-8")
+    frame = absence.parse(path, academic_year="2024-25", data_version="final")
+    row = frame.iloc[0]
+    assert (row["urn"], row["la"], row["estab"], row["education_phase"]) == (100003, 991, "4001", "SEC")
+    assert (row["perctot"], row["ppersabs"], row["severe_absence_pct"], row["enrolments"]) == (8.41, 24.26, 2.3, 1000)
+    # columns the map names but this row leaves 'z' keep DfE's reason
+    assert pd.isna(row["sessions_possible"]) and row["sessions_possible_reason"] == "z"

@@ -49,8 +49,15 @@ SN_XLSX = "statistical_neighbours/sn_may_2025.xlsx"
 SN_CSV = "statistical_neighbours/sn_april_2021.csv"
 LA_CODES = "la_codes/la_code_list.csv"
 ABSENCE_FILES = {y: f"absence/{y}/england_abs.csv" for y in synthetic_absence.YEARS}
+EES_ABSENCE = f"absence/2024-25/{synthetic_absence.EES_FILE_NAME}"
 CP1252 = {KS2_FILES["2023-24"], GIAS, EARLIER_GIAS, LINKS, OFSTED, OFSTED_YTD_2025, OFSTED_YTD_2026, OFSTED_LATEST}
-NO_BOM = {SN_XLSX, SN_CSV, LA_CODES, *EES_FILES.values()}  # LAIT and EES files are plain UTF-8; xlsx is a zip
+NO_BOM = {
+    SN_XLSX,
+    SN_CSV,
+    LA_CODES,
+    EES_ABSENCE,
+    *EES_FILES.values(),
+}  # LAIT and EES files are plain UTF-8; xlsx is a zip
 EXPECTED_FILES = {
     *KS2_FILES.values(),
     *KS4_FILES.values(),
@@ -66,6 +73,7 @@ EXPECTED_FILES = {
     SN_CSV,
     LA_CODES,
     *ABSENCE_FILES.values(),
+    EES_ABSENCE,
     *(f"census/{y}/england_census.csv" for y in ACADEMIC_YEARS),
 }
 NON_STATE = {"IND", "INDSPEC", "NMSS"}
@@ -500,6 +508,35 @@ def test_absence_uses_the_persistent_absence_definition_of_its_year(out):
     assert list(rows[0]) == ["LA", "ESTAB", "URN", "PERCTOT", "PPERSABS10"]
     national = [r for r in rows if r["LA"] == "NAT"]
     assert [r["ESTAB"] for r in national] == ["PRI", "SEC", "SPE"] and all(r["URN"] == "" for r in national)
+
+
+def test_ees_absence_areas_sum_their_schools_and_the_planted_school_rises(out, world):
+    rows = read(out, EES_ABSENCE)
+    schools = [r for r in rows if r["geographic_level"] == "School"]
+    for phase in ("State-funded primary", "State-funded secondary", "Special"):
+        (national,) = [r for r in rows if r["geographic_level"] == "National" and r["education_phase"] == phase]
+        mine = [r for r in schools if r["education_phase"] == phase]
+        for count in ("enrolments", "sess_possible", "sess_overall", "enrolments_pa_10_exact"):
+            assert int(national[count]) == sum(int(r[count]) for r in mine), (phase, count)
+        assert float(national["sess_overall_percent"]) == pytest.approx(
+            100 * int(national["sess_overall"]) / int(national["sess_possible"]), abs=1e-5
+        )
+    # Thornbury School's persistent absence rises 4.5 points a year; no other Kingsmere school rises 3 points twice.
+    (planted,) = world.with_risk("rising_persistent_absence")
+    by_year = {}
+    for year, relative in ABSENCE_FILES.items():
+        by_year[year] = {
+            int(r["URN"]): num(r["PPERSABS10"]) for r in read(out, relative) if r["URN"] and "PPERSABS10" in r
+        }
+    by_year["2024-25"] = {int(r["school_urn"]): num(r["enrolments_pa_10_exact_percent"]) for r in schools}
+    years = ("2022-23", "2023-24", "2024-25")
+    rising = {
+        s.urn
+        for s in world.kingsmere
+        if all(by_year[y].get(s.urn) is not None for y in years)
+        and all(by_year[b][s.urn] - by_year[a][s.urn] >= 3 for a, b in zip(years, years[1:], strict=False))
+    }
+    assert rising == {planted.urn}
 
 
 def test_statistical_neighbours_xlsx_has_the_real_layout_and_kingsmere_has_ten_fictional_neighbours(out, world):

@@ -48,12 +48,12 @@ def parse_ees_table(
 ) -> pd.DataFrame:
     table = read_dfe_csv(Path(path), source_columns(layout))
     _refuse_unknown_columns(table, layout)
-    _check_time_period(table, academic_year)
+    check_time_period(table, academic_year)
     _check_version(table, data_version)
     lowered = {name: table.frame[name].str.strip().str.casefold() for name in (*layout.filters, "geographic_level")}
     for name in layout.filters:
-        _refuse_unknown_values(table, name, lowered[name], layout.filter_values[name])
-    _refuse_unknown_values(table, "geographic_level", lowered["geographic_level"], frozenset(GEOGRAPHIC_LEVELS))
+        refuse_unknown_values(table, name, lowered[name], layout.filter_values[name])
+    refuse_unknown_values(table, "geographic_level", lowered["geographic_level"], frozenset(GEOGRAPHIC_LEVELS))
 
     record_type, nftype = _record_types(table, lowered["geographic_level"])
     kept = record_type.notna()
@@ -135,7 +135,7 @@ def _refuse_unknown_columns(table: DfeCsv, layout: EesLayout) -> None:
             )
 
 
-def _refuse_unknown_values(table: DfeCsv, name: str, lowered: pd.Series, allowed: frozenset[str]) -> None:
+def refuse_unknown_values(table: DfeCsv, name: str, lowered: pd.Series, allowed: frozenset[str]) -> None:
     bad = ~lowered.isin(allowed)
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
@@ -148,7 +148,7 @@ def _refuse_unknown_values(table: DfeCsv, name: str, lowered: pd.Series, allowed
         )
 
 
-def _check_time_period(table: DfeCsv, academic_year: str | None) -> None:
+def check_time_period(table: DfeCsv, academic_year: str | None) -> None:
     """EES writes 2024-25 as '202425'; every row must be the year the folder says."""
     raw = table.frame["time_period"].str.strip()
     expected = academic_year.replace("-", "") if academic_year else raw.iloc[0]

@@ -1,21 +1,32 @@
-"""School-level absence from the performance-tables download (england_abs.csv).
+"""School-level absence: the performance-tables download (england_abs.csv) and EES's tidy school file.
 
-Header LA,ESTAB,URN,PERCTOT,PPERSABS10 (PPERSABS15 before 2015-16: persistent absence was then missing 15%
-of sessions, from 2015-16 10%; FORMATS.md 7a/7b). National rows have LA 'NAT', a phase in ESTAB
-('PRI', 'SEC', 'SPE') and a blank URN. The threshold column must agree with the academic year of the folder:
+Performance-tables layout: header LA,ESTAB,URN,PERCTOT,PPERSABS10 (PPERSABS15 before 2015-16: persistent absence
+was then missing 15% of sessions, from 2015-16 10%; FORMATS.md 7a/7b). National rows have LA 'NAT', a phase in
+ESTAB ('PRI', 'SEC', 'SPE') and a blank URN. The threshold column must agree with the academic year of the folder:
 a PPERSABS15 file in a 2018-19 folder is the wrong file, not a different definition.
+
+EES layout (pupil-absence-in-schools-in-england, `1a_absence_3term_school`; FORMATS.md 7d, header from DfE's
+sap-public csv_headers): one row per area and year with `time_period` 202425, `geographic_level`, `education_phase`
+and GSS symbols (c, x, z, low, u). `sess_overall_percent` is the old PERCTOT and `enrolments_pa_10_exact_percent`
+PPERSABS10; it adds authorised, unauthorised and severe (50%) absence and the session and enrolment counts from
+which every area's rate is recomputed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 
 import pandas as pd
 
 from dagster_project.lib.dfe_csv import SourceColumn, read_dfe_csv
 from dagster_project.lib.errors import SourceFormatError
+from dagster_project.lib.source_recognition import read_header
 from dagster_project.lib.sources import _fields as f
+from dagster_project.lib.sources._ees_tidy import check_time_period, refuse_unknown_values
 from dagster_project.lib.sources._fields import SourceSpec
+from dagster_project.lib.special_values import EES_SYMBOLS, parse_measure_column
 
 SOURCE = "absence"
 TABLE = "raw_absence"
@@ -32,16 +43,55 @@ COLUMNS: tuple[SourceColumn, ...] = (
     SourceColumn("ppersabs15", required=False),
 )
 
+# EES indicator -> raw column. Rates are percentages of sessions (overall, authorised, unauthorised) or of
+# enrolments (persistent at 10%, severe at 50%); counts let LA and national rates be recomputed exactly.
+EES_MEASURES: Mapping[str, str] = MappingProxyType(
+    {
+        "sess_overall_percent": "perctot",
+        "enrolments_pa_10_exact_percent": "ppersabs",
+        "sess_authorised_percent": "authorised_pct",
+        "sess_unauthorised_percent": "unauthorised_pct",
+        "enrolments_pa_50_exact_percent": "severe_absence_pct",
+        "enrolments": "enrolments",
+        "enrolments_pa_10_exact": "persistent_absentees",
+        "sess_possible": "sessions_possible",
+        "sess_overall": "sessions_missed",
+    }
+)
+_EES_REQUIRED = ("time_period", "geographic_level", "education_phase", "sess_overall_percent")
+EES_COLUMNS: tuple[SourceColumn, ...] = (
+    *(SourceColumn(name) for name in _EES_REQUIRED),
+    *(SourceColumn(name, required=False) for name in ("old_la_code", "estab", "school_laestab", "school_urn")),
+    *(SourceColumn(name, required=name in _EES_REQUIRED) for name in EES_MEASURES if name != "sess_overall_percent"),
+)
+# geographic_level -> record type; regional rows are not kept (LA and national figures are).
+EES_LEVELS: Mapping[str, str | None] = MappingProxyType(
+    {"school": "school", "local authority": "local_authority", "regional": None, "national": "national"}
+)
+# education_phase -> the phase code of the performance-tables national rows ('ALL' for EES totals).
+EES_PHASES: Mapping[str, str] = MappingProxyType(
+    {
+        "state-funded primary": "PRI",
+        "state-funded secondary": "SEC",
+        "special": "SPE",
+        "state-funded special": "SPE",
+        "total": "ALL",
+    }
+)
+
 SCHEMA: tuple[tuple[str, str], ...] = (
-    ("record_type", "VARCHAR"),  # 'school' | 'national'
+    ("record_type", "VARCHAR"),  # 'school' | 'local_authority' (EES only) | 'national'
     ("la", "INTEGER"),
     ("estab", "VARCHAR"),
     ("urn", "INTEGER"),
+    ("education_phase", "VARCHAR"),  # PRI, SEC, SPE or ALL; school rows of england_abs.csv do not say
     ("perctot", "DOUBLE"),
     ("perctot_reason", "VARCHAR"),
     ("ppersabs", "DOUBLE"),
     ("ppersabs_reason", "VARCHAR"),
     ("persistent_absence_threshold_pct", "INTEGER"),
+    *f.measure_schema(m for m in EES_MEASURES.values() if m not in ("perctot", "ppersabs")),
+    ("file_layout", "VARCHAR"),  # 'performance_tables' | 'ees_tidy'
 ) + f.PROVENANCE_SCHEMA
 
 
@@ -49,8 +99,14 @@ def threshold_for_year(academic_year: str) -> int:
     return 10 if academic_year >= TEN_PERCENT_FROM else 15
 
 
+def is_ees_layout(path: Path) -> bool:
+    return {"time_period", "geographic_level"} <= {cell.casefold() for cell in read_header(Path(path))}
+
+
 def parse(path: Path, *, academic_year: str | None = None, data_version: str | None = None) -> pd.DataFrame:
-    """Every row of an absence file (schools and national rows) as raw_absence columns."""
+    """Every row of an absence file (schools, and national and LA rows) as raw_absence columns."""
+    if is_ees_layout(path):
+        return _parse_ees(Path(path), academic_year=academic_year, data_version=data_version)
     table = read_dfe_csv(Path(path), COLUMNS)
     present = [c for c in ("ppersabs10", "ppersabs15") if c in table.frame.columns]
     if len(present) != 1:
@@ -75,17 +131,75 @@ def parse(path: Path, *, academic_year: str | None = None, data_version: str | N
     f.require_present(table, urn, "urn", ~national, why="a school row (LA not 'NAT') has no URN")
     f.require_unique(table, urn, "urn")
     f.require_national_rows(table, national, "la", marker="LA 'NAT'")
+    estab = f.text(table, "estab")
+    rows = len(table.frame)
     columns: dict[str, pd.Series] = {
         "record_type": pd.Series(["national" if n else "school" for n in national], dtype="str"),
         "la": f.integer(table, "la", null_tokens=("", NATIONAL_LA)).astype("Int32"),
-        "estab": f.text(table, "estab"),
+        "estab": estab,
         "urn": urn,
-        "persistent_absence_threshold_pct": pd.Series([threshold] * len(table.frame), dtype="Int32"),
+        "education_phase": estab.where(national, None).astype("str"),
+        "persistent_absence_threshold_pct": pd.Series([threshold] * rows, dtype="Int32"),
+        "file_layout": pd.Series(["performance_tables"] * rows, dtype="str"),
     }
     columns["perctot"], columns["perctot_reason"] = f.measure(table, "perctot")
     columns["ppersabs"], columns["ppersabs_reason"] = f.measure(table, measure)
+    for name in EES_MEASURES.values():
+        if name not in columns:
+            columns[name] = pd.Series(pd.NA, index=table.frame.index, dtype="Float64")
+            columns[f"{name}_reason"] = pd.Series(pd.NA, index=table.frame.index, dtype="str")
     frame = f.assemble(columns, SCHEMA)
     return f.with_provenance(frame, table, academic_year=academic_year, data_version=data_version)
+
+
+def _parse_ees(path: Path, *, academic_year: str | None, data_version: str | None) -> pd.DataFrame:
+    table = read_dfe_csv(path, EES_COLUMNS)
+    check_time_period(table, academic_year)
+    period = table.frame["time_period"].iloc[0].strip()  # '202425'; every row agrees (checked above)
+    year = academic_year or f"{period[:4]}-{period[4:]}"
+    if threshold_for_year(year) != 10:
+        raise SourceFormatError(
+            f"EES absence files use the 10% persistent-absence definition, which began in {TEN_PERCENT_FROM}, "
+            f"but the file is for {year}",
+            file=table.file_name,
+            column=table.header_for("time_period"),
+        )
+    level = table.frame["geographic_level"].str.strip().str.casefold()
+    phase = table.frame["education_phase"].str.strip().str.casefold()
+    refuse_unknown_values(table, "geographic_level", level, frozenset(EES_LEVELS))
+    refuse_unknown_values(table, "education_phase", phase, frozenset(EES_PHASES))
+    record_type = level.map(EES_LEVELS)
+    kept = record_type.notna()
+    school, national = record_type == "school", record_type == "national"
+    urn = f.integer(table, "school_urn").astype("Int32")
+    f.require_present(table, urn, "school_urn", school, why="a school row has no school_urn")
+    f.require_unique(table, urn.where(school), "school_urn")
+    f.require_national_rows(table, national, "geographic_level", marker="geographic_level 'National'")
+    laestab = f.integer(table, "school_laestab")
+    estab = f.text(table, "estab")
+    from_laestab = (laestab % 10000).astype("string")
+    codes = phase.map(EES_PHASES)
+    columns: dict[str, pd.Series] = {
+        "record_type": record_type.astype("str"),
+        "la": f.integer(table, "old_la_code").astype("Int32").where(~national, None),
+        # The estab column when present, else the last four digits of the LAESTAB; the phase for area rows.
+        "estab": estab.where(estab.notna(), from_laestab).where(school, codes),
+        "urn": urn.where(school),
+        "education_phase": codes.astype("str"),
+        "persistent_absence_threshold_pct": pd.Series([10] * len(table.frame), dtype="Int32"),
+        "file_layout": pd.Series(["ees_tidy"] * len(table.frame), dtype="str"),
+    }
+    for indicator, name in EES_MEASURES.items():
+        if indicator in table.frame:
+            columns[name], columns[f"{name}_reason"] = parse_measure_column(
+                table.frame[indicator], file=table.file_name, column=table.header_for(indicator), symbols=EES_SYMBOLS
+            )
+        else:
+            columns[name] = pd.Series(pd.NA, index=table.frame.index, dtype="Float64")
+            columns[f"{name}_reason"] = pd.Series(pd.NA, index=table.frame.index, dtype="str")
+    frame = f.assemble(columns, SCHEMA)
+    frame = f.with_provenance(frame, table, academic_year=academic_year, data_version=data_version)
+    return frame[kept].reset_index(drop=True)
 
 
 SPEC = SourceSpec(name=SOURCE, table=TABLE, schema=SCHEMA, parse=parse)

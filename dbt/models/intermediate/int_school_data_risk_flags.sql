@@ -38,6 +38,13 @@ ks4_national as (
 
 ),
 
+-- Attendance is judged on the school's own rows (a predecessor's pupils are not the school's to attend).
+attendance as (
+
+    select * from {{ ref('int_school_attendance') }}
+
+),
+
 -- Each flag is judged on the latest year in which its measure is published at all (e.g. KS2 progress was not
 -- published for 2023-24, so the KS2 progress flag looks at 2022-23).
 evaluation_years as (
@@ -73,6 +80,14 @@ evaluation_years as (
     select 'KS4_ATT8_BELOW_NATIONAL', max(academic_year)
     from ks4_results
     where attainment8_score is not null
+    union all
+    select 'ABSENCE_PERSISTENT_ABOVE_NATIONAL', max(academic_year)
+    from attendance
+    where persistent_absence_pct is not null
+    union all
+    select 'ABSENCE_PERSISTENT_RISING', max(academic_year)
+    from attendance
+    where persistent_absence_pct is not null
 
 ),
 
@@ -200,8 +215,8 @@ ks2_attainment as (
 
 ),
 
--- Trends look at the evaluation year and the two years before it (three consecutive years of results).
-ks2_trend_years as (
+-- Trends (KS2 results, persistent absence) look at the evaluation year and the two years before it (three consecutive years of results).
+trend_years as (
 
     select
         evaluation_years.flag_code,
@@ -209,7 +224,7 @@ ks2_trend_years as (
         {{ previous_academic_year('evaluation_years.academic_year') }} as middle_year,
         {{ previous_academic_year(previous_academic_year('evaluation_years.academic_year')) }} as first_year
     from evaluation_years
-    where evaluation_years.flag_code in ('KS2_RWM_EXP_DECLINING', 'KS2_DISADVANTAGED_GAP_WIDENING')
+    where evaluation_years.flag_code in ('KS2_RWM_EXP_DECLINING', 'KS2_DISADVANTAGED_GAP_WIDENING', 'ABSENCE_PERSISTENT_RISING')
 
 ),
 
@@ -245,14 +260,14 @@ ks2_declining as (
             ', ',
             case when latest.rwm_expected_pct is null then 'no result for ' || latest.academic_year end,
             case
-                when middle.rwm_expected_pct is null then 'no result for ' || ks2_trend_years.middle_year
+                when middle.rwm_expected_pct is null then 'no result for ' || trend_years.middle_year
                 when coalesce(middle.cohort_pupils, 0) < flag_rules.min_cohort_pupils
-                    then 'cohort of ' || cast(coalesce(middle.cohort_pupils, 0) as integer) || ' pupils in ' || ks2_trend_years.middle_year
+                    then 'cohort of ' || cast(coalesce(middle.cohort_pupils, 0) as integer) || ' pupils in ' || trend_years.middle_year
             end,
             case
-                when earliest.rwm_expected_pct is null then 'no result for ' || ks2_trend_years.first_year
+                when earliest.rwm_expected_pct is null then 'no result for ' || trend_years.first_year
                 when coalesce(earliest.cohort_pupils, 0) < flag_rules.min_cohort_pupils
-                    then 'cohort of ' || cast(coalesce(earliest.cohort_pupils, 0) as integer) || ' pupils in ' || ks2_trend_years.first_year
+                    then 'cohort of ' || cast(coalesce(earliest.cohort_pupils, 0) as integer) || ' pupils in ' || trend_years.first_year
             end
         ), '') as missing_parts,
         printf(
@@ -261,17 +276,17 @@ ks2_declining as (
             latest.rwm_expected_pct, latest.academic_year, latest.rwm_expected_pct - earliest.rwm_expected_pct
         ) as breach_detail
     from ks2_chain_results as latest
-    inner join ks2_trend_years
-        on ks2_trend_years.flag_code = 'KS2_RWM_EXP_DECLINING'
-        and ks2_trend_years.academic_year = latest.academic_year
+    inner join trend_years
+        on trend_years.flag_code = 'KS2_RWM_EXP_DECLINING'
+        and trend_years.academic_year = latest.academic_year
     inner join flag_rules
         on flag_rules.flag_code = 'KS2_RWM_EXP_DECLINING'
     left join ks2_chain_results as middle
         on middle.urn = latest.urn
-        and middle.academic_year = ks2_trend_years.middle_year
+        and middle.academic_year = trend_years.middle_year
     left join ks2_chain_results as earliest
         on earliest.urn = latest.urn
-        and earliest.academic_year = ks2_trend_years.first_year
+        and earliest.academic_year = trend_years.first_year
 
 ),
 
@@ -291,14 +306,14 @@ ks2_gap_widening as (
             ', ',
             case when latest.disadvantaged_gap is null then 'no disadvantaged result for ' || latest.academic_year end,
             case
-                when middle.disadvantaged_gap is null then 'no disadvantaged result for ' || ks2_trend_years.middle_year
+                when middle.disadvantaged_gap is null then 'no disadvantaged result for ' || trend_years.middle_year
                 when coalesce(middle.disadvantaged_pupils, 0) < flag_rules.min_cohort_pupils
-                    then cast(coalesce(middle.disadvantaged_pupils, 0) as integer) || ' disadvantaged pupils in ' || ks2_trend_years.middle_year
+                    then cast(coalesce(middle.disadvantaged_pupils, 0) as integer) || ' disadvantaged pupils in ' || trend_years.middle_year
             end,
             case
-                when earliest.disadvantaged_gap is null then 'no disadvantaged result for ' || ks2_trend_years.first_year
+                when earliest.disadvantaged_gap is null then 'no disadvantaged result for ' || trend_years.first_year
                 when coalesce(earliest.disadvantaged_pupils, 0) < flag_rules.min_cohort_pupils
-                    then cast(coalesce(earliest.disadvantaged_pupils, 0) as integer) || ' disadvantaged pupils in ' || ks2_trend_years.first_year
+                    then cast(coalesce(earliest.disadvantaged_pupils, 0) as integer) || ' disadvantaged pupils in ' || trend_years.first_year
             end
         ), '') as missing_parts,
         printf(
@@ -310,17 +325,17 @@ ks2_gap_widening as (
     inner join ks2_chain_results as results
         on results.urn = latest.urn
         and results.academic_year = latest.academic_year
-    inner join ks2_trend_years
-        on ks2_trend_years.flag_code = 'KS2_DISADVANTAGED_GAP_WIDENING'
-        and ks2_trend_years.academic_year = latest.academic_year
+    inner join trend_years
+        on trend_years.flag_code = 'KS2_DISADVANTAGED_GAP_WIDENING'
+        and trend_years.academic_year = latest.academic_year
     inner join flag_rules
         on flag_rules.flag_code = 'KS2_DISADVANTAGED_GAP_WIDENING'
     left join ks2_gaps as middle
         on middle.urn = latest.urn
-        and middle.academic_year = ks2_trend_years.middle_year
+        and middle.academic_year = trend_years.middle_year
     left join ks2_gaps as earliest
         on earliest.urn = latest.urn
-        and earliest.academic_year = ks2_trend_years.first_year
+        and earliest.academic_year = trend_years.first_year
 
 ),
 
@@ -365,6 +380,64 @@ ks4_attainment as (
         and evaluation_years.academic_year = results.academic_year
     left join ks4_national
         on ks4_national.academic_year = results.academic_year
+
+),
+
+absence_above_national as (
+
+    select
+        attendance.urn,
+        'ABSENCE_PERSISTENT_ABOVE_NATIONAL' as flag_code,
+        attendance.academic_year,
+        attendance.urn as results_urn,
+        attendance.pupils as cohort_pupils,
+        attendance.persistent_vs_national_pts as measure_value,
+        attendance.national_persistent_absence_pct as comparator_value,
+        case when attendance.national_persistent_absence_pct is null
+            then 'no national figure for ' || coalesce(attendance.phase_name, 'the school''s phase') end as missing_parts,
+        printf(
+            'persistent absence %.1f%% vs %.1f%% nationally for %s schools (%+.1f points)',
+            attendance.persistent_absence_pct, attendance.national_persistent_absence_pct, attendance.phase_name,
+            attendance.persistent_vs_national_pts
+        ) as breach_detail
+    from attendance
+    inner join evaluation_years
+        on evaluation_years.flag_code = 'ABSENCE_PERSISTENT_ABOVE_NATIONAL'
+        and evaluation_years.academic_year = attendance.academic_year
+
+),
+
+-- Three consecutive years on one threshold: int_school_attendance gives a change only between such years.
+absence_rising as (
+
+    select
+        latest.urn,
+        'ABSENCE_PERSISTENT_RISING' as flag_code,
+        latest.academic_year,
+        latest.urn as results_urn,
+        latest.pupils as cohort_pupils,
+        -- The smaller of the two year-on-year rises: both must reach the threshold for a rising trend.
+        least(latest.persistent_change_pts, middle.persistent_change_pts) as measure_value,
+        middle.previous_persistent_absence_pct as comparator_value,
+        nullif(concat_ws(
+            ', ',
+            case when latest.persistent_absence_pct is null then 'no figure for ' || latest.academic_year end,
+            case when middle.persistent_absence_pct is null then 'no figure for ' || absence_trend_years.middle_year end,
+            case when middle.previous_persistent_absence_pct is null then 'no figure for ' || absence_trend_years.first_year end
+        ), '') as missing_parts,
+        printf(
+            'persistent absence %.1f%% in %s, %.1f%% in %s, %.1f%% in %s (%+.1f points)',
+            middle.previous_persistent_absence_pct, absence_trend_years.first_year, middle.persistent_absence_pct,
+            absence_trend_years.middle_year, latest.persistent_absence_pct, latest.academic_year,
+            latest.persistent_absence_pct - middle.previous_persistent_absence_pct
+        ) as breach_detail
+    from attendance as latest
+    inner join trend_years as absence_trend_years
+        on absence_trend_years.flag_code = 'ABSENCE_PERSISTENT_RISING'
+        and absence_trend_years.academic_year = latest.academic_year
+    left join attendance as middle
+        on middle.urn = latest.urn
+        and middle.academic_year = absence_trend_years.middle_year
 
 ),
 
@@ -414,6 +487,10 @@ evaluations as (
     select * from ks4_progress
     union all
     select * from ks4_attainment
+    union all
+    select * from absence_above_national
+    union all
+    select * from absence_rising
 
 ),
 
@@ -428,7 +505,8 @@ judged as (
         case
             when coalesce(evaluations.cohort_pupils, 0) < flag_rules.min_cohort_pupils then 'not evaluated'
             -- A trend is never judged on fewer years than it compares.
-            when flag_rules.comparison = 'each_year_change_at_most' and evaluations.missing_parts is not null
+            when flag_rules.comparison in ('each_year_change_at_most', 'each_year_change_at_least')
+                and evaluations.missing_parts is not null
                 then 'not evaluated'
             when evaluations.measure_value is null then 'not evaluated'
             when flag_rules.comparison in ('upper_confidence_limit_below', 'la_percentile_below')
@@ -437,6 +515,8 @@ judged as (
             when evaluations.missing_parts is not null then 'not evaluated'
             when flag_rules.comparison in ('school_minus_national_at_most', 'each_year_change_at_most')
                 and evaluations.measure_value <= flag_rules.threshold_value then 'raised'
+            when flag_rules.comparison in ('school_minus_national_at_least', 'each_year_change_at_least')
+                and evaluations.measure_value >= flag_rules.threshold_value then 'raised'
             else 'not raised'
         end as flag_status
     from evaluations

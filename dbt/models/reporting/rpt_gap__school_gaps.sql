@@ -1,5 +1,6 @@
 {#- Narrowing the gap: each open LA school's disadvantaged gap (its disadvantaged pupils against national other
-    pupils, DfE definition) for every year, with the number of disadvantaged pupils for disclosure control. -#}
+    pupils, DfE definition) for every year, with the number of disadvantaged pupils for disclosure control and the
+    school's persistent absence that year beside England's for its phase (how attendance relates to the gap). -#}
 with
 
 schools as (
@@ -15,6 +16,12 @@ gaps as (
 
     select * from {{ ref('fct_disadvantaged_gap') }}
     where geography_level = 'school'
+
+),
+
+attendance as (
+
+    select * from {{ ref('fct_school_attendance') }}
 
 ),
 
@@ -34,10 +41,16 @@ final as (
         gaps.disadvantaged_value_reason,
         gaps.national_other_value,
         gaps.disadvantaged_gap,
+        attendance.persistent_absence_pct,
+        attendance.persistent_absence_pct_reason,
+        attendance.national_persistent_absence_pct,
         gaps.data_version
     from gaps
     inner join schools
         on schools.urn = gaps.urn
+    left join attendance
+        on attendance.urn = gaps.urn
+        and attendance.academic_year = gaps.academic_year
 
 )
 

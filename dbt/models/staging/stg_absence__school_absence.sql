@@ -1,5 +1,7 @@
-{#- School rows of england_abs.csv: overall and persistent absence per school and year. Persistent absence
-    used a 15% threshold before 2015-16 and 10% since; the threshold travels with every figure. -#}
+{#- School rows of the absence files (england_abs.csv to 2023-24, EES's tidy school file after): overall and
+    persistent absence per school and year. Persistent absence used a 15% threshold before 2015-16 and 10% since;
+    the threshold travels with every figure. EES files add authorised, unauthorised and severe absence and the
+    session and enrolment counts. -#}
 {{
     config(
         materialized='incremental',
@@ -25,8 +27,7 @@ ranked as (
         *,
         row_number() over (
             partition by urn, academic_year
-            order by case data_version when 'final' then 3 when 'revised' then 2 when 'provisional' then 1 else 0 end desc,
-                loaded_at desc
+            order by {{ data_version_rank('data_version') }} desc, loaded_at desc
         ) as version_rank
     from source
 
@@ -39,11 +40,23 @@ final as (
         la as la_code,
         estab as establishment_number,
         academic_year,
+        education_phase as phase_code,
         perctot as overall_absence_pct,
         perctot_reason as overall_absence_pct_reason,
         ppersabs as persistent_absence_pct,
         ppersabs_reason as persistent_absence_pct_reason,
         persistent_absence_threshold_pct,
+        authorised_pct as authorised_absence_pct,
+        authorised_pct_reason as authorised_absence_pct_reason,
+        unauthorised_pct as unauthorised_absence_pct,
+        unauthorised_pct_reason as unauthorised_absence_pct_reason,
+        severe_absence_pct,
+        severe_absence_pct_reason,
+        cast(enrolments as integer) as enrolments,
+        cast(persistent_absentees as integer) as persistent_absentees,
+        cast(sessions_possible as bigint) as sessions_possible,
+        cast(sessions_missed as bigint) as sessions_missed,
+        file_layout,
         data_version,
         source_file,
         source_row_number,
