@@ -91,6 +91,7 @@ class BookletData:
     measures: pd.DataFrame
     context: pd.DataFrame
     attendance: pd.DataFrame
+    destinations: pd.DataFrame
     inspections: pd.DataFrame
     gaps: pd.DataFrame
     national_gaps: dict[tuple[str, str], float]
@@ -125,6 +126,12 @@ def load_booklet_data(duckdb_path: Path) -> BookletData:
             "rpt_booklet__attendance",
             ("urn", "academic_year", "persistent_absence_pct", "raised_flag_explanations"),
             "urn, academic_year",
+        )
+        destinations = read_table(
+            connection,
+            "rpt_booklet__destinations",
+            ("urn", "academic_year", "ks4_academic_year", "pupil_group", "cohort_pupils", "sustained_pct"),
+            "urn, academic_year, pupil_group",
         )
         inspections = read_table(
             connection,
@@ -163,6 +170,7 @@ def load_booklet_data(duckdb_path: Path) -> BookletData:
         measures,
         context,
         attendance,
+        destinations,
         inspections,
         gaps,
         national_gaps,
@@ -304,6 +312,7 @@ def booklet_values(school: dict[str, Any], data: BookletData, rule: DisclosureRu
         },
         "context_rows": _context_rows(data.context[data.context["urn"] == urn]),
         **_attendance(attendance),
+        "destination_rows": _destination_rows(data.destinations[data.destinations["urn"] == urn], rule),
         "key_stages": key_stages,
         "gap_rows": gap_rows,
         "latest_gap_rows": [row for row in gap_rows if row["year"] == latest_gap_year],
@@ -603,6 +612,36 @@ def _attendance(attendance: pd.DataFrame) -> dict[str, Any]:
             for r in recent
         ],
     }
+
+
+def _destination_rows(destinations: pd.DataFrame, rule: DisclosureRule) -> list[dict[str, str]]:
+    """KS4 leavers' destinations for the last TREND_YEARS published years: all pupils, and disadvantaged pupils
+    when enough of them to publish (disclosure control, as every figure about a group of pupils)."""
+    rows = []
+    by_year = destinations.groupby("academic_year", sort=True)
+    for _, year in list(by_year)[-TREND_YEARS:]:
+        groups = {r["pupil_group"]: r for r in year.to_dict("records")}
+        everyone, disadvantaged = groups.get("all"), groups.get("disadvantaged") or {}
+
+        def share(row: dict[str, Any], column: str = "sustained_pct") -> str:
+            value = control(row.get(column), row.get("cohort_pupils"), row.get(f"{column}_reason"), rule)
+            return value.label or format_measure(value.value, "percent", row.get(f"{column}_reason"))
+
+        if everyone is None:
+            continue
+        rows.append(
+            {
+                "ks4_year": text(everyone["ks4_academic_year"]),
+                "pupils": format_count(everyone["cohort_pupils"]),
+                "sustained": share(everyone),
+                "la": format_measure(everyone["la_sustained_pct"], "percent"),
+                "national": format_measure(everyone["national_sustained_pct"], "percent"),
+                "disadvantaged": share(disadvantaged) if disadvantaged else NO_DATA,
+                "disadvantaged_national": format_measure(disadvantaged.get("national_sustained_pct"), "percent"),
+                "not_sustained": share(everyone, "not_sustained_pct"),
+            }
+        )
+    return rows
 
 
 def _attendance_areas(attendance: pd.DataFrame) -> list[str]:

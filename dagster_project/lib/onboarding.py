@@ -38,6 +38,7 @@ SOURCE_FOLDER = {
     "ks4": "ks4",
     "census": "census",
     "absence": "absence",
+    "ks4_destinations": "ks4_destinations",
     "school_information": "school_information",
     "gias_establishments": "gias",
     "gias_links": "gias",

@@ -6,6 +6,7 @@
         ks2_school_attainment_data.csv, 202425_performance_tables_schools_*     metadata beside it or the layout
     census/<year>/england_census.csv, 815_census.csv                            data_version 'final'
     absence/<year>/england_abs.csv, 815_abs.csv                                 data_version 'final'
+    ks4_destinations/<year>/england_ks4-pupdest.csv, 815_ks4-pupdest.csv       data_version 'final'
     school_information/<year>/815_spine.csv, england_school_information.csv     data_version 'final'
     ofsted/..._all_inspections_as_at_DD_Mon_YYYY.csv                            data_version 'as_at YYYY-MM-DD'
     ofsted/..._latest_inspections_as_at_DD_Mon_YYYY.csv                         data_version 'latest as_at YYYY-MM-DD'
@@ -70,6 +71,7 @@ SOURCE_FOLDERS: dict[str, tuple[str, ...]] = {
     "ks4": ("ks4",),
     "census": ("census",),
     "absence": ("absence",),
+    "ks4_destinations": ("ks4_destinations",),
     "school_information": ("school_information",),
     "ofsted": ("ofsted_inspections",),
     "statistical_neighbours": ("statistical_neighbours",),

@@ -34,7 +34,7 @@ from pathlib import Path
 from dagster_project.lib.errors import SourceLayoutError
 
 DATA_VERSIONS = ("provisional", "revised", "final")
-# Census, absence and school information are published once per year; 'final' keeps one version vocabulary.
+# Census, absence, KS4 destinations and school information come once a year; 'final' keeps one version vocabulary.
 CENSUS_DATA_VERSION = "final"
 LA_CODES_DATA_VERSION = "current"
 
@@ -44,6 +44,7 @@ SOURCE_NAMES: dict[str, str] = {
     "ks4": "KS4 performance tables",
     "census": "School census",
     "absence": "Pupil absence",
+    "ks4_destinations": "KS4 destination measures",
     "school_information": "School information (performance tables spine)",
     "gias_establishments": "GIAS establishments",
     "gias_links": "GIAS links",
@@ -51,7 +52,7 @@ SOURCE_NAMES: dict[str, str] = {
     "statistical_neighbours": "Statistical neighbours",
     "la_codes": "LA and region codes",
 }
-YEARLY_SOURCES = ("ks2", "ks4", "census", "absence", "school_information")
+YEARLY_SOURCES = ("ks2", "ks4", "census", "absence", "ks4_destinations", "school_information")
 # Recognised, but not read by the warehouse.
 METADATA = "metadata"
 NOT_USED = "not_used"
@@ -74,6 +75,7 @@ _CENSUS = re.compile(_PREFIX + r"census\.csv$")
 _ABSENCE = re.compile(_PREFIX + r"(?:abs|absence)\.csv$")
 # EES pupil-absence school file: '1a_absence_3term_school.csv', DfE's sap-public 'manual_1a_Absence_3term_school.csv'.
 _EES_ABSENCE = re.compile(r"absence_3term[a-z0-9_ .-]*\.csv$")
+_KS4_DESTINATIONS = re.compile(_PREFIX + r"ks4[ _-]?pupdest\.csv$")
 _SCHOOL_INFORMATION = re.compile(_PREFIX + r"(?:spine|school_information)\.csv$")
 _EES = {
     "ks2": re.compile(
@@ -91,7 +93,6 @@ _METADATA = re.compile(r"(?:_meta(?:_methodology)?|^abbreviations(?:_[a-z0-9-]+)
 _META_RELEASE = re.compile(r"(?P<stage>ks[24])[ _-]?(?P<version>final|revised|provisional)[ _-]?meta")
 # DfE files the warehouse does not read, with what they are.
 _NOT_USED = (
-    (re.compile(r"ks4[ _-]?pupdest"), "KS4 pupil destinations (not read by this project)"),
     (re.compile(r"ks[245][ _-]?mats[ _-]?performance"), "multi-academy trust performance (not read)"),
     (re.compile(r"(?:^|[ _-])ks5"), "16 to 18 (KS5) performance tables (not read)"),
     (re.compile(r"underlying|vaqual|vasubj|maths[ _-]science"), "performance-tables supporting data (not read)"),
@@ -236,11 +237,13 @@ def kind_from_header(header: Sequence[str]) -> str | None:
             return "absence"
         return NOT_USED
     if "rectype" in keys:
+        if {"cohort", "overall_dest"} <= keys:
+            return "ks4_destinations"
         if keys & {"tpup", "att8scr"}:
             return "ks4"
         if keys & {"telig", "ptrwm_exp"}:
             return "ks2"
-        return NOT_USED  # e.g. KS4 destinations (RECTYPE, COHORT, OVERALL_DEST)
+        return NOT_USED  # e.g. KS5 or MAT performance
     if {"urn", "linkurn", "linktype"} <= keys:
         return "gias_links"
     if {"urn", "establishmentname"} <= keys and any(k.startswith("establishmentstatus") for k in keys):
@@ -361,7 +364,12 @@ def _kind_from_name(name: str) -> tuple[str | None, str | None]:
         return match.group("stage"), match.group("version")
     if _EES_ABSENCE.search(name):
         return "absence", None
-    for kind, pattern in (("census", _CENSUS), ("absence", _ABSENCE), ("school_information", _SCHOOL_INFORMATION)):
+    for kind, pattern in (
+        ("census", _CENSUS),
+        ("absence", _ABSENCE),
+        ("ks4_destinations", _KS4_DESTINATIONS),
+        ("school_information", _SCHOOL_INFORMATION),
+    ):
         if pattern.match(name):
             return kind, None
     return None, None
@@ -402,7 +410,7 @@ def _academic_year(
 def _data_version(
     path: Path, kind: str, header: list[str], year: str | None, name_version: str | None, evidence: list[str]
 ) -> str | None:
-    if kind in ("census", "absence", "school_information"):
+    if kind in ("census", "absence", "ks4_destinations", "school_information"):
         return CENSUS_DATA_VERSION
     if kind not in ("ks2", "ks4"):
         return None

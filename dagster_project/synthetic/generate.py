@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from . import absence, census, ees, gias, ks2, ks4, neighbours, ofsted
+from . import absence, census, destinations, ees, gias, ks2, ks4, neighbours, ofsted
 from .outcomes import simulate
 from .world import (
     ACADEMIC_YEARS,
@@ -95,6 +95,15 @@ def generate(
             (
                 f"census/{year}/england_census.csv",
                 lambda p, y=year: write_csv(p, census.HEADER, census.rows(world, y), encoding="utf-8-sig"),
+            )
+        )
+    for year in destinations.years(results):
+        jobs.append(
+            (
+                f"ks4_destinations/{year}/england_ks4-pupdest.csv",
+                lambda p, y=year: write_csv(
+                    p, destinations.header(y), destinations.rows(world, results, y), encoding="utf-8-sig"
+                ),
             )
         )
     for year in EES_YEARS:  # 2024-25 onwards: KS2 and KS4 only in the tidy EES layout

@@ -14,7 +14,7 @@ from types import MappingProxyType
 
 from . import names
 
-GENERATOR_VERSION = "1.9.0"
+GENERATOR_VERSION = "1.10.0"
 # 1.3: planted support decisions (recent inspections, adviser concern, missing KS2 year)
 # 1.4: the visits return tells core (SI4 term by phase) from additional visits, adds each academy's yearly SI6
 #      keeping-in-touch visit, and plants an under-delivered school (no visits in spring 2026) and a missed core visit
@@ -26,6 +26,7 @@ GENERATOR_VERSION = "1.9.0"
 #      schools on the register are visited about fortnightly, weekly in special measures or serious weaknesses
 # 1.9: 2024-25 absence in EES's tidy school layout (session and enrolment counts, LA and national rows); Thornbury
 #      School's persistent absence rises 4.5 points a year from 2022-23
+# 1.10: KS4 destination measures (england_ks4-pupdest.csv) for the tables of 2023-24 and 2024-25 (KS4 2021-22, 2022-23)
 DEFAULT_SEED = 20240901
 SCALES = ("la", "national")
 

@@ -23,6 +23,7 @@ from dagster_project.lib.sources import (
     gias,
     ks2,
     ks4,
+    ks4_destinations,
     la_codes,
     school_information,
     statistical_neighbours,
@@ -88,6 +89,11 @@ REAL_FILES: list[tuple[str, str, Callable[[Path], pd.DataFrame]]] = [
         "dfe/census_absence/england_abs_PPERSABS15_2012-13_excerpt.csv",
         lambda p: absence.parse(p, academic_year="2012-13"),
     ),
+    (
+        "raw_ks4_destinations",
+        "more/dfe_performance_tables_KSPDeveloper/england_ks4-pupdest.csv",
+        lambda p: ks4_destinations.parse(p, academic_year="2018-19", data_version="final"),
+    ),
     ("raw_la_codes", "dfe/statistical_neighbours/la_code_list.csv", la_codes.parse),
     ("raw_statistical_neighbours", "dfe/statistical_neighbours/sn_may_2025.xlsx", statistical_neighbours.parse),
     ("raw_statistical_neighbours", "dfe/statistical_neighbours/sn_april_2021.csv", statistical_neighbours.parse),
@@ -106,6 +112,7 @@ def test_every_raw_table_has_a_suite_citing_its_publisher_and_a_check_for_files_
         "raw_ks4",
         "raw_census",
         "raw_absence",
+        "raw_ks4_destinations",
     }
     assert {spec.table for spec in RAW_TABLES if file_scoped_expectations(spec.table)} == yearly_and_registers
 

@@ -95,6 +95,8 @@ def test_dfe_download_year_folders_like_2023_2024_are_academic_years(tmp_path: P
         ("census/2016-17/815_census.csv", "2016-17", "final"),
         ("absence/2018-19/815_abs.csv", "2018-19", "final"),
         ("absence/2024-25/1a_absence_3term_school.csv", "2024-25", "final"),  # EES school file
+        ("ks4_destinations/2018-2019/england_ks4-pupdest.csv", "2018-19", "final"),
+        ("ks4_destinations/2023-24/815_ks4-pupdest.csv", "2023-24", "final"),
         ("absence/2024-2025/manual_1a_Absence_3term_school.csv", "2024-25", "final"),  # as DfE's sap-public names it
         ("school_information/2018-19/815_spine.csv", "2018-19", "final"),
     ],

@@ -50,6 +50,7 @@ SN_CSV = "statistical_neighbours/sn_april_2021.csv"
 LA_CODES = "la_codes/la_code_list.csv"
 ABSENCE_FILES = {y: f"absence/{y}/england_abs.csv" for y in synthetic_absence.YEARS}
 EES_ABSENCE = f"absence/2024-25/{synthetic_absence.EES_FILE_NAME}"
+DESTINATIONS = {y: f"ks4_destinations/{y}/england_ks4-pupdest.csv" for y in ("2023-24", "2024-25")}
 CP1252 = {KS2_FILES["2023-24"], GIAS, EARLIER_GIAS, LINKS, OFSTED, OFSTED_YTD_2025, OFSTED_YTD_2026, OFSTED_LATEST}
 NO_BOM = {
     SN_XLSX,
@@ -74,6 +75,7 @@ EXPECTED_FILES = {
     LA_CODES,
     *ABSENCE_FILES.values(),
     EES_ABSENCE,
+    *DESTINATIONS.values(),
     *(f"census/{y}/england_census.csv" for y in ACADEMIC_YEARS),
 }
 NON_STATE = {"IND", "INDSPEC", "NMSS"}
@@ -537,6 +539,24 @@ def test_ees_absence_areas_sum_their_schools_and_the_planted_school_rises(out, w
         and all(by_year[b][s.urn] - by_year[a][s.urn] >= 3 for a, b in zip(years, years[1:], strict=False))
     }
     assert rising == {planted.urn}
+
+
+def test_destinations_report_the_cohort_two_years_back_and_areas_sum_their_schools(out, world, results):
+    rows = read(out, DESTINATIONS["2024-25"])
+    schools = [r for r in rows if r["RECTYPE"] in ("1", "2")]
+    # The 2024-25 tables report the pupils who finished KS4 in 2022-23: the same schools and cohorts.
+    ks4 = {urn: r for (year, urn), r in results.ks4.items() if year == "2022-23" and r.kind == "state"}
+    assert {int(r["URN"]) for r in schools} == set(ks4)
+    assert all(int(r["COHORT"]) == ks4[int(r["URN"])].tpup for r in schools)
+    kingsmere = [r for r in rows if r["RECTYPE"] == "LA" and r["LEA"] == "991"]
+    (national,) = [r for r in rows if r["RECTYPE"] == "NAT"]
+    mine = [r for r in schools if r["LEA"] == "991"]
+    for column in ("COHORT", "COHORT_DIS", "OVERALL_DEST", "NOT_SUSTAINED"):
+        assert int(kingsmere[0][column]) == sum(int(r[column]) for r in mine), column
+        las = [r for r in rows if r["RECTYPE"] == "LA"]
+        assert int(national[column]) == sum(int(r[column]) for r in las), column
+    assert national["OVERALL_DESTPER"] == f"{round(100 * int(national['OVERALL_DEST']) / int(national['COHORT']))}%"
+    assert list(rows[0])[-2:] == ["COHORT_NONDIS_23", "OVERALL_DESTPER_NONDIS_23"]
 
 
 def test_statistical_neighbours_xlsx_has_the_real_layout_and_kingsmere_has_ten_fictional_neighbours(out, world):

@@ -77,6 +77,14 @@ RAW_TABLES = [
         by_academic_year=True,
     ),
     RawTableSpec(
+        "raw_ks4_destinations",
+        "ks4_destinations",
+        "KS4 destination measures (england_ks4-pupdest.csv): each school's, LA's and England's KS4 leavers in "
+        "sustained education, apprenticeships or employment, not sustained and not captured, for all, "
+        "disadvantaged and other pupils, per academic year of the performance tables.",
+        by_academic_year=True,
+    ),
+    RawTableSpec(
         "raw_school_information",
         "school_information",
         "School information ('spine') from the performance-tables download (815_spine.csv, "

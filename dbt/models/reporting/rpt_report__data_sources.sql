@@ -122,6 +122,18 @@ absence as (
 
 ),
 
+ks4_destinations as (
+
+    select distinct
+        'KS4 destination measures' as source_name,
+        academic_year,
+        data_version,
+        {{ academic_year_end_date('academic_year') }} as data_date,
+        source_file
+    from {{ ref('stg_ks4_destinations__destinations') }}
+
+),
+
 -- The statistical-neighbour release the reports use (the latest), e.g. '2025-05' as 'release of May 2025'.
 statistical_neighbours as (
 
@@ -171,6 +183,7 @@ refused_files as (
             when 'ks4' then 'KS4 performance tables'
             when 'census' then 'School census'
             when 'absence' then 'Pupil absence in schools in England'
+            when 'ks4_destinations' then 'KS4 destination measures'
             when 'gias_establishments' then 'Get Information about Schools (GIAS) establishments'
             when 'gias_links' then 'Get Information about Schools (GIAS) links'
             when 'ofsted_inspections' then 'Ofsted state-funded school inspections (management information)'
@@ -215,6 +228,8 @@ national_sources as (
     select * from school_information
     union all
     select * from absence
+    union all
+    select * from ks4_destinations
     union all
     select * from statistical_neighbours
     union all
