@@ -101,6 +101,11 @@ _NOT_USED = (
         "EES school-information file (not read: the performance-tables file carries the cohort counts)",
     ),
     (re.compile(r"la_nat_|_local_authority_|_national_"), "EES LA/national file (not read: combine it first)"),
+    (
+        re.compile(r"absence_3term_nat_reg_la"),
+        "EES absence for England, regions and LAs (not read: the warehouse recomputes them exactly from the school "
+        "file's session and enrolment counts)",
+    ),
 )
 
 

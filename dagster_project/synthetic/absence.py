@@ -4,7 +4,8 @@ CSCP header LA,ESTAB,URN,PERCTOT,PPERSABS10 (PPERSABS15 before 2015-16, when per
 of sessions); one decimal place; 'SUPP' for schools with fewer than 10 pupils; national rows at the end with
 LA 'NAT', the phase in ESTAB and a blank URN (FORMATS.md 7a/7b). From 2024-25 the EES school file
 (`1a_absence_3term_school`, FORMATS.md 7d): session and enrolment counts with their rates, 'c' for suppressed
-cells, then LA and national rows per phase and in total, summed from the school rows. Absence rises with the
+cells; LA and national rows per phase and in total, summed from the school rows, go in a second file as DfE
+publishes them (`1_absence_3term_nat_reg_la`). Absence rises with the
 school's disadvantaged share and falls with its latent quality, and special schools have the highest rates.
 Planted: `rising_persistent_absence` (Thornbury School) rises 4.5 points a year from 2022-23 to 2024-25.
 """
@@ -21,7 +22,8 @@ from .writers import fmt_num
 TEN_PERCENT_FROM = "2015-16"
 YEARS = ("2014-15", "2021-22", "2022-23", "2023-24")  # 2014-15 exercises the PPERSABS15 layout
 EES_YEARS = ("2024-25",)
-EES_FILE_NAME = "1a_absence_3term_school.csv"
+EES_FILE_NAME = "1a_absence_3term_school.csv"  # school rows
+EES_AREA_FILE_NAME = "1_absence_3term_nat_reg_la.csv"  # England and LA rows (DfE's own; the pipeline recomputes them)
 # The planted school's persistent (and overall) absence above its 2021-22 rates, by year.
 RISING = {"2021-22": (0.0, 0.0), "2022-23": (1.2, 4.5), "2023-24": (2.4, 9.0), "2024-25": (3.6, 13.5)}
 SUPPRESS_BELOW = 10
@@ -138,6 +140,14 @@ def _ees_measures(counts: dict[str, int] | None) -> list[str]:
         str(counts["pa_50"]),
         pct(counts["pa_50"], enrolments),
     ]
+
+
+def ees_school_rows(world: World, year: str) -> Iterable[list[str]]:
+    return (row for row in ees_rows(world, year) if row[2] == "School")
+
+
+def ees_area_rows(world: World, year: str) -> Iterable[list[str]]:
+    return (row for row in ees_rows(world, year) if row[2] != "School")
 
 
 def ees_rows(world: World, year: str) -> Iterable[list[str]]:

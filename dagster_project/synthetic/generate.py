@@ -188,7 +188,13 @@ def _national_jobs(world) -> list[tuple[str, Callable[[Path], int]]]:
         jobs.append(
             (
                 f"absence/{year}/{absence.EES_FILE_NAME}",
-                lambda p, y=year: write_csv(p, absence.EES_HEADER, absence.ees_rows(world, y), encoding="utf-8"),
+                lambda p, y=year: write_csv(p, absence.EES_HEADER, absence.ees_school_rows(world, y), encoding="utf-8"),
+            )
+        )
+        jobs.append(
+            (
+                f"absence/{year}/{absence.EES_AREA_FILE_NAME}",
+                lambda p, y=year: write_csv(p, absence.EES_HEADER, absence.ees_area_rows(world, y), encoding="utf-8"),
             )
         )
     return jobs

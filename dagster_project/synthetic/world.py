@@ -26,7 +26,9 @@ GENERATOR_VERSION = "1.10.0"
 #      schools on the register are visited about fortnightly, weekly in special measures or serious weaknesses
 # 1.9: 2024-25 absence in EES's tidy school layout (session and enrolment counts, LA and national rows); Thornbury
 #      School's persistent absence rises 4.5 points a year from 2022-23
-# 1.10: KS4 destination measures (england_ks4-pupdest.csv) for the tables of 2023-24 and 2024-25 (KS4 2021-22, 2022-23)
+# 1.10: EES absence as DfE splits it: school rows in 1a_absence_3term_school, England and LAs in
+#       1_absence_3term_nat_reg_la (not read); KS4 destination measures (england_ks4-pupdest.csv) for the tables of
+#       2023-24 and 2024-25 (KS4 in 2021-22 and 2022-23)
 DEFAULT_SEED = 20240901
 SCALES = ("la", "national")
 

@@ -100,6 +100,23 @@ def test_ees_school_file_maps_onto_the_same_raw_columns(tmp_path: Path) -> None:
     assert list(frame["source_row_number"]) == [1, 2, 3, 5]
 
 
+def test_a_file_of_several_years_gives_the_folder_s_year(tmp_path: Path) -> None:
+    earlier = [row.replace("202425", "202324", 1).replace(",5,3.4375", ",7,3.4375") for row in EES_ROWS]
+    path = _ees_file(tmp_path, [*earlier, *EES_ROWS])
+    frame = absence.parse(path, academic_year="2024-25")
+    assert len(frame) == 4 and set(frame["perctot"].dropna()) == {5, 6}
+    assert list(frame["source_row_number"]) == [6, 7, 8, 10]  # the file's own rows
+    assert set(absence.parse(path, academic_year="2023-24")["perctot"].dropna()) == {7, 6}
+
+
+def test_a_school_file_without_england_s_rows_is_complete(tmp_path: Path) -> None:
+    """DfE's school file holds school rows only (England and LAs are in 1_absence_3term_nat_reg_la)."""
+    school = EES_ROWS[0]
+    rows = [school.replace(",2001,9912001,900001,", f",{2001 + i},{9912001 + i},{900001 + i},") for i in range(30)]
+    frame = absence.parse(_ees_file(tmp_path, rows), academic_year="2024-25")
+    assert len(frame) == 30 and set(frame["record_type"]) == {"school"}
+
+
 def test_ees_rates_recompute_from_the_counts(tmp_path: Path) -> None:
     frame = absence.parse(_ees_file(tmp_path, EES_ROWS), academic_year="2024-25")
     for row in frame.dropna(subset=["sessions_possible"]).to_dict("records"):
@@ -116,7 +133,7 @@ def test_performance_table_rows_carry_no_ees_measures(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("rows", "year", "column", "message"),
     [
-        (EES_ROWS, "2023-24", "time_period", "time_period is not 202324"),
+        (EES_ROWS, "2023-24", "time_period", "no rows for 2023-24 .time_period 202324.; the file holds 202425"),
         ([EES_ROWS[0].replace("State-funded primary", "Nursery")], "2024-25", "education_phase",
          "unknown education_phase"),
         ([EES_ROWS[0].replace("School,", "Ward,", 1)], "2024-25", "geographic_level", "unknown geographic_level"),

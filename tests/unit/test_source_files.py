@@ -108,6 +108,15 @@ def test_real_dfe_download_names_are_recognised(tmp_path: Path, relative: str, y
     assert found.source == relative.split("/")[0]
 
 
+def test_dfe_s_ees_absence_file_for_england_and_las_is_named_as_not_read(tmp_path: Path) -> None:
+    _touch(tmp_path, "absence/2024-25/1a_absence_3term_school.csv")
+    _touch(tmp_path, "absence/2024-25/1_absence_3term_nat_reg_la.csv")
+    scan = scan_sources(tmp_path)
+    assert [f.name for f in scan.files] == ["1a_absence_3term_school.csv"]
+    (skipped,) = scan.skipped
+    assert skipped.expected and "recomputes them exactly from the school file" in skipped.reason
+
+
 def test_a_ks2_file_without_its_release_in_the_name_is_reported_not_ignored(tmp_path: Path) -> None:
     _touch(tmp_path, "ks2/2018-19/936_ks2.csv")
     messages: list[str] = []

@@ -50,6 +50,7 @@ SN_CSV = "statistical_neighbours/sn_april_2021.csv"
 LA_CODES = "la_codes/la_code_list.csv"
 ABSENCE_FILES = {y: f"absence/{y}/england_abs.csv" for y in synthetic_absence.YEARS}
 EES_ABSENCE = f"absence/2024-25/{synthetic_absence.EES_FILE_NAME}"
+EES_ABSENCE_AREAS = f"absence/2024-25/{synthetic_absence.EES_AREA_FILE_NAME}"
 DESTINATIONS = {y: f"ks4_destinations/{y}/england_ks4-pupdest.csv" for y in ("2023-24", "2024-25")}
 CP1252 = {KS2_FILES["2023-24"], GIAS, EARLIER_GIAS, LINKS, OFSTED, OFSTED_YTD_2025, OFSTED_YTD_2026, OFSTED_LATEST}
 NO_BOM = {
@@ -57,6 +58,7 @@ NO_BOM = {
     SN_CSV,
     LA_CODES,
     EES_ABSENCE,
+    EES_ABSENCE_AREAS,
     *EES_FILES.values(),
 }  # LAIT and EES files are plain UTF-8; xlsx is a zip
 EXPECTED_FILES = {
@@ -75,6 +77,7 @@ EXPECTED_FILES = {
     LA_CODES,
     *ABSENCE_FILES.values(),
     EES_ABSENCE,
+    EES_ABSENCE_AREAS,
     *DESTINATIONS.values(),
     *(f"census/{y}/england_census.csv" for y in ACADEMIC_YEARS),
 }
@@ -513,8 +516,10 @@ def test_absence_uses_the_persistent_absence_definition_of_its_year(out):
 
 
 def test_ees_absence_areas_sum_their_schools_and_the_planted_school_rises(out, world):
-    rows = read(out, EES_ABSENCE)
-    schools = [r for r in rows if r["geographic_level"] == "School"]
+    schools = read(out, EES_ABSENCE)
+    rows = read(out, EES_ABSENCE_AREAS)  # DfE's England and LA rows come in their own file
+    assert {r["geographic_level"] for r in schools} == {"School"}
+    assert {r["geographic_level"] for r in rows} == {"Local authority", "National"}
     for phase in ("State-funded primary", "State-funded secondary", "Special"):
         (national,) = [r for r in rows if r["geographic_level"] == "National" and r["education_phase"] == phase]
         mine = [r for r in schools if r["education_phase"] == phase]

@@ -6,10 +6,12 @@ ESTAB ('PRI', 'SEC', 'SPE') and a blank URN. The threshold column must agree wit
 a PPERSABS15 file in a 2018-19 folder is the wrong file, not a different definition.
 
 EES layout (pupil-absence-in-schools-in-england, `1a_absence_3term_school`; FORMATS.md 7d, header from DfE's
-sap-public csv_headers): one row per area and year with `time_period` 202425, `geographic_level`, `education_phase`
-and GSS symbols (c, x, z, low, u). `sess_overall_percent` is the old PERCTOT and `enrolments_pa_10_exact_percent`
-PPERSABS10; it adds authorised, unauthorised and severe (50%) absence and the session and enrolment counts from
-which every area's rate is recomputed.
+sap-public csv_headers): one row per school and year with `time_period` 202425, `geographic_level`,
+`education_phase` and GSS symbols (c, x, z, low, u). A file may hold several years: the folder's year is read.
+DfE publishes England, regions and LAs in another file (`1_absence_3term_nat_reg_la`, not read: the school file's
+counts give their rates exactly); area rows in a file given here are kept. `sess_overall_percent` is the old
+PERCTOT and `enrolments_pa_10_exact_percent` PPERSABS10; it adds authorised, unauthorised and severe (50%) absence
+and the session and enrolment counts from which every area's rate is recomputed.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from dagster_project.lib.dfe_csv import SourceColumn, read_dfe_csv
 from dagster_project.lib.errors import SourceFormatError
 from dagster_project.lib.source_recognition import read_header
 from dagster_project.lib.sources import _fields as f
-from dagster_project.lib.sources._ees_tidy import check_time_period, refuse_unknown_values
+from dagster_project.lib.sources._ees_tidy import refuse_unknown_values
 from dagster_project.lib.sources._fields import SourceSpec
 from dagster_project.lib.special_values import EES_SYMBOLS, parse_measure_column
 
@@ -154,9 +156,18 @@ def parse(path: Path, *, academic_year: str | None = None, data_version: str | N
 
 def _parse_ees(path: Path, *, academic_year: str | None, data_version: str | None) -> pd.DataFrame:
     table = read_dfe_csv(path, EES_COLUMNS)
-    check_time_period(table, academic_year)
-    period = table.frame["time_period"].iloc[0].strip()  # '202425'; every row agrees (checked above)
+    # EES files often hold several years: the folder's year is read.
+    periods = table.frame["time_period"].str.strip()
+    period = academic_year.replace("-", "") if academic_year else periods.iloc[0]
     year = academic_year or f"{period[:4]}-{period[4:]}"
+    in_year = periods == period
+    if not in_year.any():
+        raise SourceFormatError(
+            f"no rows for {year} (time_period {period}); the file holds {', '.join(sorted(set(periods)))}: "
+            "put it in the folder of one of those years",
+            file=table.file_name,
+            column=table.header_for("time_period"),
+        )
     if threshold_for_year(year) != 10:
         raise SourceFormatError(
             f"EES absence files use the 10% persistent-absence definition, which began in {TEN_PERCENT_FROM}, "
@@ -169,12 +180,13 @@ def _parse_ees(path: Path, *, academic_year: str | None, data_version: str | Non
     refuse_unknown_values(table, "geographic_level", level, frozenset(EES_LEVELS))
     refuse_unknown_values(table, "education_phase", phase, frozenset(EES_PHASES))
     record_type = level.map(EES_LEVELS)
-    kept = record_type.notna()
-    school, national = record_type == "school", record_type == "national"
+    kept = record_type.notna() & in_year
+    school, national = (record_type == "school") & in_year, record_type == "national"
     urn = f.integer(table, "school_urn").astype("Int32")
     f.require_present(table, urn, "school_urn", school, why="a school row has no school_urn")
     f.require_unique(table, urn.where(school), "school_urn")
-    f.require_national_rows(table, national, "geographic_level", marker="geographic_level 'National'")
+    # No national-rows completeness check: DfE's school file holds school rows only (England and LAs are in
+    # 1_absence_3term_nat_reg_la); a file cut short is caught by the suite's row count against the last good file.
     laestab = f.integer(table, "school_laestab")
     estab = f.text(table, "estab")
     from_laestab = (laestab % 10000).astype("string")
