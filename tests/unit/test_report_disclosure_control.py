@@ -80,6 +80,10 @@ def _school_gaps() -> pd.DataFrame:
                     "disadvantaged_value_reason": reason,
                     "national_other_value": 70.0,
                     "disadvantaged_gap": None if value is None else value + shift - 70.0,
+                    # each school's persistent absence that year, England's primary schools at 17.5%
+                    "persistent_absence_pct": 15.0 + urn,
+                    "persistent_absence_pct_reason": None,
+                    "national_persistent_absence_pct": 17.5,
                 }
             )
     return pd.DataFrame(rows)
@@ -91,6 +95,11 @@ def test_gap_report_neither_shows_nor_ranks_a_school_with_5_or_fewer_disadvantag
     section = values["school_sections"][0]
     assert [row["school_name"] for row in section["widest"]] == ["Ashby Primary", "Broad Primary"]
     assert section["widest"][0]["gap"] == "\u221230"
+    # attendance beside the gap: Ashby (URN 1) 16.0% persistent absence, 1.5 points below England
+    assert (section["widest"][0]["persistent_absence"], section["widest"][0]["absence_vs_england"]) == (
+        "16.0%",
+        "\u22121.5",
+    )
     assert section["left_out"] == 2  # Tiny (small count) and Source (suppressed at source)
     assert "2 schools with 2023-24 results are not listed" in section["left_out_sentence"]
     assert "Tiny Primary" not in [row["school_name"] for row in section["closing"]]

@@ -40,7 +40,11 @@ final as (
         attendance.persistent_absence_pct_reason,
         attendance.persistent_absence_threshold_pct,
         attendance.severe_absence_pct,
-        attendance.severe_absence_pct_reason,
+        -- england_abs.csv never gave severe absence: 'NP' (not published) says so rather than a bare gap.
+        coalesce(
+            attendance.severe_absence_pct_reason,
+            case when attendance.file_layout = 'performance_tables' then 'NP' end
+        ) as severe_absence_pct_reason,
         attendance.la_persistent_absence_pct,
         attendance.national_persistent_absence_pct,
         attendance.persistent_change_pts,
