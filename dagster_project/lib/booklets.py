@@ -618,30 +618,33 @@ def _destination_rows(destinations: pd.DataFrame, rule: DisclosureRule) -> list[
     """KS4 leavers' destinations for the last TREND_YEARS published years: all pupils, and disadvantaged pupils
     when enough of them to publish (disclosure control, as every figure about a group of pupils)."""
     rows = []
-    by_year = destinations.groupby("academic_year", sort=True)
-    for _, year in list(by_year)[-TREND_YEARS:]:
+    for _, year in list(destinations.groupby("academic_year", sort=True))[-TREND_YEARS:]:
         groups = {r["pupil_group"]: r for r in year.to_dict("records")}
-        everyone, disadvantaged = groups.get("all"), groups.get("disadvantaged") or {}
-
-        def share(row: dict[str, Any], column: str = "sustained_pct") -> str:
-            value = control(row.get(column), row.get("cohort_pupils"), row.get(f"{column}_reason"), rule)
-            return value.label or format_measure(value.value, "percent", row.get(f"{column}_reason"))
-
+        everyone, disadvantaged = groups.get("all"), groups.get("disadvantaged")
         if everyone is None:
             continue
         rows.append(
             {
                 "ks4_year": text(everyone["ks4_academic_year"]),
                 "pupils": format_count(everyone["cohort_pupils"]),
-                "sustained": share(everyone),
+                "sustained": _controlled_share(everyone, "sustained_pct", rule),
                 "la": format_measure(everyone["la_sustained_pct"], "percent"),
                 "national": format_measure(everyone["national_sustained_pct"], "percent"),
-                "disadvantaged": share(disadvantaged) if disadvantaged else NO_DATA,
-                "disadvantaged_national": format_measure(disadvantaged.get("national_sustained_pct"), "percent"),
-                "not_sustained": share(everyone, "not_sustained_pct"),
+                "disadvantaged": _controlled_share(disadvantaged, "sustained_pct", rule) if disadvantaged else NO_DATA,
+                "disadvantaged_national": format_measure(
+                    disadvantaged["national_sustained_pct"] if disadvantaged else None, "percent"
+                ),
+                "not_sustained": _controlled_share(everyone, "not_sustained_pct", rule),
             }
         )
     return rows
+
+
+def _controlled_share(row: dict[str, Any], column: str, rule: DisclosureRule) -> str:
+    """A percentage of a group's pupils after disclosure control, or the words for why it is not shown."""
+    reason = row.get(f"{column}_reason")
+    controlled = control(row.get(column), row.get("cohort_pupils"), reason, rule)
+    return controlled.label or format_measure(controlled.value, "percent", reason)
 
 
 def _attendance_areas(attendance: pd.DataFrame) -> list[str]:

@@ -114,6 +114,8 @@ RPT_TABLES: dict[str, tuple[tuple[str, ...], str]] = {
             "schools_with_figures",
             "schools_well_above_national",
             "schools_rising",
+            "above_national_threshold_pts",
+            "rising_threshold_pts",
         ),
         "academic_year, phase_order",
     ),
@@ -570,10 +572,16 @@ def _attendance(attendance: pd.DataFrame, la_name: str) -> dict[str, Any]:
     latest = attendance[attendance["academic_year"] == years[-1]] if years else attendance.iloc[0:0]
     for row in latest.to_dict("records"):
         flagged = []
+        # The flags' thresholds come with the rows (seed data_risk_flags), so the words follow the rule.
         if row["schools_well_above_national"]:
-            flagged.append(f"{_schools(row['schools_well_above_national'])} at least 10 points above England")
+            points = _signed(row["above_national_threshold_pts"], 0, plus=False)
+            flagged.append(f"{_schools(row['schools_well_above_national'])} at least {points} points above England")
         if row["schools_rising"]:
-            flagged.append(f"{_schools(row['schools_rising'])} where it rose in each of the last two years")
+            points = _signed(row["rising_threshold_pts"], 0, plus=False)
+            flagged.append(
+                f"{_schools(row['schools_rising'])} where it rose by at least {points} points in each of the last "
+                "two years"
+            )
         summary.append(
             f"In {row['academic_year']}, persistent absence in {la_name}'s {_text(row['phase_name'])} schools was "
             f"{format_measure(row['la_persistent_absence_pct'], 'percent', decimals=1)} against "

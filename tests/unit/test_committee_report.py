@@ -279,9 +279,9 @@ def _committee_tables() -> dict[str, pd.DataFrame]:
     )
     attendance = pd.DataFrame(
         [
-            ("2022-23", "PRI", "primary", 5.6, 6.1, 16.4, 17.7, -1.3, 40, 0, 0, 1),
-            ("2023-24", "PRI", "primary", 5.5, 6.1, 16.1, 17.7, -1.6, 41, 0, 0, 1),
-            ("2023-24", "SEC", "secondary", 8.6, 8.4, 25.04, 24.6, 0.44, 8, 1, 2, 2),
+            ("2022-23", "PRI", "primary", 5.6, 6.1, 16.4, 17.7, -1.3, 40, 0, 0, 12.0, 4.0, 1),
+            ("2023-24", "PRI", "primary", 5.5, 6.1, 16.1, 17.7, -1.6, 41, 0, 0, 12.0, 4.0, 1),
+            ("2023-24", "SEC", "secondary", 8.6, 8.4, 25.04, 24.6, 0.44, 8, 1, 2, 12.0, 4.0, 2),
         ],
         columns=[
             "academic_year",
@@ -295,6 +295,8 @@ def _committee_tables() -> dict[str, pd.DataFrame]:
             "schools_with_figures",
             "schools_well_above_national",
             "schools_rising",
+            "above_national_threshold_pts",
+            "rising_threshold_pts",
             "phase_order",
         ],
     )
@@ -467,7 +469,8 @@ def test_attendance_gives_the_la_against_england_by_phase_and_counts_the_flagged
     # One sentence per phase for the latest year; schools are counted, never named.
     assert (
         "persistent absence in Kingsmere\u2019s secondary schools was 25.0% against 24.6% in England; one school at "
-        "least 10 points above England and 2 schools where it rose in each of the last two years." in text
+        "least 12 points above England and 2 schools where it rose by at least 4 points in each of the last two years."
+        in text
     )
     assert "primary schools was 16.1% against 17.7% in England." in text
 

@@ -14,6 +14,15 @@ phases as (
 
 ),
 
+flag_rules as (
+
+    select
+        max(threshold_value) filter (where flag_code = 'ABSENCE_PERSISTENT_ABOVE_NATIONAL') as above_national_threshold_pts,
+        max(threshold_value) filter (where flag_code = 'ABSENCE_PERSISTENT_RISING') as rising_threshold_pts
+    from {{ ref('data_risk_flags') }}
+
+),
+
 la_schools as (
 
     select * from {{ ref('fct_school_attendance') }}
@@ -47,6 +56,8 @@ final as (
         cast(la.schools_with_figures as integer) as schools_with_figures,
         cast(coalesce(flag_counts.schools_well_above_national, 0) as integer) as schools_well_above_national,
         cast(coalesce(flag_counts.schools_rising, 0) as integer) as schools_rising,
+        cast(flag_rules.above_national_threshold_pts as double) as above_national_threshold_pts,
+        cast(flag_rules.rising_threshold_pts as double) as rising_threshold_pts,
         case la.phase_code when 'PRI' then 1 when 'SEC' then 2 else 3 end as phase_order
     from areas as la
     inner join phases
@@ -58,6 +69,7 @@ final as (
     left join flag_counts
         on flag_counts.academic_year = la.academic_year
         and flag_counts.phase_code = la.phase_code
+    cross join flag_rules
     where la.geography_level = 'la'
         and la.la_code = {{ var('la_code') }}
         and la.persistent_absence_pct is not null
