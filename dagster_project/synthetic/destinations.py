@@ -1,11 +1,11 @@
 """KS4 destination measures (england_ks4-pupdest.csv) per performance-tables year, in DfE's 82-column layout.
 
 A release reports the state-funded pupils who finished KS4 two years before its academic year (the 2023-24 tables:
-KS4 in 2021-22), so it is written for the simulated years whose cohort was simulated too. Each school's cohort and
-disadvantaged pupils are its simulated KS4 results'; the share in a sustained destination rises with the school's
-latent quality and is lower for disadvantaged pupils. Counts are whole pupils and percentages are the counts'
-rounded shares with a '%' (as DfE prints them); a group of 10 or fewer pupils is SUPP (FORMATS.md: destination
-measures suppress at 10). LA rows ('LA') sum their schools; the national row ('NAT') sums every LA.
+KS4 in 2021-22); the 2022-23 tables, whose cohort (2020-21) was not simulated, use the next one. Each school's
+cohort and disadvantaged pupils are its simulated KS4 results'; the share in a sustained destination rises with the
+school's latent quality and is lower for disadvantaged pupils. Counts are whole pupils and percentages are the
+counts' rounded shares with a '%' (as DfE prints them); a group of 10 or fewer pupils is SUPP (FORMATS.md:
+destination measures suppress at 10). LA rows ('LA') sum their schools; the national row ('NAT') sums every LA.
 """
 
 from __future__ import annotations
@@ -25,11 +25,23 @@ PERCENT_COLUMNS = ("OVERALL_DESTPER", *(f"{kind}PER" for kind in KINDS))
 LEADING = ["RECTYPE", "LEA", "ESTAB", "URN", "ICLOSE", "SCHNAME", "NFTYPE"]
 
 
+def _shift(year: str, years: int) -> str:
+    start = int(year[:4]) + years
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
 def years(results: Results) -> tuple[str, ...]:
-    """Performance-tables years up to the latest simulated one whose KS4 cohort (two years earlier) was simulated."""
+    """The simulated years' tables from the first simulated year on (its cohort finished KS4 two years before)."""
     simulated = sorted({year for year, _ in results.ks4})
-    later = (f"{int(y[:4]) + KS4_YEARS_BEFORE}-{(int(y[:4]) + KS4_YEARS_BEFORE + 1) % 100:02d}" for y in simulated)
-    return tuple(year for year in later if year <= simulated[-1])
+    return tuple(year for year in simulated if year > simulated[0])
+
+
+def _cohort_year(results: Results, year: str) -> str:
+    """The year the tables' pupils finished KS4, or the nearest later simulated one: KS4 in 2020-21 was not simulated
+    (no tables that year), so the 2022-23 tables stand in with the 2021-22 cohort."""
+    simulated = sorted({y for y, _ in results.ks4})
+    wanted = _shift(year, -KS4_YEARS_BEFORE)
+    return wanted if wanted in simulated else next(y for y in simulated if y > wanted)
 
 
 def header(year: str) -> list[str]:
@@ -81,8 +93,7 @@ def _cells(counts: dict[str, int], suffix: str) -> dict[str, str]:
 
 
 def rows(world: World, results: Results, year: str) -> Iterable[list[str]]:
-    start = int(year[:4]) - KS4_YEARS_BEFORE
-    ks4_year = f"{start}-{(start + 1) % 100:02d}"
+    ks4_year = _cohort_year(results, year)
     columns = header(year)
     la_totals: dict[int, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
     cohort_results = {urn: r for (y, urn), r in results.ks4.items() if y == ks4_year and r.kind == "state"}

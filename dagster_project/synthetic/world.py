@@ -28,7 +28,7 @@ GENERATOR_VERSION = "1.10.0"
 #      School's persistent absence rises 4.5 points a year from 2022-23
 # 1.10: EES absence as DfE splits it: school rows in 1a_absence_3term_school, England and LAs in
 #       1_absence_3term_nat_reg_la (not read); KS4 destination measures (england_ks4-pupdest.csv) for the tables of
-#       2023-24 and 2024-25 (KS4 in 2021-22 and 2022-23)
+#       2022-23 to 2024-25
 DEFAULT_SEED = 20240901
 SCALES = ("la", "national")
 

@@ -51,7 +51,7 @@ LA_CODES = "la_codes/la_code_list.csv"
 ABSENCE_FILES = {y: f"absence/{y}/england_abs.csv" for y in synthetic_absence.YEARS}
 EES_ABSENCE = f"absence/2024-25/{synthetic_absence.EES_FILE_NAME}"
 EES_ABSENCE_AREAS = f"absence/2024-25/{synthetic_absence.EES_AREA_FILE_NAME}"
-DESTINATIONS = {y: f"ks4_destinations/{y}/england_ks4-pupdest.csv" for y in ("2023-24", "2024-25")}
+DESTINATIONS = {y: f"ks4_destinations/{y}/england_ks4-pupdest.csv" for y in ("2022-23", "2023-24", "2024-25")}
 CP1252 = {KS2_FILES["2023-24"], GIAS, EARLIER_GIAS, LINKS, OFSTED, OFSTED_YTD_2025, OFSTED_YTD_2026, OFSTED_LATEST}
 NO_BOM = {
     SN_XLSX,
