@@ -24,11 +24,20 @@ recomputed as (
         la_code,
         phase_code,
         academic_year,
-        sum(overall_absence_pct * overall_weight) / nullif(sum(case when overall_absence_pct is not null then overall_weight end), 0)
-            as overall_absence_pct,
-        sum(persistent_absence_pct * persistent_weight)
-            / nullif(sum(case when persistent_absence_pct is not null then persistent_weight end), 0)
-            as persistent_absence_pct,
+        -- Exact decimal sums: a double sum's last bits follow the row order, and a weighted mean of one-decimal
+        -- rates can sit exactly on a rounding tie (e.g. 14.8112125), so re-runs would differ in the last place.
+        cast(
+            sum(cast(overall_absence_pct as decimal(18, 6)) * cast(overall_weight as decimal(18, 0)))
+            / nullif(sum(case when overall_absence_pct is not null then cast(overall_weight as decimal(18, 0)) end), 0)
+            as double
+        ) as overall_absence_pct,
+        cast(
+            sum(cast(persistent_absence_pct as decimal(18, 6)) * cast(persistent_weight as decimal(18, 0)))
+            / nullif(
+                sum(case when persistent_absence_pct is not null then cast(persistent_weight as decimal(18, 0)) end), 0
+            )
+            as double
+        ) as persistent_absence_pct,
         count(persistent_absence_pct) as schools_with_figures
     from (
         select *, 'la' as geography_level from schools
