@@ -15,6 +15,7 @@ import pytest
 
 from dagster_project.synthetic import DEFAULT_SEED, KINGSMERE_CODE, build_world
 from dagster_project.synthetic import absence as synthetic_absence
+from tests.html_text import visible_text
 from tests.pdf_text import layout
 
 pytestmark = pytest.mark.slow
@@ -31,11 +32,6 @@ def planted():
 def warehouse(materialized, pipeline_settings):
     with duckdb.connect(str(pipeline_settings.duckdb_path), read_only=True) as connection:
         yield connection
-
-
-def _text(path) -> str:
-    body = re.sub(r"<(script|style)\b.*?</\1>", " ", path.read_text(encoding="utf-8"), flags=re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)).replace("&#39;", "'").replace("&amp;", "&")
 
 
 def test_dfe_s_england_and_la_rates_equal_the_rates_recomputed_from_the_school_file(warehouse, pipeline_settings):
@@ -99,7 +95,7 @@ def test_the_planted_school_alone_raises_the_attendance_flags_in_the_la(warehous
 
 def test_the_booklet_shows_the_attendance_table_and_both_areas(materialized, pipeline_settings, planted, warehouse):
     (html,) = (pipeline_settings.restricted_dir / "booklets").glob(f"*/{planted.urn}_*.html")
-    text = _text(html)
+    text = visible_text(html)
     areas = text.split("Areas to investigate", 1)[1].split("3. Context", 1)[0]
     assert "Persistent absence at least 10 percentage points above the national rate" in areas
     assert "rose by at least 3 percentage points in each of the last two years" in areas
@@ -117,7 +113,7 @@ def test_the_booklet_shows_the_attendance_table_and_both_areas(materialized, pip
 
 def test_the_committee_report_counts_the_flagged_school_and_gives_la_against_england(materialized, pipeline_settings):
     (html,) = (pipeline_settings.published_dir / "committee_report").glob("committee_report_*.html")
-    section = _text(html).split("4. Attendance", 1)[1].split("5. Inspections this term", 1)[0]
+    section = visible_text(html).split("4. Attendance", 1)[1].split("5. Inspections this term", 1)[0]
     assert "secondary schools was" in section
     assert "one school at least 10 points above England and one school where it rose by at least 3 points" in section
     for phase in ("Primary", "Secondary", "Special"):
@@ -128,7 +124,7 @@ def test_the_gap_report_sets_each_school_s_persistent_absence_beside_its_gap(
     materialized, pipeline_settings, warehouse
 ):
     (html,) = (pipeline_settings.published_dir / "narrowing_the_gap").glob("narrowing_the_gap_*.html")
-    text = _text(html)
+    text = visible_text(html)
     assert "Persistent absence vs England" in text or "Absence vs England" in text
     urn, pct = warehouse.execute(
         "select urn, persistent_absence_pct from rpt_gap__school_gaps "

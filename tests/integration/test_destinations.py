@@ -13,6 +13,7 @@ import duckdb
 import pytest
 
 from dagster_project.synthetic import KINGSMERE_CODE
+from tests.html_text import visible_text
 
 pytestmark = pytest.mark.slow
 
@@ -21,11 +22,6 @@ pytestmark = pytest.mark.slow
 def warehouse(materialized, pipeline_settings):
     with duckdb.connect(str(pipeline_settings.duckdb_path), read_only=True) as connection:
         yield connection
-
-
-def _text(path) -> str:
-    body = re.sub(r"<(script|style)\b.*?</\1>", " ", path.read_text(encoding="utf-8"), flags=re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)).replace("&#39;", "'").replace("&amp;", "&")
 
 
 def test_every_school_row_of_the_files_is_in_the_mart_with_its_la_and_england(warehouse, pipeline_settings):
@@ -71,7 +67,7 @@ def test_a_secondary_booklet_shows_its_destinations_and_names_the_source(warehou
         [KINGSMERE_CODE],
     ).fetchone()
     (html,) = (pipeline_settings.restricted_dir / "booklets").glob(f"*/{urn}_*.html")
-    text = _text(html)
+    text = visible_text(html)
     section = text.split("Destinations after key stage 4", 1)[1].split("5. Disadvantaged gaps", 1)[0]
     assert re.search(rf"{ks4_year} [\d,]+ {round(sustained)}% ", section)
     assert "KS4 destination measures" in text.split("Data sources", 1)[-1]
@@ -85,5 +81,5 @@ def test_a_primary_booklet_has_no_destinations(warehouse, pipeline_settings):
         [KINGSMERE_CODE],
     ).fetchone()
     (html,) = (pipeline_settings.restricted_dir / "booklets").glob(f"*/{urn}_*.html")
-    text = _text(html)
+    text = visible_text(html)
     assert "Destinations after key stage 4" not in text and "KS4 destination measures" not in text
