@@ -49,6 +49,9 @@ class Settings:
     la_code: int
     quarto_path: str | None
     academy_desktop_analysis: str = DEFAULT_ACADEMY_DESKTOP_ANALYSIS
+    # The pupil groups the narrowing-the-gap report covers (SI_GAP_REPORT_GROUPS, comma-separated group codes of
+    # dbt seed pupil_groups); empty: the seed's in_gap_report_by_default groups.
+    gap_report_groups: str = ""
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -70,6 +73,7 @@ class Settings:
             la_code=int(env.get("SI_LA_CODE", DEFAULT_LA_CODE)),
             quarto_path=env.get("QUARTO_PATH") or None,
             academy_desktop_analysis=academy_desktop_analysis(env.get("SI_ACADEMY_DESKTOP_ANALYSIS")),
+            gap_report_groups=env.get("SI_GAP_REPORT_GROUPS", "").strip(),
         )
 
     @property
@@ -92,6 +96,7 @@ class WarehouseResource(dg.ConfigurableResource):
     la_code: int
     quarto_path: str | None = None
     academy_desktop_analysis: str = DEFAULT_ACADEMY_DESKTOP_ANALYSIS
+    gap_report_groups: str = ""
 
     def dbt_env(self) -> dict[str, str]:
         """Variables dbt's profiles.yml reads, so dbt and Dagster open the same DuckDB file."""
@@ -111,6 +116,7 @@ class WarehouseResource(dg.ConfigurableResource):
             la_code=settings.la_code,
             quarto_path=settings.quarto_path,
             academy_desktop_analysis=settings.academy_desktop_analysis,
+            gap_report_groups=settings.gap_report_groups,
         )
 
 

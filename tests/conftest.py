@@ -22,8 +22,10 @@ REFERENCE_DIR = Path(os.environ.get("SI_REFERENCE_DIR", REPO_ROOT.parent / "shar
 
 # Tests are shared between two pytest-xdist workers (pyproject addopts). Every test module that reads the session's
 # materialised warehouse runs on one worker, so the pipeline is materialised once; the kill sequence (the longest
-# test, with its own module-scoped baseline run) is a group of its own; any other test goes to whichever worker is
-# free. A scheduler of our own, because `--dist loadgroup` loses its groups on pytest 9.2 (pytest-xdist #1386).
+# test, with its own module-scoped baseline run) is a group of its own; any other module goes whole to whichever
+# worker is free, so a module-scoped fixture (a pipeline run of its own, as in test_refused_file) runs once, not
+# once per worker. A scheduler of our own, because `--dist loadgroup` loses its groups on pytest 9.2 (pytest-xdist
+# #1386).
 _USES_SESSION_WAREHOUSE = re.compile(r"[(,]\s*materialized\s*[,)]")  # `materialized` taken as a fixture
 
 
@@ -39,7 +41,8 @@ def _test_group(root: Path, module: str) -> str | None:
 
 class _SessionWarehouseScheduling(LoadScopeScheduling):
     def _split_scope(self, nodeid: str) -> str:
-        return _test_group(self.config.rootpath, nodeid.split("::", 1)[0]) or nodeid
+        module = nodeid.split("::", 1)[0]
+        return _test_group(self.config.rootpath, module) or module
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log) -> LoadScopeScheduling:

@@ -21,6 +21,7 @@ import pandas as pd
 from dagster_project.lib import rendering
 from dagster_project.lib.academic_years import academic_year_end
 from dagster_project.lib.disclosure_control import DisclosureRule, control, load_rule
+from dagster_project.lib.gap_groups import group_values, load_group_tables
 from dagster_project.lib.la_comparators import load_comparators, load_comparisons
 from dagster_project.lib.report_charts import Series, line_chart
 from dagster_project.lib.report_data import (
@@ -85,7 +86,9 @@ def build_gap_report(
     quarto_path: str | None = None,
     engine: rendering.Engine = "auto",
     rule: DisclosureRule | None = None,
+    groups_setting: str = "",
 ) -> GapReport:
+    """`groups_setting`: the LA's SI_GAP_REPORT_GROUPS (comma-separated pupil_groups codes; empty: the seed's)."""
     rule = rule or load_rule()
     with duckdb.connect(str(duckdb_path), read_only=True) as connection:
         la_name = load_report_context(connection, "la_name")["la_name"]
@@ -98,7 +101,15 @@ def build_gap_report(
             load_data_sources(connection), "KS2", "KS4", "Get Information", "Statistical neighbours", "Local authority"
         )
         coverage = load_coverage(connection)
+        group_comparisons, group_schools = load_group_tables(connection)
     values = gap_values(comparisons, school_gaps, text(la_name), rule)
+    values |= group_values(group_comparisons, group_schools, values["academic_year"], groups_setting, rule)
+    for section in values["group_measures"]:
+        values["tables"][f"Groups {section['key_stage']} {section['measure'].split(':')[0]}"] = pd.DataFrame(
+            section["rows"], dtype=object
+        ).rename(columns=GROUP_HEADERS)
+    if values["subjects"]:
+        values["tables"]["Subjects"] = pd.DataFrame(values["subjects"], dtype=object).rename(columns=SUBJECT_HEADERS)
     values["sources"] = sources
     values["coverage"] = coverage
     values["comparators_note"] = f"{comparators.neighbours_note(comparisons)} {comparators.region_note(comparisons)}"
@@ -185,6 +196,26 @@ SCHOOL_HEADERS = {
         "latest_gap": "Gap, latest year",
         "change": "Change (positive = closing)",
     },
+}
+
+
+GROUP_HEADERS = {
+    "group": "Pupil group",
+    "comparison": "Gap measured against",
+    "la_pupils": "Pupils in the LA",
+    "la_value": "LA figure",
+    "national_value": "England, same group",
+    "la_gap": "LA gap",
+    "national_gap": "England gap",
+    "trend": "LA gap over two years",
+}
+SUBJECT_HEADERS = {
+    "key_stage": "Key stage",
+    "measure": "Measure",
+    "year": "Year",
+    "la_value": "LA",
+    "national_value": "England",
+    "difference": "Difference",
 }
 
 

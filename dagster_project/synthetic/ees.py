@@ -24,6 +24,13 @@ SYMBOLS = {"SUPP": "c", "NA": "z", "NE": "z", "NEW": "z", "NP": "x", "LOWCOV": "
 # No KS2 2020 teacher assessments, so no Progress 8 for the 2025 KS4 cohort (FORMATS.md, 2024-25 files).
 NO_PROGRESS8_YEARS = ("2024-25",)
 PROGRESS8 = frozenset({"p8pup", "p8meacov", "p8mea", "p8cilow", "p8ciupp", "p8mea_fsm6cla1a", "p8mea_nfsm6cla1a"})
+# Nor any KS2 prior-attainment bands for that cohort: the group's Progress 8 and every prior-attainment cell.
+NO_BASELINE = frozenset({column.lower() for column in ks4.GROUP_PROGRESS}) | frozenset(
+    column.lower()
+    for band in ("prior_low", "prior_middle", "prior_high")
+    for column in ks4.GROUP_COLUMNS[band]
+    if column
+)
 
 LEADING = [
     "time_period",
@@ -63,14 +70,20 @@ KS4_INDICATORS = [
     "progress8_lower_95_ci",
     "progress8_upper_95_ci",
     "progress8_pupil_percent",
+    "attainment8eng_average",
+    "attainment8mat_average",
 ]
 RWM = "Reading, writing and maths"
-# Breakdowns written per area, in display case; the Sex rows are known to the parser but map to no raw column.
+OTHER_THAN_ENGLISH = "Known or believed to be other than English"
+# Breakdowns written per area, in display case.
 KS2_BREAKDOWNS = [
     ("All pupils", "Total", RWM),
     ("Disadvantaged status", "Disadvantaged", RWM),
     ("Disadvantaged status", "Disadvantaged all other", RWM),
     ("Sex", "Boys", RWM),
+    ("Sex", "Girls", RWM),
+    ("First language", OTHER_THAN_ENGLISH, RWM),
+    ("Mobility status", "Non mobile", RWM),
     ("All pupils", "Total", "Reading"),
     ("All pupils", "Total", "Writing"),
     ("All pupils", "Total", "Maths"),
@@ -80,7 +93,13 @@ KS4_BREAKDOWNS = [
     ("Total", "Total"),
     ("Disadvantage status", "Disadvantaged"),
     ("Disadvantage status", "Not known to be disadvantaged"),
+    ("Sex", "Boys"),
     ("Sex", "Girls"),
+    ("First language", OTHER_THAN_ENGLISH),
+    ("Prior attainment", "Low"),
+    ("Prior attainment", "Middle"),
+    ("Prior attainment", "High"),
+    ("Mobility", "Non mobile"),
 ]
 KS4_EXTRA_FILTERS = ["sex", "disadvantage_status", "first_language", "prior_attainment", "mobility"]
 
@@ -182,7 +201,13 @@ def _extra_filters(stage: str, breakdown: Sequence[str]) -> list[str]:
     if stage == "ks2":
         return []
     topic, value = breakdown
-    column = {"Sex": "sex", "Disadvantage status": "disadvantage_status"}.get(topic)
+    column = {
+        "Sex": "sex",
+        "Disadvantage status": "disadvantage_status",
+        "First language": "first_language",
+        "Prior attainment": "prior_attainment",
+        "Mobility": "mobility",
+    }.get(topic)
     return [value if name == column else "Total" for name in KS4_EXTRA_FILTERS]
 
 
@@ -190,6 +215,6 @@ def _cell(layout: EesLayout, breakdown: Sequence[str], indicator: str, legacy: d
     measure = layout.measures.get((tuple(v.casefold() for v in breakdown), indicator))
     if measure is None:
         return "x"  # published by DfE but not generated here
-    if year in NO_PROGRESS8_YEARS and measure in PROGRESS8:
+    if year in NO_PROGRESS8_YEARS and (measure in PROGRESS8 or measure in NO_BASELINE):
         return "z"
     return _symbol(legacy.get(measure.upper(), ""))

@@ -15,7 +15,9 @@ Planted roles (see `School.roles` / `World.with_role`):
 Planted data risks (`School.risks`): ks2_progress_below (good school, progress upper CI < 0 in 2021-22 and
 2022-23, RWM well below national every year), p8_below (good secondary, P8 upper CI < 0 in 2022-23 and
 2023-24), declining_trend, widening_gap, lowcov (KS2 2022-23 coverage 40%), no_entries (KS4 2023-24 'NE'),
-rising_persistent_absence (Thornbury School, p8_below too: persistent absence up 4.5 points a year to 2024-25).
+rising_persistent_absence (Thornbury School, p8_below too: persistent absence up 4.5 points a year to 2024-25),
+widening_boys_gap (Hartfield Primary School: its boys fall further behind girls in RWM every year, the school's own
+figure unchanged).
 Small cohorts: one primary with a Year 6 of about 4 (whole cohort SUPP) and two of about 8.
 Planted support decisions since the graded era (the recent inspections are in `recent_inspections.PLANTED_RECENT`):
   report_card_urgent_improvement  junior school RI in March 2024, January 2026 report card with three areas at urgent
@@ -218,6 +220,7 @@ def _planted(rng) -> list[Spec]:
             fsm_rate=0.27,
             quality=-0.45,
             roles=("ri_twice", "new_headteacher"),
+            risks=("widening_boys_gap",),
             events=_events(
                 ("2008-06-10", 2), ("2012-11-13", 2), ("2016-10-11", 2), ("2019-11-12", 3), ("2022-05-10", 3)
             ),

@@ -52,10 +52,20 @@ LEADING = [
     "PGELIG",
 ]
 MEASURES = [
+    "TKS1GROUP_L",
+    "PTKS1GROUP_L",
+    "TKS1GROUP_M",
+    "PTKS1GROUP_M",
+    "TKS1GROUP_H",
+    "PTKS1GROUP_H",
     "TFSM6CLA1A",
     "PTFSM6CLA1A",
     "TNOTFSM6CLA1A",
     "PTNOTFSM6CLA1A",
+    "TEALGRP2",
+    "PTEALGRP2",
+    "TMOBN",
+    "PTMOBN",
     "PTRWM_EXP",
     "PTRWM_HIGH",
     "READPROG",
@@ -77,9 +87,16 @@ MEASURES = [
     "PTMAT_EXP",
     "MAT_AVERAGE",
     "PTWRITTA_EXP",
+    "PTRWM_EXP_B",
+    "PTRWM_EXP_G",
+    "PTRWM_EXP_L",
+    "PTRWM_EXP_M",
+    "PTRWM_EXP_H",
     "PTRWM_EXP_FSM6CLA1A",
     "PTRWM_EXP_NotFSM6CLA1A",
     "DIFFN_RWM_EXP",
+    "PTRWM_EXP_EAL",
+    "PTRWM_EXP_MOBN",
     "PTRWM_HIGH_FSM6CLA1A",
     "PTRWM_HIGH_NotFSM6CLA1A",
     "DIFFN_RWM_HIGH",
@@ -94,6 +111,16 @@ PROGRESS_COLUMNS = (
     + [f"{s}PROG_DESCR" for s, _ in SUBJECTS]
 )
 SUPPRESS_AT = 5  # DfE suppresses measures covering 5 or fewer pupils
+# pupil group -> (cohort column, cohort % column, RWM expected % column); boys' and girls' cohorts are BELIG/GELIG
+GROUP_COLUMNS = {
+    "boys": (None, None, "PTRWM_EXP_B"),
+    "girls": (None, None, "PTRWM_EXP_G"),
+    "eal": ("TEALGRP2", "PTEALGRP2", "PTRWM_EXP_EAL"),
+    "non_mobile": ("TMOBN", "PTMOBN", "PTRWM_EXP_MOBN"),
+    "prior_low": ("TKS1GROUP_L", "PTKS1GROUP_L", "PTRWM_EXP_L"),
+    "prior_middle": ("TKS1GROUP_M", "PTKS1GROUP_M", "PTRWM_EXP_M"),
+    "prior_high": ("TKS1GROUP_H", "PTKS1GROUP_H", "PTRWM_EXP_H"),
+}
 
 
 def header(year: str) -> list[str]:
@@ -124,10 +151,14 @@ class Totals:
     score_pupils: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     progress_sums: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     progress_pupils: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    groups: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
 
     def add(self, r: KS2Result) -> None:
         if r.new:
             return
+        for group, (pupils, expected) in r.groups.items():
+            self.groups[group][0] += pupils
+            self.groups[group][1] += expected
         self.totpups += r.totpups
         self.telig += r.telig
         self.boys += r.boys
@@ -230,6 +261,21 @@ def _breakdown(
         values[diff_col] = str(fsm_pct - national_other)
 
 
+def _group_cells(values: dict[str, str], t: Totals) -> None:
+    """Each group's cohort and RWM expected %: blank for an empty group, SUPP for 5 or fewer pupils, NA for the
+    prior-attainment bands of a cohort without a KS1 baseline."""
+    for group, (count_col, share_col, rwm_col) in GROUP_COLUMNS.items():
+        cells = [c for c in (count_col, share_col, rwm_col) if c]
+        if group not in t.groups:
+            values.update(dict.fromkeys(cells, "NA"))
+            continue
+        pupils, expected = t.groups[group]
+        if count_col:
+            values[count_col] = str(pupils)
+            values[share_col] = fmt_pct(pupils, t.telig)
+        values[rwm_col] = "" if pupils == 0 else ("SUPP" if pupils <= SUPPRESS_AT else fmt_pct(expected, pupils))
+
+
 def _measures(values: dict[str, str], t: Totals, year: str, national: Totals, school_row: bool) -> None:
     values.update(
         {
@@ -254,6 +300,7 @@ def _measures(values: dict[str, str], t: Totals, year: str, national: Totals, sc
     for col, key in (("READ_AVERAGE", "read"), ("GPS_AVERAGE", "gps"), ("MAT_AVERAGE", "mat")):
         n = t.score_pupils.get(key, 0)
         values[col] = fmt_num(t.score_sums[key] / n, 0) if n else ""
+    _group_cells(values, t)
     _breakdown(values, "PTRWM_EXP", t.tfsm, t.tnotfsm, t.exp_fsm, t.exp_other, national.other_pct())
     _breakdown(values, "PTRWM_HIGH", t.tfsm, t.tnotfsm, t.high_fsm, t.high_other, national.other_high_pct())
     progress = {

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .outcomes import P8_SD, KS4Result, Results
 from .world import School, World
@@ -54,12 +54,24 @@ LEADING = [
     "PGPUP",
 ]
 MEASURES = [
+    "TPRIORLO",
+    "PTPRIORLO",
+    "TPRIORAV",
+    "PTPRIORAV",
+    "TPRIORHI",
+    "PTPRIORHI",
     "TFSM6CLA1A",
     "PTFSM6CLA1A",
     "TNOTFSM6CLA1A",
     "PTNOTFSM6CLA1A",
+    "TEALGRP2",
+    "PTEALGRP2",
+    "TNMOB",
+    "PTNMOB",
     "TOTATT8",
     "ATT8SCR",
+    "ATT8SCRENG",
+    "ATT8SCRMAT",
     "P8PUP",
     "P8MEACOV",
     "P8MEA",
@@ -79,10 +91,37 @@ MEASURES = [
     "ATT8SCR_NFSM6CLA1A",
     "P8PUP_NFSM6CLA1A",
     "P8MEA_NFSM6CLA1A",
+    "ATT8SCR_LO",
+    "P8MEA_LO",
+    "ATT8SCR_AV",
+    "P8MEA_AV",
+    "ATT8SCR_HI",
+    "P8MEA_HI",
+    "ATT8SCR_EAL",
+    "P8MEA_EAL",
+    "ATT8SCR_GIRLS",
+    "P8MEA_GIRLS",
+    "ATT8SCR_BOYS",
+    "P8MEA_BOYS",
+    "ATT8SCR_NMOB",
+    "P8MEA_NMOB",
     "DIFFN_ATT8",
     "DIFFN_P8MEA",
     "P8_BANDING",
 ]
+# pupil group -> (cohort column, cohort % column, Attainment 8 column, Progress 8 column); BPUP/GPUP are the sexes'
+GROUP_COLUMNS = {
+    "prior_low": ("TPRIORLO", "PTPRIORLO", "ATT8SCR_LO", "P8MEA_LO"),
+    "prior_middle": ("TPRIORAV", "PTPRIORAV", "ATT8SCR_AV", "P8MEA_AV"),
+    "prior_high": ("TPRIORHI", "PTPRIORHI", "ATT8SCR_HI", "P8MEA_HI"),
+    "eal": ("TEALGRP2", "PTEALGRP2", "ATT8SCR_EAL", "P8MEA_EAL"),
+    "girls": (None, None, "ATT8SCR_GIRLS", "P8MEA_GIRLS"),
+    "boys": (None, None, "ATT8SCR_BOYS", "P8MEA_BOYS"),
+    "non_mobile": ("TNMOB", "PTNMOB", "ATT8SCR_NMOB", "P8MEA_NMOB"),
+}
+# Only state-funded schools' pupil groups are published (independent and non-maintained special schools: NP).
+GROUPS = [c for columns in GROUP_COLUMNS.values() for c in columns if c]
+GROUP_PROGRESS = [columns[3] for columns in GROUP_COLUMNS.values()]
 COHORT_SPLIT = ["TFSM6CLA1A", "PTFSM6CLA1A", "TNOTFSM6CLA1A", "PTNOTFSM6CLA1A"]
 DISADVANTAGED = [
     "EBACCAPS_FSM6CLA1A",
@@ -132,8 +171,12 @@ class Totals:
     entered: int = 0
     ebacc_fsm_sum: float = 0.0
     ebacc_other_sum: float = 0.0
+    groups: dict[str, list[float]] = field(default_factory=lambda: defaultdict(lambda: [0, 0.0, 0, 0.0]))
 
     def add(self, r: KS4Result) -> None:
+        for group, sums in r.groups.items():
+            for position, value in enumerate(sums):
+                self.groups[group][position] += value
         self.totpups += r.totpups
         self.boys_roll += r.boys_roll
         self.tpup += r.tpup
@@ -181,7 +224,25 @@ def _banding(score: float, half: float) -> str:
     return "3"
 
 
+def _group_cells(values: dict[str, str], t: Totals) -> None:
+    """Each group's cohort, Attainment 8 and Progress 8 (SUPP for 5 or fewer pupils), and the English and maths
+    elements of Attainment 8."""
+    for group, (count_col, share_col, att8_col, p8_col) in GROUP_COLUMNS.items():
+        pupils, att8_sum, p8_pupils, p8_sum = t.groups.get(group, (0, 0.0, 0, 0.0))
+        if count_col:
+            values[count_col] = str(pupils)
+            values[share_col] = fmt_pct(pupils, t.tpup)
+        values[att8_col] = "" if pupils == 0 else ("SUPP" if pupils <= SUPPRESS_AT else fmt_num(att8_sum / pupils, 1))
+        values[p8_col] = (
+            "" if p8_pupils == 0 else ("SUPP" if p8_pupils <= SUPPRESS_AT else fmt_num(p8_sum / p8_pupils, 2))
+        )
+    for element, column in (("english", "ATT8SCRENG"), ("maths", "ATT8SCRMAT")):
+        pupils, total, _, _ = t.groups.get(element, (0, 0.0, 0, 0.0))
+        values[column] = fmt_num(total / pupils, 1) if pupils else ""
+
+
 def _measures(values: dict[str, str], t: Totals, national: Totals) -> None:
+    _group_cells(values, t)
     att8 = t.att8()
     values.update(
         {
@@ -297,10 +358,10 @@ def _school_values(school: School, r: KS4Result, national: Totals, world: World)
         for col in ENTRIES:
             values[col] = "NE"
     if r.kind == "independent":
-        for col in COHORT_SPLIT + DISADVANTAGED + PROGRESS:
+        for col in COHORT_SPLIT + DISADVANTAGED + PROGRESS + GROUPS:
             values[col] = "NP"
     elif r.kind == "nmss":
-        for col in COHORT_SPLIT + DISADVANTAGED:
+        for col in COHORT_SPLIT + DISADVANTAGED + GROUPS:
             values[col] = "NP"
     if r.tpup <= SUPPRESS_AT:  # whole cohort too small: only the cohort size is published
         for col in MEASURES + ["BPUP", "PBPUP", "GPUP", "PGPUP"]:
@@ -336,8 +397,8 @@ def rows(world: World, results: Results, year: str) -> Iterable[list[str]]:
             yield project(values, BLANK)
     all_values = {"RECTYPE": "5"}
     _measures(all_values, national_all, national_state)
-    for col in COHORT_SPLIT + DISADVANTAGED + PROGRESS:
-        all_values[col] = BLANK  # independent schools have no FSM or prior-attainment data
+    for col in COHORT_SPLIT + DISADVANTAGED + PROGRESS + GROUPS:
+        all_values[col] = BLANK  # independent schools have no FSM, prior-attainment or pupil-group data
     yield project(all_values, BLANK)
     state_values = {"RECTYPE": "7"}
     _measures(state_values, national_state, national_state)

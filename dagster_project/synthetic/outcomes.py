@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
+from types import MappingProxyType
 
 from .world import RESULT_YEARS, School, World, stream
 
@@ -74,6 +76,9 @@ class KS2Result:
     writ: Progress | None = None
     mat: Progress | None = None
     independent: bool = False  # counted in the national all-schools row only
+    # pupil group -> (pupils, pupils meeting the expected standard in RWM); prior-attainment bands only in the years
+    # with a KS1 baseline. The groups split the cohort's own counts, so they add up to the school's figures.
+    groups: Mapping[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def tnotfsm(self) -> int:
@@ -112,6 +117,9 @@ class KS4Result:
     ebaccaps_other: float
     kind: str = "state"  # 'state' | 'independent' | 'nmss'
     no_entries: bool = False  # no pupil entered EBacc / English and maths GCSEs ('NE')
+    # pupil group -> (pupils, sum of Attainment 8 scores, pupils with a Progress 8 score, sum of their scores);
+    # 'english' / 'maths' -> (pupils, sum of the element's scores, 0, 0). The groups add up to the school's figures.
+    groups: Mapping[str, tuple[int, float, int, float]] = field(default_factory=dict)
 
     @property
     def tnotfsm(self) -> int:
@@ -381,6 +389,92 @@ def _ks4(seed: int, school: School, year: str) -> KS4Result:
     )
 
 
+# Pupil groups. Each group's share of the cohort's results comes from its odds (KS2) or score difference (KS4)
+# against the rest of the cohort, near DfE's national figures by characteristic: girls ahead of boys, EAL pupils
+# level with all pupils at KS2 and ahead at KS4, mobile pupils behind, prior-attainment bands far apart.
+KS2_GROUP_ODDS = {"boys": 0.75, "eal": 0.95, "non_mobile": 1.5}
+# planted: the boys of a school with 'widening_boys_gap' fall further behind its girls every year
+WIDENING_BOYS_ODDS = (0.9, 0.8, 0.35, 0.12)
+KS4_ATT8_DIFFERENCE = {"boys": -4.5, "eal": 1.5, "non_mobile": 3.0}
+KS4_P8_DIFFERENCE = {"boys": -0.25, "eal": 0.5, "non_mobile": 0.15}
+PRIOR_BANDS = ("prior_low", "prior_middle", "prior_high")
+PRIOR_ATT8_OFFSET = {"prior_low": -17.0, "prior_middle": 0.0, "prior_high": 14.0}
+PRIOR_P8_OFFSET = {"prior_low": -0.15, "prior_middle": 0.0, "prior_high": 0.05}
+
+
+def _successes_in(rng: random.Random, successes: int, n: int, k: int, odds: float) -> int:
+    """How many of `successes` among `n` pupils fall in a group of `k` whose odds of success are `odds` times the
+    rest's; always a count the cohort allows."""
+    if k <= 0 or n <= 0:
+        return 0
+    p = successes / n
+    p_group = odds * p / (1 - p + odds * p) if 0 < p < 1 else p
+    drawn = binomial(rng, k, p_group)
+    return min(max(drawn, successes - (n - k), 0), successes, k)
+
+
+def _ks2_groups(seed: int, school: School, r: KS2Result) -> dict[str, tuple[int, int]]:
+    rng = stream(seed, "ks2groups", school.site_id, r.year)
+    n, exp = r.telig, r.exp
+    boys_odds = KS2_GROUP_ODDS["boys"]
+    if "widening_boys_gap" in school.risks:
+        boys_odds = WIDENING_BOYS_ODDS[_year_index(r.year)]
+    boys_exp = _successes_in(rng, exp, n, r.boys, boys_odds)
+    groups = {"boys": (r.boys, boys_exp), "girls": (n - r.boys, exp - boys_exp)}
+    eal = binomial(rng, n, school.eal_rate)
+    groups["eal"] = (eal, _successes_in(rng, exp, n, eal, KS2_GROUP_ODDS["eal"]))
+    non_mobile = n - binomial(rng, n, 0.07)
+    groups["non_mobile"] = (non_mobile, _successes_in(rng, exp, n, non_mobile, KS2_GROUP_ODDS["non_mobile"]))
+    if r.year in KS2_PROGRESS_YEARS:  # the bands need a KS1 baseline
+        low = binomial(rng, n, 0.18)
+        high = binomial(rng, n - low, 0.3)
+        low_exp = _successes_in(rng, exp, n, low, 0.05)
+        high_exp = _successes_in(rng, exp - low_exp, n - low, high, 8.0)
+        groups["prior_low"] = (low, low_exp)
+        groups["prior_high"] = (high, high_exp)
+        groups["prior_middle"] = (n - low - high, exp - low_exp - high_exp)
+    return groups
+
+
+def _split_mean(mean: float, n: int, k: int, difference: float) -> tuple[float, float]:
+    """Means of a group of k and the rest of n whose pupil-weighted mean is `mean` and whose gap is `difference`."""
+    return mean + difference * (n - k) / n, mean - difference * k / n
+
+
+def _ks4_groups(seed: int, school: School, r: KS4Result) -> dict[str, tuple[int, float, int, float]]:
+    rng = stream(seed, "ks4groups", school.site_id, r.year)
+    n, m = r.tpup, r.p8_pupils
+    att8, p8 = r.att8, (r.p8 if m else 0.0)
+    groups: dict[str, tuple[int, float, int, float]] = {}
+
+    def binary(name: str, k: int, complement: str | None = None) -> None:
+        group_att8, rest_att8 = _split_mean(att8, n, k, KS4_ATT8_DIFFERENCE[name])
+        k_p8 = round(m * k / n)
+        group_p8, rest_p8 = _split_mean(p8, m, k_p8, KS4_P8_DIFFERENCE[name]) if m else (0.0, 0.0)
+        groups[name] = (k, group_att8 * k, k_p8, group_p8 * k_p8)
+        if complement:
+            groups[complement] = (n - k, rest_att8 * (n - k), m - k_p8, rest_p8 * (m - k_p8))
+
+    binary("boys", r.boys, "girls")
+    binary("eal", binomial(rng, n, school.eal_rate))
+    binary("non_mobile", n - binomial(rng, n, 0.05))
+    low = binomial(rng, n, 0.22)
+    high = binomial(rng, n - low, 0.3)
+    bands = {"prior_low": low, "prior_middle": n - low - high, "prior_high": high}
+    centre = sum(PRIOR_ATT8_OFFSET[b] * k for b, k in bands.items()) / n
+    p8_bands = {b: round(m * k / n) for b, k in bands.items()}
+    p8_bands["prior_middle"] = m - p8_bands["prior_low"] - p8_bands["prior_high"]
+    p8_centre = sum(PRIOR_P8_OFFSET[b] * k for b, k in p8_bands.items()) / m if m else 0.0
+    for band, k in bands.items():
+        k_p8 = p8_bands[band]
+        band_att8 = att8 + PRIOR_ATT8_OFFSET[band] - centre
+        band_p8 = p8 + PRIOR_P8_OFFSET[band] - p8_centre
+        groups[band] = (k, band_att8 * k, k_p8, band_p8 * k_p8)
+    for element, share in (("english", 0.205), ("maths", 0.19)):
+        groups[element] = (n, _clip(att8 * share + rng.gauss(0, 0.3), 0, 18) * n, 0, 0.0)
+    return groups
+
+
 def simulate(world: World) -> Results:
     """Every school-year result the performance tables publish (plus independents' national-only KS2)."""
     ks2: dict[tuple[str, int], KS2Result] = {}
@@ -395,6 +489,14 @@ def simulate(world: World) -> Results:
                     ks2[(year, school.urn)] = _ks2(world.seed, school, year)
             elif school.new_school and school.is_open_on(ks2_day) and school.low_age <= 7 <= 11 <= school.high_age:
                 ks2[(year, school.urn)] = _ks2(world.seed, school, year)
+            if (year, school.urn) in ks2 and not ks2[(year, school.urn)].new:
+                result = ks2[(year, school.urn)]
+                ks2[(year, school.urn)] = replace(
+                    result, groups=MappingProxyType(_ks2_groups(world.seed, school, result))
+                )
             if school.ks4_cohort > 0 and school.is_open_on(ks4_day):
-                ks4[(year, school.urn)] = _ks4(world.seed, school, year)
+                result = _ks4(world.seed, school, year)
+                ks4[(year, school.urn)] = replace(
+                    result, groups=MappingProxyType(_ks4_groups(world.seed, school, result))
+                )
     return Results(ks2=ks2, ks4=ks4)

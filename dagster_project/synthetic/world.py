@@ -14,7 +14,7 @@ from types import MappingProxyType
 
 from . import names
 
-GENERATOR_VERSION = "1.10.0"
+GENERATOR_VERSION = "1.11.0"
 # 1.3: planted support decisions (recent inspections, adviser concern, missing KS2 year)
 # 1.4: the visits return tells core (SI4 term by phase) from additional visits, adds each academy's yearly SI6
 #      keeping-in-touch visit, and plants an under-delivered school (no visits in spring 2026) and a missed core visit

@@ -10,7 +10,7 @@ import pytest
 
 from dagster_project.lib.dfe_csv import read_dfe_csv
 from dagster_project.lib.errors import SourceFormatError
-from dagster_project.lib.sources import ks2
+from dagster_project.lib.sources import ks2, pupil_groups
 from tests.unit.ingest_fixtures import KS2_HEADER, csv_text, ks2_school, ks2_summary_row, write_csv
 
 # raw_ks2 columns in the interface contract, section 2 (loaded_at is added by the loader).
@@ -47,6 +47,8 @@ CONTRACT_KS2_MEASURES = [
 CONTRACT_KS2_COLUMNS = (
     ["rectype", "record_type", "lea", "estab", "urn", "schname", "nftype", "iclose", "urn_ac"]
     + [c for m in CONTRACT_KS2_MEASURES for c in (m, f"{m}_reason")]
+    # then each pupil-group and subject column of dbt seed pupil_group_columns, in seed order
+    + [c for m in pupil_groups.extra_measures("ks2", tuple(CONTRACT_KS2_MEASURES)) for c in (m, f"{m}_reason")]
     + ["file_layout", "academic_year", "data_version", "source_file", "source_sha256", "source_row_number"]
 )
 

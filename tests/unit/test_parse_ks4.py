@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from dagster_project.lib.errors import SourceFormatError
-from dagster_project.lib.sources import ks4
+from dagster_project.lib.sources import ks4, pupil_groups
 from tests.unit.ingest_fixtures import KS4_HEADER, ks4_school, write_csv
 
 CONTRACT_KS4_MEASURES = [
@@ -86,7 +86,8 @@ def _ks4_file(tmp_path: Path, rows: list[dict[str, str]], **kwargs) -> Path:
 
 def test_output_columns_are_the_contract_identifiers_measures_and_provenance(tmp_path: Path) -> None:
     frame = ks4.parse(_ks4_file(tmp_path, _rows()), academic_year="2022-23", data_version="final")
-    expected_measures = [c for m in CONTRACT_KS4_MEASURES for c in (m, f"{m}_reason")]
+    measures = [*CONTRACT_KS4_MEASURES, *pupil_groups.extra_measures("ks4", tuple(CONTRACT_KS4_MEASURES))]
+    expected_measures = [c for m in measures for c in (m, f"{m}_reason")]
     assert list(frame.columns) == [
         "rectype",
         "record_type",

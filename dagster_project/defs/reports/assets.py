@@ -142,14 +142,25 @@ def _or_failure(build, *args, **kwargs):
 @dg.asset(
     group_name="reports",
     pool=DUCKDB_WRITER_POOL,  # read-only, but DuckDB refuses any other process while one writes
-    deps=[dg.AssetKey("rpt_gap__school_gaps"), *COMPARISONS, SOURCES, dg.AssetKey("rpt_report__context")],
+    deps=[
+        dg.AssetKey("rpt_gap__school_gaps"),
+        dg.AssetKey("rpt_gap__group_comparisons"),
+        dg.AssetKey("rpt_gap__group_schools"),
+        *COMPARISONS,
+        SOURCES,
+        dg.AssetKey("rpt_report__context"),
+    ],
     kinds={"quarto", "html", "pdf", "xlsx"},
     description="Narrowing the gap (published, annual after summer data): disadvantaged pupils against national, "
-    "region and statistical neighbours; schools with the widest and fastest-closing gaps (disclosure-controlled).",
+    "region and statistical neighbours; schools with the widest and fastest-closing gaps; the gaps of the pupil "
+    "groups the LA selects (SI_GAP_REPORT_GROUPS) and subjects (disclosure-controlled).",
 )
 def narrowing_the_gap_report(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     report = build_gap_report(
-        Path(warehouse.duckdb_path), Path(warehouse.published_dir), quarto_path=warehouse.quarto_path
+        Path(warehouse.duckdb_path),
+        Path(warehouse.published_dir),
+        quarto_path=warehouse.quarto_path,
+        groups_setting=warehouse.gap_report_groups,
     )
     downloads = write_table_downloads(report.tables, Path(warehouse.published_dir), report.html)
     publish_tree(Path(warehouse.published_dir))

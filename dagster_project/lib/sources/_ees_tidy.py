@@ -24,6 +24,7 @@ from dagster_project.lib.sources.ees_layouts import (
     VERSIONS,
     EesLayout,
 )
+from dagster_project.lib.sources.layouts import NOT_PUBLISHED_REASON
 from dagster_project.lib.special_values import EES_SYMBOLS, parse_measure_column
 
 _REQUIRED = ("time_period", "geographic_level", "version")
@@ -45,7 +46,9 @@ def parse_ees_table(
     measures: Sequence[str],
     academic_year: str | None,
     data_version: str | None,
+    not_published: Sequence[str] = (),
 ) -> pd.DataFrame:
+    """One raw row per area; `not_published` measures (breakdowns the EES layout does not have) get reason NP."""
     table = read_dfe_csv(Path(path), source_columns(layout))
     _refuse_unknown_columns(table, layout)
     check_time_period(table, academic_year)
@@ -99,7 +102,8 @@ def parse_ees_table(
     }
     for name in measures:
         columns[name] = pd.Series(pd.NA, index=range(areas), dtype="Float64")
-        columns[f"{name}_reason"] = pd.Series(pd.NA, index=range(areas), dtype="str")
+        reason = NOT_PUBLISHED_REASON if name in not_published else pd.NA
+        columns[f"{name}_reason"] = pd.Series(reason, index=range(areas), dtype="str")
     parsed = {
         indicator: parse_measure_column(
             table.frame[indicator], file=table.file_name, column=table.header_for(indicator), symbols=EES_SYMBOLS

@@ -9,7 +9,7 @@ never published is loaded as NULL with reason NP, and the layout is kept in `fil
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -49,10 +49,18 @@ def schema(measures: Sequence[str]) -> tuple[tuple[str, str], ...]:
     return IDENTIFIER_SCHEMA + f.measure_schema(measures) + LAYOUT_SCHEMA + f.PROVENANCE_SCHEMA
 
 
-def source_columns(measures: Sequence[str]) -> tuple[SourceColumn, ...]:
+def source_columns(
+    measures: Sequence[str],
+    aliases: Mapping[str, tuple[str, ...]] | None = None,
+    optional: Collection[str] = (),
+) -> tuple[SourceColumn, ...]:
+    """Identifiers and measures (a measure may be headed by one of its `aliases`: other spellings DfE has used;
+    an `optional` measure may be absent)."""
     identifiers = ("rectype", "lea", "estab", "urn", "schname", "nftype")
+    aliases = aliases or {}
     return (
-        *(SourceColumn(name) for name in (*identifiers, *measures)),
+        *(SourceColumn(name) for name in identifiers),
+        *(SourceColumn(name, aliases=aliases.get(name, ()), required=name not in optional) for name in measures),
         *(SourceColumn(name, required=False) for name in _OPTIONAL_IDENTIFIERS),
     )
 
@@ -71,12 +79,17 @@ def parse_performance_table(
     measures: Sequence[str],
     academic_year: str | None,
     data_version: str | None,
+    aliases: Mapping[str, tuple[str, ...]] | None = None,
+    optional: Collection[str] = (),
 ) -> pd.DataFrame:
+    """`optional` measures (pupil-group breakdowns, whose columns DfE has varied by year) may be missing from a
+    file: they are then loaded as not published, like a measure the layout never had."""
+    required = [name for name in measures if name not in optional]
     layout = match_layout(
-        key_stage, _header(Path(path)), academic_year, data_version, measures=measures
+        key_stage, _header(Path(path)), academic_year, data_version, measures=required
     ) or full_layout(key_stage)
     published = [name for name in measures if name not in layout.not_published]
-    table = read_dfe_csv(Path(path), source_columns(published))
+    table = read_dfe_csv(Path(path), source_columns(published, aliases, optional))
     check_year_matches_columns(table, academic_year)
     rectype = f.integer(table, "rectype", null_tokens=())
     codes = ", ".join(f"{code} ({meaning})" for code, meaning in record_types.items())
@@ -113,6 +126,8 @@ def parse_performance_table(
         )
     for name in published:
         columns[name], columns[f"{name}_reason"] = f.measure(table, name)
+        if name not in table.frame:  # an optional breakdown this file does not have
+            columns[f"{name}_reason"] = pd.Series(NOT_PUBLISHED_REASON, index=table.frame.index, dtype="str")
     for name in layout.not_published:
         columns[name] = pd.Series(pd.NA, index=table.frame.index, dtype="Float64")
         columns[f"{name}_reason"] = pd.Series(NOT_PUBLISHED_REASON, index=table.frame.index, dtype="str")

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
+from dagster_project.lib.sources import pupil_groups
+
 # Columns every EES file has that say where and when a row applies (not filters, not indicators).
 EES_IDENTIFIERS: tuple[str, ...] = (
     "time_period",
@@ -80,7 +82,8 @@ class EesLayout:
     filter_values: Mapping[str, frozenset[str]]  # every value each filter column may hold (lower case)
     extra_filters: tuple[str, ...]  # redundant filter columns (KS4 repeats the breakdown per characteristic)
     indicators: tuple[str, ...]  # every indicator column DfE publishes in this file
-    # (filter values in `filters` order, indicator) -> raw measure
+    # (filter values in `filters` order, indicator) -> raw measure; pupil groups and subjects from seed
+    # pupil_group_columns, then the headline measures
     measures: Mapping[tuple[tuple[str, ...], str], str]
     record_types: Mapping[str, int]  # record type -> this key stage's RECTYPE
 
@@ -144,6 +147,7 @@ KS2 = EesLayout(
     ),
     measures=MappingProxyType(
         {
+            **pupil_groups.ees_measures("ks2"),
             ((*_KS2_ALL, _RWM), "pupil_count"): "telig",
             ((*_KS2_ALL, _RWM), "expected_standard_pupil_percent"): "ptrwm_exp",
             ((*_KS2_ALL, _RWM), "higher_standard_pupil_percent"): "ptrwm_high",
@@ -245,6 +249,7 @@ KS4 = EesLayout(
     indicators=tuple(_KS4_INDICATORS.split()),
     measures=MappingProxyType(
         {
+            **pupil_groups.ees_measures("ks4"),
             (_KS4_ALL, "pupil_count"): "tpup",
             (_KS4_ALL, "attainment8_average"): "att8scr",
             (_KS4_ALL, "progress8_pupil_count"): "p8pup",

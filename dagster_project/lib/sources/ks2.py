@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dagster_project.lib.sources import _ees_tidy, ees_layouts
+from dagster_project.lib.sources import _ees_tidy, ees_layouts, pupil_groups
 from dagster_project.lib.sources import _performance_tables as pt
 from dagster_project.lib.sources._fields import SourceSpec
 
@@ -22,7 +22,7 @@ RECORD_TYPES: dict[int, str] = {
     5: "national_state_funded",
 }
 
-MEASURES: tuple[str, ...] = (
+HEADLINE_MEASURES: tuple[str, ...] = (
     "totpups",
     "telig",
     "tfsm6cla1a",
@@ -53,8 +53,12 @@ MEASURES: tuple[str, ...] = (
     "matcov",
 )
 
+# Then every pupil-group and subject column of seed pupil_group_columns the headline list does not read.
+GROUP_MEASURES: tuple[str, ...] = pupil_groups.extra_measures(SOURCE, HEADLINE_MEASURES)
+MEASURES: tuple[str, ...] = HEADLINE_MEASURES + GROUP_MEASURES
+
 SCHEMA = pt.schema(MEASURES)
-COLUMNS = pt.source_columns(MEASURES)
+COLUMNS = pt.source_columns(MEASURES, pupil_groups.aliases(SOURCE), GROUP_MEASURES)
 
 
 def parse(path: Path, *, academic_year: str | None = None, data_version: str | None = None) -> pd.DataFrame:
@@ -67,6 +71,7 @@ def parse(path: Path, *, academic_year: str | None = None, data_version: str | N
             measures=MEASURES,
             academic_year=academic_year,
             data_version=data_version,
+            not_published=pupil_groups.not_in_ees_layout(SOURCE),
         )
     return pt.parse_performance_table(
         path,
@@ -75,6 +80,8 @@ def parse(path: Path, *, academic_year: str | None = None, data_version: str | N
         measures=MEASURES,
         academic_year=academic_year,
         data_version=data_version,
+        aliases=pupil_groups.aliases(SOURCE),
+        optional=GROUP_MEASURES,
     )
 
 

@@ -50,12 +50,29 @@ def layouts(path: Path = LAYOUTS_FILE) -> dict[str, tuple[Layout, ...]]:
                 first_year=entry.get("first_year") or None,
                 last_year=entry.get("last_year") or None,
                 data_versions=tuple(entry.get("data_versions") or ()),
-                not_published=MappingProxyType(dict(entry.get("not_published") or {})),
+                not_published=MappingProxyType(_not_published(key_stage, entry)),
                 source=entry["source"],
             )
             for entry in entries
         )
     return out
+
+
+def _not_published(key_stage: str, entry: Mapping) -> dict[str, str]:
+    """The entry's `not_published` columns, plus every pupil-group column when `not_published_pupil_groups` says
+    why the layout has no group breakdowns (seed pupil_group_columns, beyond the headline measures)."""
+    not_published = dict(entry.get("not_published") or {})
+    reason = entry.get("not_published_pupil_groups")
+    if reason:
+        for column in _group_columns(key_stage):
+            not_published.setdefault(column, reason)
+    return not_published
+
+
+def _group_columns(key_stage: str) -> tuple[str, ...]:
+    from dagster_project.lib.sources import ks2, ks4  # they import this module
+
+    return {"ks2": ks2, "ks4": ks4}[key_stage].GROUP_MEASURES
 
 
 def full_layout(key_stage: str) -> Layout:
@@ -79,10 +96,11 @@ def match_layout(
     keys = {" ".join(h.split()).casefold() for h in header}
     if key_stage not in layouts() or "rectype" not in keys:
         return None
-    if measures is None:
-        from dagster_project.lib.sources import ks2, ks4
+    from dagster_project.lib.sources import ks2, ks4, pupil_groups  # they import this module
 
-        measures = {"ks2": ks2.MEASURES, "ks4": ks4.MEASURES}[key_stage]
+    if measures is None:
+        measures = {"ks2": ks2.HEADLINE_MEASURES, "ks4": ks4.HEADLINE_MEASURES}[key_stage]
+    aliases = pupil_groups.aliases(key_stage)
     for layout in layouts()[key_stage]:
         if not layout.covers(academic_year):
             continue
@@ -91,6 +109,6 @@ def match_layout(
         absent = set(layout.not_published)
         if keys & absent:
             continue
-        if all(measure in keys for measure in measures if measure not in absent):
+        if all(keys & {measure, *aliases.get(measure, ())} for measure in measures if measure not in absent):
             return layout
     return None
