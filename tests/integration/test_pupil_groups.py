@@ -39,25 +39,25 @@ def test_every_group_the_files_publish_is_loaded_for_every_year(warehouse):
 
 
 def test_each_la_group_figure_equals_its_schools_pupils_recomputed(warehouse):
-    """The generator builds LA rows from pupil counts as DfE does: the LA's boys' RWM % equals the sum of its
-    schools' boys meeting the standard over their boys, rounded as DfE rounds, wherever no school is suppressed."""
+    """The generator builds LA rows from pupil counts as DfE does: the LA's girls' RWM % is its schools' published
+    figures weighted by their girls, to within the drift of whole-percentage rounding and the few suppressed small
+    schools left out (at least 95% of the LA's girls covered). A mis-mapped column (boys for girls) is 10+ points off."""
     rows = warehouse.execute(
         """
-        select la.academic_year, la.la_code, la.measure_value,
-               sum(s.measure_value * s.group_pupils) / sum(s.group_pupils), count(*) filter (s.measure_value is null)
+        select la.academic_year, la.la_code, la.measure_value, la.group_pupils,
+               sum(s.measure_value * s.group_pupils) / sum(s.group_pupils), sum(s.group_pupils)
         from fct_pupil_group_gaps as la
         join fct_pupil_group_gaps as s
           on s.geography_level = 'school' and s.la_code = la.la_code and s.academic_year = la.academic_year
-          and s.measure_code = la.measure_code and s.group_code = la.group_code
+          and s.measure_code = la.measure_code and s.group_code = la.group_code and s.measure_value is not null
         where la.geography_level = 'la' and la.measure_code = 'ks2_rwm_expected_pct' and la.group_code = 'girls'
         group by all
         """
     ).fetchall()
-    checked = [r for r in rows if r[4] == 0]
+    checked = [r for r in rows if r[5] >= 0.95 * r[3]]
     assert len(checked) >= 8
-    for year, la_code, published, recomputed, _ in checked:
-        # school figures are whole percentages: the weighted mean drifts by rounding only
-        assert abs(published - recomputed) <= 0.5, (year, la_code, published, recomputed)
+    for year, la_code, published, _, recomputed, _ in checked:
+        assert abs(published - recomputed) <= 2.0, (year, la_code, published, recomputed)
 
 
 def test_the_planted_school_s_boys_gap_widens_and_the_report_names_it(warehouse, planted, pipeline_settings):
