@@ -41,7 +41,7 @@ def test_every_group_the_files_publish_is_loaded_for_every_year(warehouse):
 def test_each_la_group_figure_equals_its_schools_pupils_recomputed(warehouse):
     """The generator builds LA rows from pupil counts as DfE does: the LA's girls' RWM % is its schools' published
     figures weighted by their girls, to within the drift of whole-percentage rounding and the few suppressed small
-    schools left out (at least 95% of the LA's girls covered). A mis-mapped column (boys for girls) is 10+ points off."""
+    schools left out (at least 95% of the LA's girls covered). Boys mapped as girls would be 10+ points off."""
     rows = warehouse.execute(
         """
         select la.academic_year, la.la_code, la.measure_value, la.group_pupils,
