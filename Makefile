@@ -11,7 +11,7 @@ export DAGSTER_HOME ?= $(SI_DATA_DIR)/dagster_home
 export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: install manifest run recover test dev lint bench docs clean browser-deps
+.PHONY: install manifest run recover dbt-unit-tests test dev lint bench docs clean browser-deps
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	@echo "==> creating $(VENV) and installing pinned dependencies (first run only)"
@@ -33,6 +33,11 @@ manifest: install
 # umask 077: everything created is owner-only (restricted data); the published site is opened up explicitly.
 run: manifest $(DAGSTER_HOME)/dagster.yaml
 	umask 077 && $(BIN)/python -m dagster_project run
+
+# dbt's unit tests (model logic on fixed inputs; the test suite runs them too). They need the models' parents
+# built, so run `make run` first.
+dbt-unit-tests: manifest
+	cd $(DBT_DIR) && SI_DUCKDB_PATH=$(SI_DUCKDB_PATH) ../$(BIN)/dbt test --select test_type:unit --profiles-dir .
 
 # Release what a killed or crashed run held (make run does this first anyway); see README "If a run is interrupted".
 recover: install

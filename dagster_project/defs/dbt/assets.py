@@ -20,6 +20,9 @@ from dagster_project.resources import WarehouseResource
 
 DUCKDB_WRITER_POOL = "duckdb_writer"
 ACADEMIC_YEAR_MODELS = "tag:academic_year_partitioned"
+# dbt unit tests check model logic on fixed inputs, never the data: they run once in the test suite
+# (tests/integration/test_dbt_unit_tests.py, `make dbt-unit-tests`), not in every refresh.
+UNIT_TESTS = "test_type:unit"
 
 
 class DbtLayerTranslator(DagsterDbtTranslator):
@@ -46,7 +49,7 @@ def _build(
     # desk-top analysis for academies (SI7).
     variables = dbt_vars(warehouse.la_code, academic_years, academy_desktop_analysis=warehouse.academy_desktop_analysis)
     with scoped_environ(warehouse.dbt_env()):
-        invocation = dbt.cli(["build", "--vars", variables], context=context)
+        invocation = dbt.cli(["build", "--vars", variables, "--exclude", UNIT_TESTS], context=context)
     yield from invocation.stream()
 
 
