@@ -31,6 +31,7 @@ from slugify import slugify
 
 from dagster_project.lib import rendering
 from dagster_project.lib.disclosure_control import DisclosureRule, control, load_rule
+from dagster_project.lib.gap_groups import load_group_tables, school_group_tables
 from dagster_project.lib.la_comparators import load_la_measures
 from dagster_project.lib.report_charts import Interval, Series, axis_label, interval_chart, line_chart
 from dagster_project.lib.report_data import DataSource, load_data_sources, load_report_context, read_table
@@ -95,6 +96,8 @@ class BookletData:
     inspections: pd.DataFrame
     gaps: pd.DataFrame
     national_gaps: dict[tuple[str, str], float]
+    group_comparisons: pd.DataFrame  # rpt_gap__group_comparisons: England's figure for each group
+    group_schools: pd.DataFrame  # rpt_gap__group_schools: each school's groups
     targets: pd.DataFrame  # targets in force, with each measure's name and unit
     targets_loaded: bool  # the LA's targets return is loaded (an empty return still says so)
     sources: list[DataSource]
@@ -143,6 +146,7 @@ def load_booklet_data(duckdb_path: Path) -> BookletData:
             connection, "rpt_gap__school_gaps", ("urn", "academic_year", "disadvantaged_gap"), "urn, academic_year"
         )
         la_measures = load_la_measures(connection)
+        group_comparisons, group_schools = load_group_tables(connection)
         targets = read_table(
             connection,
             TARGETS_TABLE,
@@ -174,6 +178,8 @@ def load_booklet_data(duckdb_path: Path) -> BookletData:
         inspections,
         gaps,
         national_gaps,
+        group_comparisons,
+        group_schools,
         targets,
         any(source.source_name == TARGETS_SOURCE for source in sources),
         sources,
@@ -316,6 +322,7 @@ def booklet_values(school: dict[str, Any], data: BookletData, rule: DisclosureRu
         "key_stages": key_stages,
         "gap_rows": gap_rows,
         "latest_gap_rows": [row for row in gap_rows if row["year"] == latest_gap_year],
+        "group_tables": school_group_tables(data.group_comparisons, data.group_schools, urn, rule),
         "targets": _targets(data.targets, measures, urn) if kind.maintained_sections else [],
         "targets_loaded": data.targets_loaded,
         "inspection_rows": _inspection_rows(data.inspections[data.inspections["urn"] == urn]),

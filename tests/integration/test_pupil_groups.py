@@ -73,3 +73,17 @@ def test_the_planted_school_s_boys_gap_widens_and_the_report_names_it(warehouse,
     section = text[text.index("4. Pupil groups and subjects") :]
     assert planted.name in section
     assert "no breakdown by special educational needs or ethnicity" in section
+
+
+def test_the_planted_school_s_booklet_shows_every_group_with_the_boys_gap_widening(planted, pipeline_settings):
+    from dagster_project.lib.booklets import booklet_stem
+
+    (booklet,) = (pipeline_settings.restricted_dir / "booklets").rglob(
+        f"{booklet_stem(planted.urn, planted.name)}.html"
+    )
+    text = visible_text(booklet)
+    groups = text[text.index("Every pupil group") : text.index("6. Targets against outcomes")]
+    for group in ("Disadvantaged pupils", "Girls", "English as an additional language", "Non-mobile pupils"):
+        assert group in groups
+    boys = groups[groups.index("Boys") :].split("Girls")[0]
+    assert boys.rstrip().endswith("widening")

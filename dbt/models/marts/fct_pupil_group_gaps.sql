@@ -107,6 +107,10 @@ final as (
             when gap_two_years_earlier < 0 and gap - gap_two_years_earlier >= widening_change_at_least then 'closing'
             else 'no clear change'
         end as gap_trend,
+        -- one noisy year in a small group can pass the two-year threshold; a gap that moved further behind in
+        -- each year did so twice
+        coalesce(gap < previous_year_gap and previous_year_gap < gap_two_years_earlier, false)
+            as gap_widened_in_each_year,
         widening_change_at_least,
         data_version
     from with_history

@@ -39,7 +39,8 @@ final as (
         gaps.gap_two_years_earlier,
         cast(earlier.group_pupils as integer) as group_pupils_two_years_earlier,
         gaps.gap_change_over_two_years,
-        gaps.gap_trend
+        gaps.gap_trend,
+        gaps.gap_widened_in_each_year
     from gaps
     inner join schools
         on schools.urn = gaps.urn
