@@ -39,6 +39,10 @@ COMPARISON_COLUMNS = (
     "la_pupils",
     "la_value",
     "la_value_reason",
+    "region_name",
+    "region_value",
+    "statistical_neighbour_value",
+    "statistical_neighbour_count",
     "national_value",
     "national_value_reason",
     "la_gap",
@@ -139,7 +143,9 @@ def group_values(
                 "widening": _widening_schools(schools, measure_code, latest_year, groups, rule, listing),
             }
         )
+    regions = comparisons["region_name"].dropna()
     return {
+        "group_region": text(regions.iloc[0]) if len(regions) else "Region",
         "widening_in_each_year": listing.require_widening_in_each_year,
         "group_names": [text(names[g]) for g in groups],
         "group_measures": measures,
@@ -163,6 +169,8 @@ def _la_row(row: dict[str, Any], rule: DisclosureRule) -> dict[str, str]:
         "comparison": text(row["comparison_description"]),
         "la_pupils": format_count(row["la_pupils"]),
         "la_value": la.label or format_measure(la.value, unit, row["la_value_reason"]),
+        "region_value": format_measure(row["region_value"], unit),
+        "statistical_neighbour_value": format_measure(row["statistical_neighbour_value"], unit),
         "national_value": format_measure(row["national_value"], unit, row["national_value_reason"]),
         "la_gap": la.label or format_difference(row["la_gap"], unit),
         "national_gap": format_difference(row["national_gap"], unit),

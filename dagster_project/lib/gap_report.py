@@ -204,6 +204,8 @@ GROUP_HEADERS = {
     "comparison": "Gap measured against",
     "la_pupils": "Pupils in the LA",
     "la_value": "LA figure",
+    "region_value": "Region, same group",
+    "statistical_neighbour_value": "Statistical neighbours, same group",
     "national_value": "England, same group",
     "la_gap": "LA gap",
     "national_gap": "England gap",

@@ -1,5 +1,6 @@
-{#- Narrowing the gap, pupil groups and subjects: the LA's figure for every group and measure beside England's for
-    the same group, the LA's gap and England's gap (each against England's comparison group), by year. -#}
+{#- Narrowing the gap, pupil groups and subjects: the LA's figure for every group and measure beside its region's,
+    its statistical neighbours' and England's for the same group, the LA's gap and England's gap (each against
+    England's comparison group), by year. -#}
 with
 
 gaps as (
@@ -35,6 +36,13 @@ national as (
 
 ),
 
+comparators as (
+
+    select * from {{ ref('int_la_pupil_group_comparators') }}
+    where la_code = {{ var('la_code') }}
+
+),
+
 final as (
 
     select
@@ -55,6 +63,10 @@ final as (
         cast(la.group_pupils as integer) as la_pupils,
         la.measure_value as la_value,
         la.measure_value_reason as la_value_reason,
+        comparators.region_name,
+        comparators.region_value,
+        comparators.statistical_neighbour_value,
+        coalesce(comparators.statistical_neighbour_count, 0) as statistical_neighbour_count,
         national.measure_value as national_value,
         national.measure_value_reason as national_value_reason,
         la.gap as la_gap,
@@ -67,6 +79,11 @@ final as (
         and la.key_stage = national.key_stage
         and la.measure_code = national.measure_code
         and la.group_code = national.group_code
+    left join comparators
+        on comparators.academic_year = national.academic_year
+        and comparators.key_stage = national.key_stage
+        and comparators.measure_code = national.measure_code
+        and comparators.group_code = national.group_code
     inner join groups
         on groups.group_code = national.group_code
     inner join measures
