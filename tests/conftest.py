@@ -39,14 +39,37 @@ def _test_group(root: Path, module: str) -> str | None:
     return None
 
 
+_GROUP_ORDER = {"kills": 0, "session_warehouse": 1}  # the two longest groups start first, one on each worker
+
+
 class _SessionWarehouseScheduling(LoadScopeScheduling):
     def _split_scope(self, nodeid: str) -> str:
         module = nodeid.split("::", 1)[0]
         return _test_group(self.config.rootpath, module) or module
 
+    def _reschedule(self, node) -> None:
+        # A worker gets its next module only as it starts its last test: a module queued behind the kill sequence
+        # would wait there while the other worker runs out of work.
+        if self.workqueue and self._pending_of(self.assigned_work[node]) > 1:
+            return
+        super()._reschedule(node)
+
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log) -> LoadScopeScheduling:
+    config.option.loadscopereorder = False  # keep the order of pytest_collection_modifyitems, not largest-first
     return _SessionWarehouseScheduling(config, log)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The longest groups first, then the other pipeline runs (integration), then the short unit modules that fill
+    in at the end; stable within each."""
+
+    def rank(item: pytest.Item) -> tuple[int, bool]:
+        module = item.nodeid.split("::", 1)[0]
+        group = _test_group(config.rootpath, module)
+        return _GROUP_ORDER.get(group, 2), module.startswith("tests/unit/")
+
+    items.sort(key=rank)
 
 
 @pytest.fixture(scope="session")
