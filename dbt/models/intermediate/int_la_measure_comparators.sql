@@ -78,9 +78,8 @@ final as (
         la_measures.value_source as la_value_source,
         la_measures.weight_pupils as la_pupils,
         la_measures.region_name,
-        -- Never the LA's own figure relabelled: too few of the region's LAs loaded (a single-LA download) -> NULL.
         case
-            when region_values.region_la_count >= greatest(2, {{ var('region_min_la_share') }} * region_sizes.region_la_total)
+            when region_values.region_la_count >= {{ region_las_needed('region_sizes.region_la_total') }}
                 then region_values.region_value
         end as region_value,
         cast(region_values.region_la_count as integer) as region_la_count,

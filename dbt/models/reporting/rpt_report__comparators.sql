@@ -52,9 +52,7 @@ final as (
         cast({{ var('la_code') }} as integer) as la_code,
         la_region.region_name,
         cast(region_size.region_la_total as integer) as region_la_total,
-        -- A single-LA download holds one of the region's LAs: never enough, so its own figure is never the region's.
-        cast(greatest(2, ceil({{ var('region_min_la_share') }} * coalesce(region_size.region_la_total, 0))) as integer)
-            as region_la_minimum,
+        {{ region_las_needed('region_size.region_la_total') }} as region_la_minimum,
         cast(neighbour_list.neighbour_count as integer) as neighbour_count
     from la_region
     cross join region_size
