@@ -259,7 +259,10 @@ def school_group_tables(
     figures: every group the files publish for the school (seed order), against England's same group, with the
     gap and its trend. A group neither the school nor England has a figure for is left out."""
     own = schools[(schools["urn"] == urn) & (schools["group_code"] != "all")]
-    national = comparisons.set_index(["academic_year", "measure_code", "group_code"])
+    # unique by (year, measure, group) once 'pupils' (a measure of each key stage) is left out
+    national = comparisons[comparisons["measure_code"].isin(GROUP_MEASURES)].set_index(
+        ["academic_year", "measure_code", "group_code"]
+    )
     tables = []
     for measure_code in GROUP_MEASURES:
         rows = own[own["measure_code"] == measure_code]
