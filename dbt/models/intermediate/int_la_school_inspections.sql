@@ -6,8 +6,7 @@ with
 schools as (
 
     select * from {{ ref('dim_school') }}
-    where is_la_school
-        and governance in ('maintained', 'academy')
+    where is_la_service_school
 
 ),
 

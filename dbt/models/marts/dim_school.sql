@@ -90,6 +90,9 @@ final as (
         classified.open_date,
         classified.close_date,
         classified.la_code = {{ var('la_code') }} as is_la_school,
+        -- the schools the LA's school-improvement service works with (SI6): its maintained schools and academies
+        classified.la_code = {{ var('la_code') }} and classified.governance in ('maintained', 'academy')
+            as is_la_service_school,
         classified.number_of_pupils,
         classified.fsm_pct,
         classified.trust_name,

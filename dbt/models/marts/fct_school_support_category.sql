@@ -7,9 +7,8 @@ with
 schools as (
 
     select * from {{ ref('dim_school') }}
-    where is_la_school
+    where is_la_service_school
         and is_open
-        and governance in ('maintained', 'academy')
 
 ),
 
