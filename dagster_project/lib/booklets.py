@@ -92,6 +92,7 @@ class BookletData:
     measures: pd.DataFrame
     context: pd.DataFrame
     attendance: pd.DataFrame
+    suspensions: pd.DataFrame
     destinations: pd.DataFrame
     inspections: pd.DataFrame
     gaps: pd.DataFrame
@@ -129,6 +130,9 @@ def load_booklet_data(duckdb_path: Path) -> BookletData:
             "rpt_booklet__attendance",
             ("urn", "academic_year", "persistent_absence_pct", "raised_flag_explanations"),
             "urn, academic_year",
+        )
+        suspensions = read_table(
+            connection, "rpt_booklet__suspensions", ("urn", "academic_year", "suspension_rate"), "urn, academic_year"
         )
         destinations = read_table(
             connection,
@@ -174,6 +178,7 @@ def load_booklet_data(duckdb_path: Path) -> BookletData:
         measures,
         context,
         attendance,
+        suspensions,
         destinations,
         inspections,
         gaps,
@@ -318,6 +323,7 @@ def booklet_values(school: dict[str, Any], data: BookletData, rule: DisclosureRu
         },
         "context_rows": _context_rows(data.context[data.context["urn"] == urn]),
         **_attendance(attendance),
+        **_suspensions(data.suspensions[data.suspensions["urn"] == urn], rule),
         "destination_rows": _destination_rows(data.destinations[data.destinations["urn"] == urn], rule),
         "key_stages": key_stages,
         "gap_rows": gap_rows,
@@ -615,6 +621,36 @@ def _attendance(attendance: pd.DataFrame) -> dict[str, Any]:
                 "national": format_measure(r["national_persistent_absence_pct"], "percent", decimals=1),
                 "change": format_difference(r["persistent_change_pts"], "percent", decimals=1),
                 "severe": percent(r, "severe_absence_pct"),
+            }
+            for r in recent
+        ],
+    }
+
+
+def _suspensions(suspensions: pd.DataFrame, rule: DisclosureRule) -> dict[str, Any]:
+    """The suspensions table's rows (the last TREND_YEARS published years). A rate or share built on 1 to the
+    rule's number of suspensions or pupils is held back (disclosure control); none at all is shown as 0."""
+    recent = suspensions.sort_values("academic_year").tail(TREND_YEARS).to_dict("records")
+
+    def controlled(row: dict[str, Any], column: str, count: str, unit: str, decimals: int) -> str:
+        number = row.get(count)
+        pupils = None if is_missing(number) or number == 0 else number
+        reason = row.get(f"{column}_reason")
+        figure = control(row.get(column), pupils, reason, rule)
+        return figure.label or format_measure(figure.value, unit, reason, decimals=decimals)
+
+    return {
+        "suspension_phase": text(recent[-1]["phase_name"]) if recent else "",
+        "suspension_max_suppressed": rule.max_suppressed_pupils,
+        "suspension_rows": [
+            {
+                "year": text(r["academic_year"]),
+                "rate": controlled(r, "suspension_rate", "suspensions", "points", 1),
+                "change": format_difference(r["suspension_rate_change"], "points", decimals=1),
+                "la": format_measure(r["la_suspension_rate"], "points", decimals=1),
+                "national": format_measure(r["national_suspension_rate"], "points", decimals=1),
+                "suspended": controlled(r, "pupils_suspended_pct", "pupils_suspended", "percent", 1),
+                "exclusions": controlled(r, "permanent_exclusions", "permanent_exclusions", "count", 0),
             }
             for r in recent
         ],

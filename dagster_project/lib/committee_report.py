@@ -119,6 +119,18 @@ RPT_TABLES: dict[str, tuple[tuple[str, ...], str]] = {
         ),
         "academic_year, phase_order",
     ),
+    "rpt_committee__suspensions": (
+        (
+            "academic_year",
+            "phase_name",
+            "la_suspension_rate",
+            "national_suspension_rate",
+            "la_permanent_exclusion_rate",
+            "national_permanent_exclusion_rate",
+            "schools_twice_national",
+        ),
+        "academic_year, phase_order",
+    ),
     "rpt_committee__inspections": (
         (
             "academic_year",
@@ -176,6 +188,7 @@ class CommitteeTables:
     la_headlines: pd.DataFrame
     gap_headline: pd.DataFrame
     attendance: pd.DataFrame  # LA vs England absence by phase and year, with flag counts (rpt_committee__attendance)
+    suspensions: pd.DataFrame  # LA vs England suspensions by phase and year (rpt_committee__suspensions)
     inspections_this_term: pd.DataFrame  # rpt_committee__inspections of the report's term
     category_distribution: pd.DataFrame
     la_aims: pd.DataFrame  # the LA's aims: good or outstanding and top-10% ranks (rpt_committee__la_aims)
@@ -367,6 +380,7 @@ def committee_document(tables: CommitteeTables, rule: DisclosureRule) -> Committ
         "gap_rows": gap_rows,
         "gap_summary": _gap_summary(tables.gap_headline, la_name),
         **_attendance(tables.attendance, la_name),
+        **_suspensions(tables.suspensions, la_name),
         **inspections,
         **categories,
         **aims,
@@ -589,6 +603,37 @@ def _attendance(attendance: pd.DataFrame, la_name: str) -> dict[str, Any]:
             + (f"; {' and '.join(flagged)}." if flagged else ".")
         )
     return {"attendance_rows": rows, "attendance_summary": summary}
+
+
+def _suspensions(suspensions: pd.DataFrame, la_name: str) -> dict[str, Any]:
+    """The LA's suspensions and permanent exclusions by phase for the last three published years, and a sentence
+    per phase for the latest: its rate against England's and how many schools suspend twice England's rate."""
+    years = sorted(suspensions["academic_year"].unique())[-3:]
+
+    def rate(value: Any, decimals: int) -> str:
+        return format_measure(value, "points", decimals=decimals)
+
+    rows = [
+        {
+            "academic_year": _text(row["academic_year"]),
+            "phase": _text(row["phase_name"]).capitalize(),
+            "la_suspensions": rate(row["la_suspension_rate"], 1),
+            "national_suspensions": rate(row["national_suspension_rate"], 1),
+            "la_exclusions": rate(row["la_permanent_exclusion_rate"], 2),
+            "national_exclusions": rate(row["national_permanent_exclusion_rate"], 2),
+        }
+        for row in suspensions[suspensions["academic_year"].isin(years)].to_dict("records")
+    ]
+    summary = []
+    for row in suspensions[suspensions["academic_year"] == years[-1]].to_dict("records") if years else []:
+        high = int(row["schools_twice_national"])
+        summary.append(
+            f"In {row['academic_year']}, {la_name}'s {_text(row['phase_name'])} schools made "
+            f"{rate(row['la_suspension_rate'], 1)} suspensions per 100 pupils against "
+            f"{rate(row['national_suspension_rate'], 1)} in England"
+            + (f"; {_schools(high)} suspended at least twice England's rate." if high else ".")
+        )
+    return {"suspension_rows": rows, "suspension_summary": summary}
 
 
 def _schools(count: Any) -> str:
@@ -985,6 +1030,21 @@ def _published_tables(values: dict[str, Any], la_name: str) -> dict[str, pd.Data
                     "England persistent absence": row["national_persistent"],
                 }
                 for row in values["attendance_rows"]
+            ],
+            dtype=object,
+        )
+    if values["suspension_rows"]:
+        tables["Suspensions"] = pd.DataFrame(
+            [
+                {
+                    "Year": row["academic_year"],
+                    "Phase": row["phase"],
+                    f"{la_name} suspensions per 100 pupils": row["la_suspensions"],
+                    "England suspensions per 100 pupils": row["national_suspensions"],
+                    f"{la_name} permanent exclusions per 100 pupils": row["la_exclusions"],
+                    "England permanent exclusions per 100 pupils": row["national_exclusions"],
+                }
+                for row in values["suspension_rows"]
             ],
             dtype=object,
         )

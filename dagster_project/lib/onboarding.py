@@ -39,6 +39,7 @@ SOURCE_FOLDER = {
     "census": "census",
     "absence": "absence",
     "ks4_destinations": "ks4_destinations",
+    "suspensions": "suspensions",
     "school_information": "school_information",
     "gias_establishments": "gias",
     "gias_links": "gias",

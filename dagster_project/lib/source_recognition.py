@@ -45,6 +45,7 @@ SOURCE_NAMES: dict[str, str] = {
     "census": "School census",
     "absence": "Pupil absence",
     "ks4_destinations": "KS4 destination measures",
+    "suspensions": "Suspensions and permanent exclusions",
     "school_information": "School information (performance tables spine)",
     "gias_establishments": "GIAS establishments",
     "gias_links": "GIAS links",
@@ -52,7 +53,7 @@ SOURCE_NAMES: dict[str, str] = {
     "statistical_neighbours": "Statistical neighbours",
     "la_codes": "LA and region codes",
 }
-YEARLY_SOURCES = ("ks2", "ks4", "census", "absence", "ks4_destinations", "school_information")
+YEARLY_SOURCES = ("ks2", "ks4", "census", "absence", "ks4_destinations", "suspensions", "school_information")
 # Recognised, but not read by the warehouse.
 METADATA = "metadata"
 NOT_USED = "not_used"
@@ -75,6 +76,8 @@ _CENSUS = re.compile(_PREFIX + r"census\.csv$")
 _ABSENCE = re.compile(_PREFIX + r"(?:abs|absence)\.csv$")
 # EES pupil-absence school file: '1a_absence_3term_school.csv', DfE's sap-public 'manual_1a_Absence_3term_school.csv'.
 _EES_ABSENCE = re.compile(r"absence_3term[a-z0-9_ .-]*\.csv$")
+# EES school-level suspensions and permanent exclusions, under the sensor's name or a catalogue download's.
+_SUSPENSIONS = re.compile(r"(?:suspension|exclusion|exc)[a-z0-9_ .-]*school[a-z0-9_ .-]*\.csv$")
 _KS4_DESTINATIONS = re.compile(_PREFIX + r"ks4[ _-]?pupdest\.csv$")
 _SCHOOL_INFORMATION = re.compile(_PREFIX + r"(?:spine|school_information)\.csv$")
 _EES = {
@@ -240,6 +243,8 @@ def kind_from_header(header: Sequence[str]) -> str | None:
             return "ks4"
         if "sess_overall_percent" in keys:
             return "absence"
+        if {"susp_rate", "perm_excl"} <= keys and "school_urn" in keys:
+            return "suspensions"
         return NOT_USED
     if "rectype" in keys:
         if {"cohort", "overall_dest"} <= keys:
@@ -369,6 +374,8 @@ def _kind_from_name(name: str) -> tuple[str | None, str | None]:
         return match.group("stage"), match.group("version")
     if _EES_ABSENCE.search(name):
         return "absence", None
+    if _SUSPENSIONS.search(name):
+        return "suspensions", None
     for kind, pattern in (
         ("census", _CENSUS),
         ("absence", _ABSENCE),
@@ -378,6 +385,22 @@ def _kind_from_name(name: str) -> tuple[str | None, str | None]:
         if pattern.match(name):
             return kind, None
     return None, None
+
+
+def _first_time_period(path: Path) -> str | None:
+    """The academic year of an EES file's first data row ('202425' -> '2024-25'); None when unreadable."""
+    try:
+        with Path(path).open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+            first = next(csv.DictReader(handle), None)
+    except (OSError, csv.Error):
+        return None
+    period = re.sub(r"\D", "", str((first or {}).get("time_period") or ""))
+    if len(period) != 6:
+        return None
+    try:
+        return validate_academic_year(f"{period[:4]}-{period[4:]}")
+    except SourceLayoutError:
+        return None
 
 
 def _agree(kind: str, by_header: str | None, strict: bool) -> None:
@@ -396,7 +419,12 @@ def _academic_year(
         if not strict:
             evidence.append(found[0][1])
             return folder_year
-    if named := year_from_name(path.name):
+    # A suspensions file is a time series (2006/07 on): years in its name are its span, not its year; without a
+    # folder it is the newest year's release (DfE lists the newest year first).
+    if kind == "suspensions":
+        if not found and (newest := _first_time_period(path)):
+            found.append((newest, f"year {newest} from its first (newest) rows"))
+    elif named := year_from_name(path.name):
         found.append(named)
     if kind in ("ks2", "ks4") and (from_columns := year_from_prior_columns(header)):
         found.append((from_columns, f"year {from_columns} from its prior-year columns"))
@@ -415,7 +443,7 @@ def _academic_year(
 def _data_version(
     path: Path, kind: str, header: list[str], year: str | None, name_version: str | None, evidence: list[str]
 ) -> str | None:
-    if kind in ("census", "absence", "ks4_destinations", "school_information"):
+    if kind in ("census", "absence", "ks4_destinations", "suspensions", "school_information"):
         return CENSUS_DATA_VERSION
     if kind not in ("ks2", "ks4"):
         return None

@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from . import absence, census, destinations, ees, gias, ks2, ks4, neighbours, ofsted
+from . import absence, census, destinations, ees, gias, ks2, ks4, neighbours, ofsted, suspensions
 from .outcomes import simulate
 from .world import (
     ACADEMIC_YEARS,
@@ -195,6 +195,13 @@ def _national_jobs(world) -> list[tuple[str, Callable[[Path], int]]]:
             (
                 f"absence/{year}/{absence.EES_AREA_FILE_NAME}",
                 lambda p, y=year: write_csv(p, absence.EES_HEADER, absence.ees_area_rows(world, y), encoding="utf-8"),
+            )
+        )
+    for year in suspensions.YEARS:
+        jobs.append(
+            (
+                f"suspensions/{year}/{suspensions.FILE_NAME}",
+                lambda p, y=year: write_csv(p, suspensions.HEADER, suspensions.rows(world, y), encoding="utf-8"),
             )
         )
     return jobs

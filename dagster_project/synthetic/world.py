@@ -14,7 +14,7 @@ from types import MappingProxyType
 
 from . import names
 
-GENERATOR_VERSION = "1.11.0"
+GENERATOR_VERSION = "1.12.0"
 # 1.3: planted support decisions (recent inspections, adviser concern, missing KS2 year)
 # 1.4: the visits return tells core (SI4 term by phase) from additional visits, adds each academy's yearly SI6
 #      keeping-in-touch visit, and plants an under-delivered school (no visits in spring 2026) and a missed core visit
@@ -29,6 +29,8 @@ GENERATOR_VERSION = "1.11.0"
 # 1.10: EES absence as DfE splits it: school rows in 1a_absence_3term_school, England and LAs in
 #       1_absence_3term_nat_reg_la (not read); KS4 destination measures (england_ks4-pupdest.csv) for the tables of
 #       2022-23 to 2024-25
+# 1.12: school-level suspensions and permanent exclusions (EES, every year to date in each year's file);
+#       Thornbury School suspends more each year from 2022-23
 DEFAULT_SEED = 20240901
 SCALES = ("la", "national")
 

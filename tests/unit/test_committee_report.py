@@ -300,10 +300,31 @@ def _committee_tables() -> dict[str, pd.DataFrame]:
             "phase_order",
         ],
     )
+    suspensions = pd.DataFrame(
+        [
+            ("2023-24", "PRI", "primary", 1.42, 1.93, 0.8, 1.0, 0.02, 0.03, 40, 0, 1),
+            ("2023-24", "SEC", "secondary", 22.64, 20.41, 11.0, 10.2, 0.15, 0.23, 8, 1, 2),
+        ],
+        columns=[
+            "academic_year",
+            "phase_code",
+            "phase_name",
+            "la_suspension_rate",
+            "national_suspension_rate",
+            "la_pupils_suspended_pct",
+            "national_pupils_suspended_pct",
+            "la_permanent_exclusion_rate",
+            "national_permanent_exclusion_rate",
+            "schools_with_figures",
+            "schools_twice_national",
+            "phase_order",
+        ],
+    )
     return {
         "rpt_committee__la_headlines": headlines,
         "rpt_committee__gap_headline": gap,
         "rpt_committee__attendance": attendance,
+        "rpt_committee__suspensions": suspensions,
         "rpt_committee__inspections": inspections,
         "rpt_committee__category_distribution": categories,
         "rpt_committee__la_aims": aims,
@@ -422,6 +443,10 @@ EXPECTED_FIGURES = [
     "england_ks2revised.csv",  # data sources table: file, version and date of the data
     "management information",
     "31 August 2024",
+    "22.6",  # secondary suspensions per 100 pupils, 1 dp; permanent exclusions to 2 dp
+    "20.4",
+    "0.15",
+    "one school suspended at least twice England",
 ]
 
 

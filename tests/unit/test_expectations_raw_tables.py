@@ -113,6 +113,7 @@ def test_every_raw_table_has_a_suite_citing_its_publisher_and_a_check_for_files_
         "raw_census",
         "raw_absence",
         "raw_ks4_destinations",
+        "raw_suspensions",
     }
     assert {spec.table for spec in RAW_TABLES if file_scoped_expectations(spec.table)} == yearly_and_registers
 

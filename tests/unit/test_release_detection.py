@@ -247,7 +247,7 @@ def test_the_shipped_configuration_is_valid_and_every_enabled_source_names_its_r
     config = load_sources_config(DEFAULT_SOURCES_CONFIG, env={})
 
     enabled = config.enabled()
-    assert {s.kind for s in enabled} == {"performance_tables", "gias", "ofsted"}
+    assert {s.kind for s in enabled} == {"performance_tables", "gias", "ofsted", "ees"}
     assert all(s.assets and all(a.startswith("raw_") for a in s.assets) for s in enabled)
     assert all(s.base_url.startswith("https://") for s in config.sources)
 

@@ -85,6 +85,14 @@ RAW_TABLES = [
         by_academic_year=True,
     ),
     RawTableSpec(
+        "raw_suspensions",
+        "suspensions",
+        "Suspensions and permanent exclusions, school level (EES time series since 2006/07; the folder's year is "
+        "read): pupils on roll, suspensions, pupils suspended at least once and permanent exclusions, with their "
+        "rates per 100 pupils.",
+        by_academic_year=True,
+    ),
+    RawTableSpec(
         "raw_school_information",
         "school_information",
         "School information ('spine') from the performance-tables download (815_spine.csv, "

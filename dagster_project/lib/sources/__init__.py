@@ -16,6 +16,7 @@ from dagster_project.lib.sources import (
     ofsted,
     school_information,
     statistical_neighbours,
+    suspensions,
 )
 from dagster_project.lib.sources._fields import SourceSpec
 
@@ -30,6 +31,7 @@ SOURCES: dict[str, SourceSpec] = {
         census.SPEC,
         absence.SPEC,
         ks4_destinations.SPEC,
+        suspensions.SPEC,
         school_information.SPEC,
         statistical_neighbours.SPEC,
         la_codes.SPEC,

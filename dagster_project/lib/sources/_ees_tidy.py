@@ -169,6 +169,23 @@ def check_time_period(table: DfeCsv, academic_year: str | None) -> None:
         )
 
 
+def rows_of_year(table: DfeCsv, academic_year: str | None) -> tuple[pd.Series, str]:
+    """The rows of one academic year in a file that may hold several (EES time series often do): the folder's
+    year, else the first row's. Refuses a file without that year, naming the years it holds."""
+    periods = table.frame["time_period"].str.strip()
+    period = academic_year.replace("-", "") if academic_year else periods.iloc[0]
+    year = academic_year or f"{period[:4]}-{period[4:]}"
+    in_year = periods == period
+    if not in_year.any():
+        raise SourceFormatError(
+            f"no rows for {year} (time_period {period}); the file holds {', '.join(sorted(set(periods)))}: "
+            "put it in the folder of one of those years",
+            file=table.file_name,
+            column=table.header_for("time_period"),
+        )
+    return in_year, year
+
+
 def _check_version(table: DfeCsv, data_version: str | None) -> None:
     lowered = table.frame["version"].str.strip().str.casefold()
     mapped = lowered.map(VERSIONS)

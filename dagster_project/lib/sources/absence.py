@@ -26,7 +26,7 @@ from dagster_project.lib.dfe_csv import SourceColumn, read_dfe_csv
 from dagster_project.lib.errors import SourceFormatError
 from dagster_project.lib.source_recognition import read_header
 from dagster_project.lib.sources import _fields as f
-from dagster_project.lib.sources._ees_tidy import refuse_unknown_values
+from dagster_project.lib.sources._ees_tidy import refuse_unknown_values, rows_of_year
 from dagster_project.lib.sources._fields import SourceSpec
 from dagster_project.lib.special_values import EES_SYMBOLS, parse_measure_column
 
@@ -157,17 +157,7 @@ def parse(path: Path, *, academic_year: str | None = None, data_version: str | N
 def _parse_ees(path: Path, *, academic_year: str | None, data_version: str | None) -> pd.DataFrame:
     table = read_dfe_csv(path, EES_COLUMNS)
     # EES files often hold several years: the folder's year is read.
-    periods = table.frame["time_period"].str.strip()
-    period = academic_year.replace("-", "") if academic_year else periods.iloc[0]
-    year = academic_year or f"{period[:4]}-{period[4:]}"
-    in_year = periods == period
-    if not in_year.any():
-        raise SourceFormatError(
-            f"no rows for {year} (time_period {period}); the file holds {', '.join(sorted(set(periods)))}: "
-            "put it in the folder of one of those years",
-            file=table.file_name,
-            column=table.header_for("time_period"),
-        )
+    in_year, year = rows_of_year(table, academic_year)
     if threshold_for_year(year) != 10:
         raise SourceFormatError(
             f"EES absence files use the 10% persistent-absence definition, which began in {TEN_PERCENT_FROM}, "

@@ -134,6 +134,18 @@ ks4_destinations as (
 
 ),
 
+suspensions as (
+
+    select distinct
+        'Suspensions and permanent exclusions in England' as source_name,
+        academic_year,
+        data_version,
+        {{ academic_year_end_date('academic_year') }} as data_date,
+        source_file
+    from {{ ref('stg_suspensions__school_suspensions') }}
+
+),
+
 -- The statistical-neighbour release the reports use (the latest), e.g. '2025-05' as 'release of May 2025'.
 statistical_neighbours as (
 
@@ -184,6 +196,7 @@ refused_files as (
             when 'census' then 'School census'
             when 'absence' then 'Pupil absence in schools in England'
             when 'ks4_destinations' then 'KS4 destination measures'
+            when 'suspensions' then 'Suspensions and permanent exclusions in England'
             when 'gias_establishments' then 'Get Information about Schools (GIAS) establishments'
             when 'gias_links' then 'Get Information about Schools (GIAS) links'
             when 'ofsted_inspections' then 'Ofsted state-funded school inspections (management information)'
@@ -230,6 +243,8 @@ national_sources as (
     select * from absence
     union all
     select * from ks4_destinations
+    union all
+    select * from suspensions
     union all
     select * from statistical_neighbours
     union all
