@@ -26,9 +26,15 @@ $(DAGSTER_HOME)/dagster.yaml: config/dagster.yaml
 	@mkdir -p $(DAGSTER_HOME)
 	cp config/dagster.yaml $@
 
-# dbt's manifest.json is what Dagster builds its dbt assets from.
-manifest: install
+# dbt's manifest.json is what Dagster builds its dbt assets from; parsed again only when the dbt project changed.
+DBT_MANIFEST := $(DBT_DIR)/target/manifest.json
+DBT_INPUTS := $(shell find $(DBT_DIR)/models $(DBT_DIR)/macros $(DBT_DIR)/seeds $(DBT_DIR)/tests -type f 2>/dev/null) \
+	$(DBT_DIR)/dbt_project.yml $(DBT_DIR)/profiles.yml
+$(DBT_MANIFEST): $(BIN)/.installed $(DBT_INPUTS)
 	@cd $(DBT_DIR) && SI_DUCKDB_PATH=$(SI_DUCKDB_PATH) ../$(BIN)/dbt parse --quiet --profiles-dir .
+	@touch $@
+
+manifest: $(DBT_MANIFEST)
 
 # umask 077: everything created is owner-only (restricted data); the published site is opened up explicitly.
 run: manifest $(DAGSTER_HOME)/dagster.yaml

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dagster_project.lib.refresh_state import record_refresh, refresh_day, unchanged_since_last_refresh
 from dagster_project.resources import Settings
 
 if TYPE_CHECKING:
@@ -104,6 +105,9 @@ def run(settings: Settings) -> int:
 
     started = time.monotonic()
     os.environ.setdefault("DBT_USE_COLORS", "false")  # dbt's output goes to the log file, not a terminal
+    today = refresh_day()
+    if previous := unchanged_since_last_refresh(settings, os.environ, today):
+        return _nothing_to_do(settings, previous, say)
     say(f"==> details of this run go to {log_path}")
     with log_path.open("w", encoding="utf-8") as log, redirect_stdout(log), redirect_stderr(log):
         # Inside the redirect: Dagster's warnings at import, GX's and the dbt CLI's output all land in the log.
@@ -130,7 +134,24 @@ def run(settings: Settings) -> int:
     from dagster_project.run_summary import exit_status, summary
 
     say(summary(result, settings, log_path=log_path, elapsed_seconds=time.monotonic() - started))
-    return exit_status(result)
+    status = exit_status(result)
+    if status == 0:  # complete: the next run with the same inputs has nothing to do
+        record_refresh(settings, os.environ, today, finished_at=datetime.now(UTC).isoformat(timespec="seconds"))
+    return status
+
+
+def _nothing_to_do(settings: Settings, previous: dict[str, str], say: Callable[[str], None]) -> int:
+    """The inputs and outputs are the last complete refresh's: release what an interrupted run may hold (it
+    would block a run launched from the UI), and say so."""
+    with open(os.devnull, "w") as quiet, redirect_stdout(quiet), redirect_stderr(quiet):  # Dagster's import warnings
+        instance = _instance()
+    recover(settings, instance, say)
+    say(
+        f"==> nothing changed since the complete refresh of {previous.get('finished_at', 'an earlier run')} "
+        "(sources, returns, code, rules and settings; the warehouse and reports are as it left them): nothing to do.\n"
+        "    To refresh anyway: SI_FORCE_REFRESH=1 make run"
+    )
+    return 0
 
 
 def onboard(settings: Settings, inbox: Path, *, copy: bool, check: bool, dry_run: bool) -> int:

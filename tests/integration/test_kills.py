@@ -7,7 +7,8 @@ rendered. Each point is recognised from the run's own events in DAGSTER_HOME (a 
 produced), never from a sleep. Every run after a kill must say in one line that it released what the killed run
 held and get past the point where it was killed (the killed run kept the `duckdb_writer` slot: without the release
 the next run would wait for ever); the last one runs to the end. Its warehouse tables (every column but the
-load timestamps) and its published and restricted files must then equal the baseline's, byte for byte.
+load timestamps) and its published and restricted files must then equal the baseline's, byte for byte; and one
+more run, with nothing changed, must do nothing.
 
 The baseline's folders are also checked for permissions: restricted trees owner-only, the published site readable.
 """
@@ -297,6 +298,14 @@ def test_a_run_killed_at_any_point_never_blocks_the_next_and_the_last_equals_an_
     in_location = instance.get_runs(filters=dg.RunsFilter(tags={REPOSITORY_LABEL_TAG: EXPECTED_LOCATION_LABEL}))
     assert len(in_location) == len(statuses)
     instance.dispose()
+
+    # The last run was complete: `make run` again with nothing changed does nothing, and says so.
+    again_log = logs / "again.log"
+    again = _finish(_start(baseline.data_dir, again_log), again_log)
+    assert "nothing changed since the complete refresh of" in again and RELEASED not in again, again
+    assert table_hashes(settings.duckdb_path) == baseline.tables
+    assert file_hashes(settings.published_dir) == baseline.published
+    assert len(_instance(baseline.data_dir).get_runs()) == len(statuses)  # no run was launched
 
 
 def test_restricted_trees_are_owner_only_and_the_published_site_is_readable(baseline: Baseline) -> None:
