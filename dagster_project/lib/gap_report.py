@@ -64,6 +64,10 @@ SCHOOL_GAP_COLUMNS = (
     "persistent_absence_pct",
     "persistent_absence_pct_reason",
     "national_persistent_absence_pct",
+    "suspensions",
+    "suspension_rate",
+    "suspension_rate_reason",
+    "national_suspension_rate",
 )
 OUTPUT_SUBDIR = "narrowing_the_gap"
 SCHOOLS_LISTED = 10
@@ -164,6 +168,7 @@ def gap_values(
         "tables": tables,
         "schools_listed": SCHOOLS_LISTED,
         "min_pupils_to_name_school": rule.min_pupils_to_name_school,
+        "max_suppressed_pupils": rule.max_suppressed_pupils,
         "disclosure": rule.statement(),
     }
 
@@ -186,6 +191,8 @@ SCHOOL_HEADERS = {
         "gap": "Gap",
         "persistent_absence": "Persistent absence",
         "absence_vs_england": "Persistent absence vs England (points)",
+        "suspension_rate": "Suspensions per 100 pupils",
+        "national_suspension_rate": "England suspensions per 100 pupils",
     },
     "closing": {
         "school_name": "School",
@@ -219,6 +226,14 @@ SUBJECT_HEADERS = {
     "national_value": "England",
     "difference": "Difference",
 }
+
+
+def _suspension_rate(row: dict, rule: DisclosureRule) -> str:
+    """The school's suspensions per 100 pupils, held back when built on 1 to the rule's number of suspensions."""
+    count = row.get("suspensions")
+    suspensions = None if is_missing(count) or count == 0 else count  # none at all is not a small number
+    shown = control(row["suspension_rate"], suspensions, row["suspension_rate_reason"], rule)
+    return shown.label or format_measure(shown.value, "points", row["suspension_rate_reason"], decimals=1)
 
 
 def _gap(value: Any, other: Any) -> float | None:
@@ -364,6 +379,8 @@ def _school_section(rows: pd.DataFrame, academic_year: str, rule: DisclosureRule
             "absence_vs_england": format_difference(
                 _gap(r["persistent_absence_pct"], r["national_persistent_absence_pct"]), "percent", decimals=1
             ),
+            "suspension_rate": _suspension_rate(r, rule),
+            "national_suspension_rate": format_measure(r["national_suspension_rate"], "points", decimals=1),
         }
         for r in rankable.sort_values(["shown_gap", "urn"]).head(SCHOOLS_LISTED).to_dict("records")
     ]

@@ -116,3 +116,20 @@ def test_the_committee_report_gives_the_la_against_england_and_counts_high_schoo
         assert sentence + f"{national_rate:.1f} in England" in section
         assert ("suspended at least twice England’s rate" in section) or not high
     assert "Thornbury School" not in section
+
+
+def test_the_gap_report_puts_each_listed_schools_suspensions_beside_its_gap(warehouse, pipeline_settings):
+    (html,) = (pipeline_settings.published_dir / "narrowing_the_gap").glob("narrowing_the_gap_*.html")
+    text = visible_text(html)
+    widest = text.split("2. Schools with the widest gaps", 1)[1].split("3. Schools closing the gap fastest", 1)[0]
+    rows = warehouse.execute(
+        "select school_name, urn, suspensions, suspension_rate, national_suspension_rate from rpt_gap__school_gaps "
+        "where measure_code = 'ks2_rwm_expected_pct' and academic_year = (select max(academic_year) "
+        "from rpt_gap__school_gaps where measure_code = 'ks2_rwm_expected_pct')"
+    ).fetchall()
+    listed = [row for row in rows if f"{row[0]} {row[1]} " in widest]
+    assert len(listed) >= 5
+    for name, urn, suspensions, rate, national in listed:
+        row_text = widest.split(f"{name} {urn} ", 1)[1].split(")", 1)[0] + ")"
+        shown = "suppressed: 5 or fewer pupils" if 1 <= suspensions <= 5 else f"{rate:.1f}"
+        assert row_text.endswith(f" {shown} ({national:.1f})"), (name, row_text)

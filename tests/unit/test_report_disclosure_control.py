@@ -84,6 +84,11 @@ def _school_gaps() -> pd.DataFrame:
                     "persistent_absence_pct": 15.0 + urn,
                     "persistent_absence_pct_reason": None,
                     "national_persistent_absence_pct": 17.5,
+                    # suspensions: Ashby 3 (too few to publish a rate on), the others 40 of 400 pupils
+                    "suspensions": 3 if urn == 1 else 40,
+                    "suspension_rate": 0.75 if urn == 1 else 10.0,
+                    "suspension_rate_reason": None,
+                    "national_suspension_rate": 1.94,
                 }
             )
     return pd.DataFrame(rows)
@@ -100,6 +105,11 @@ def test_gap_report_neither_shows_nor_ranks_a_school_with_5_or_fewer_disadvantag
         "16.0%",
         "\u22121.5",
     )
+    # suspensions beside them: a rate built on 3 suspensions is held back, 40 is shown, England's always
+    assert [(row["suspension_rate"], row["national_suspension_rate"]) for row in section["widest"]] == [
+        ("suppressed: 5 or fewer pupils", "1.9"),
+        ("10.0", "1.9"),
+    ]
     assert section["left_out"] == 2  # Tiny (small count) and Source (suppressed at source)
     assert "2 schools with 2023-24 results are not listed" in section["left_out_sentence"]
     assert "Tiny Primary" not in [row["school_name"] for row in section["closing"]]

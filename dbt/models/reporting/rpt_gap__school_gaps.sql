@@ -1,6 +1,7 @@
 {#- Narrowing the gap: each open LA school's disadvantaged gap (its disadvantaged pupils against national other
     pupils, DfE definition) for every year, with the number of disadvantaged pupils for disclosure control and the
-    school's persistent absence that year beside England's for its phase (how attendance relates to the gap). -#}
+    school's persistent absence and suspensions that year beside England's for its phase (how attendance and
+    behaviour relate to the gap). -#}
 with
 
 schools as (
@@ -24,6 +25,12 @@ attendance as (
 
 ),
 
+suspensions as (
+
+    select * from {{ ref('fct_school_suspensions') }}
+
+),
+
 final as (
 
     select
@@ -43,6 +50,10 @@ final as (
         attendance.persistent_absence_pct,
         attendance.persistent_absence_pct_reason,
         attendance.national_persistent_absence_pct,
+        suspensions.suspensions,
+        suspensions.suspension_rate,
+        suspensions.suspension_rate_reason,
+        suspensions.national_suspension_rate,
         gaps.data_version
     from gaps
     inner join schools
@@ -50,6 +61,9 @@ final as (
     left join attendance
         on attendance.urn = gaps.urn
         and attendance.academic_year = gaps.academic_year
+    left join suspensions
+        on suspensions.urn = gaps.urn
+        and suspensions.academic_year = gaps.academic_year
 
 )
 
