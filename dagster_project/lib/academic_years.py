@@ -37,18 +37,23 @@ def load_academic_years(path: Path = ACADEMIC_YEARS_SEED) -> list[str]:
     return years
 
 
-def dbt_vars(la_code: int, academic_years: Sequence[str] | None, *, academy_desktop_analysis: str | None = None) -> str:
-    """The `--vars` for a dbt build: the LA, the academic years to (re)build in the incremental models, and what
-    academies get as their desk-top analysis (SI7: 'profile', 'booklet' or 'none'; dbt's default when None).
+# The academic years a dbt build (re)builds in the incremental models (dbt/macros/academic_year_partitions.sql).
+ACADEMIC_YEARS_ENV = "SI_DBT_ACADEMIC_YEARS"
 
-    None means every year (no filter); a list means replace exactly those years.
-    """
+
+def dbt_vars(la_code: int, *, academy_desktop_analysis: str | None = None) -> str:
+    """The `--vars` for a dbt build: the LA and what academies get as their desk-top analysis (SI7: 'profile',
+    'booklet' or 'none'; dbt's default when None). The same in every build of a deployment, so dbt's partial
+    parse of one build serves the next (the years go in the environment: `dbt_academic_years_env`)."""
     values: dict[str, object] = {"la_code": la_code}
     if academy_desktop_analysis is not None:
         values["academy_desktop_analysis"] = academy_desktop_analysis
-    if academic_years is not None:
-        values["academic_years"] = list(academic_years)
     return json.dumps(values)
+
+
+def dbt_academic_years_env(academic_years: Sequence[str] | None) -> dict[str, str]:
+    """The environment naming the years a build replaces: None means every year, a list exactly those."""
+    return {ACADEMIC_YEARS_ENV: "*" if academic_years is None else ",".join(academic_years)}
 
 
 def academic_year_end(academic_year: str) -> date:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from dagster_project.lib.academic_years import dbt_vars
+from dagster_project.lib.academic_years import dbt_academic_years_env, dbt_vars
 from dagster_project.resources import Settings, WarehouseResource
 
 
@@ -34,6 +34,9 @@ def test_the_setting_reaches_the_resource_and_dbt_as_the_academy_desktop_analysi
     settings = Settings.from_env({"SI_DATA_DIR": str(tmp_path), "SI_ACADEMY_DESKTOP_ANALYSIS": "none"})
     warehouse = WarehouseResource.from_settings(settings)
     assert warehouse.academy_desktop_analysis == "none"
-    variables = json.loads(dbt_vars(991, ["2024-25"], academy_desktop_analysis=warehouse.academy_desktop_analysis))
-    assert variables == {"la_code": 991, "academic_years": ["2024-25"], "academy_desktop_analysis": "none"}
-    assert "academy_desktop_analysis" not in json.loads(dbt_vars(991, None))  # dbt's own default applies
+    variables = json.loads(dbt_vars(991, academy_desktop_analysis=warehouse.academy_desktop_analysis))
+    assert variables == {"la_code": 991, "academy_desktop_analysis": "none"}
+    assert "academy_desktop_analysis" not in json.loads(dbt_vars(991))  # dbt's own default applies
+    # the years a build replaces travel in the environment, so every build of a deployment has the same vars
+    assert dbt_academic_years_env(["2023-24", "2024-25"]) == {"SI_DBT_ACADEMIC_YEARS": "2023-24,2024-25"}
+    assert dbt_academic_years_env(None) == {"SI_DBT_ACADEMIC_YEARS": "*"}

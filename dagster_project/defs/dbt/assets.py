@@ -2,11 +2,17 @@
 
 The year-grained staging models (dbt tag `academic_year_partitioned`: KS2, KS4, census, absence) are incremental,
 replacing the run's academic years (strategy `replace_academic_years`), and partitioned like the raw tables they
-read: a run rebuilds exactly its partition(s), passed to dbt as the `academic_years` var. Everything else is one
-unpartitioned build.
+read: a run rebuilds exactly its partition(s), passed to dbt in the environment (SI_DBT_ACADEMIC_YEARS).
+Everything else is one unpartitioned build.
+
+Each build parses the project only where it changed: dagster-dbt starts a build from the project's
+`target/partial_parse.msgpack`, and each build leaves its own there for the next, with the same --vars.
 """
 
+import os
+import shutil
 from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -14,7 +20,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from dagster_project.defs.dbt.project import dbt_project
 from dagster_project.defs.partitions import academic_year_backfill_policy, academic_year_partitions
-from dagster_project.lib.academic_years import dbt_vars
+from dagster_project.lib.academic_years import dbt_academic_years_env, dbt_vars
 from dagster_project.lib.environment import scoped_environ
 from dagster_project.resources import WarehouseResource
 
@@ -23,6 +29,7 @@ ACADEMIC_YEAR_MODELS = "tag:academic_year_partitioned"
 # dbt unit tests check model logic on fixed inputs, never the data: they run once in the test suite
 # (tests/integration/test_dbt_unit_tests.py, `make dbt-unit-tests`), not in every refresh.
 UNIT_TESTS = "test_type:unit"
+PARTIAL_PARSE_FILE = "partial_parse.msgpack"
 
 
 class DbtLayerTranslator(DagsterDbtTranslator):
@@ -47,10 +54,22 @@ def _build(
 ) -> Iterator[Any]:
     # dbt runs as a child process: hand it the same DuckDB file and LA as the ingest assets, and the LA's choice of
     # desk-top analysis for academies (SI7).
-    variables = dbt_vars(warehouse.la_code, academic_years, academy_desktop_analysis=warehouse.academy_desktop_analysis)
-    with scoped_environ(warehouse.dbt_env()):
+    variables = dbt_vars(warehouse.la_code, academy_desktop_analysis=warehouse.academy_desktop_analysis)
+    with scoped_environ({**warehouse.dbt_env(), **dbt_academic_years_env(academic_years)}):
         invocation = dbt.cli(["build", "--vars", variables, "--exclude", UNIT_TESTS], context=context)
-    yield from invocation.stream()
+    yield from invocation.stream()  # the child process has its environment; this process's is restored
+    _keep_partial_parse(invocation.target_path)
+
+
+def _keep_partial_parse(build_target: Path) -> None:
+    """Leave this build's parse where the next build starts from (written whole, then renamed)."""
+    parsed = build_target / PARTIAL_PARSE_FILE
+    if not parsed.is_file():
+        return
+    kept = dbt_project.project_dir / dbt_project.target_path / PARTIAL_PARSE_FILE
+    partial = kept.with_name(f"{PARTIAL_PARSE_FILE}.{os.getpid()}")
+    shutil.copyfile(parsed, partial)
+    os.replace(partial, kept)
 
 
 @dbt_assets(
