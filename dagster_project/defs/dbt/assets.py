@@ -59,6 +59,16 @@ def _build(
         invocation = dbt.cli(["build", "--vars", variables, "--exclude", UNIT_TESTS], context=context)
     yield from invocation.stream()  # the child process has its environment; this process's is restored
     _keep_partial_parse(invocation.target_path)
+    _remove_earlier_builds(invocation.target_path)
+
+
+def _remove_earlier_builds(build_target: Path) -> None:
+    """Keep only this asset's latest build folder (compiled SQL, run results: ~50 MB each, one per run otherwise
+    kept for ever). dagster-dbt names them `<asset>-<run id>-<hash>`; builds never overlap (the writer pool)."""
+    asset = build_target.name.split("-", 1)[0]
+    for folder in build_target.parent.glob(f"{asset}-*"):
+        if folder != build_target and folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _keep_partial_parse(build_target: Path) -> None:

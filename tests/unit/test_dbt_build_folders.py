@@ -1,0 +1,42 @@
+"""What each dbt build leaves in dbt/target: its parse for the next build, and only the latest build folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+from dagster_project.defs.dbt import assets
+
+
+def test_a_build_removes_its_assets_earlier_build_folders_and_no_other_assets(tmp_path: Path) -> None:
+    target = tmp_path / "target"
+    folders = {
+        name: target / name
+        for name in (
+            "dbt_models-0cd6ff8-1923314",
+            "dbt_models-2822422-d7af67f",
+            "dbt_academic_year_models-3b5f4af-bef9179",
+        )
+    }
+    for folder in folders.values():
+        (folder / "compiled").mkdir(parents=True)
+        (folder / "run_results.json").write_text("{}", encoding="utf-8")
+    (target / "manifest.json").write_text("{}", encoding="utf-8")
+    assets._remove_earlier_builds(folders["dbt_models-2822422-d7af67f"])
+    assert sorted(p.name for p in target.iterdir()) == [
+        "dbt_academic_year_models-3b5f4af-bef9179",
+        "dbt_models-2822422-d7af67f",
+        "manifest.json",
+    ]
+
+
+def test_a_builds_parse_is_left_where_the_next_build_starts(tmp_path: Path, monkeypatch) -> None:
+    build = tmp_path / "target" / "dbt_models-0cd6ff8-1923314"
+    build.mkdir(parents=True)
+    (build / assets.PARTIAL_PARSE_FILE).write_bytes(b"parsed with this run's vars")
+    project = tmp_path / "project"
+    (project / "target").mkdir(parents=True)
+    monkeypatch.setattr(assets, "dbt_project", SimpleNamespace(project_dir=project, target_path=Path("target")))
+    assets._keep_partial_parse(build)
+    assert (project / "target" / assets.PARTIAL_PARSE_FILE).read_bytes() == b"parsed with this run's vars"
+    assert [p.name for p in (project / "target").iterdir()] == [assets.PARTIAL_PARSE_FILE]  # no temporary copy left
