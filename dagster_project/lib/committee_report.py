@@ -128,6 +128,7 @@ RPT_TABLES: dict[str, tuple[tuple[str, ...], str]] = {
             "la_permanent_exclusion_rate",
             "national_permanent_exclusion_rate",
             "schools_twice_national",
+            "high_ratio",
         ),
         "academic_year, phase_order",
     ),
@@ -631,9 +632,16 @@ def _suspensions(suspensions: pd.DataFrame, la_name: str) -> dict[str, Any]:
             f"In {row['academic_year']}, {la_name}'s {_text(row['phase_name'])} schools made "
             f"{rate(row['la_suspension_rate'], 1)} suspensions per 100 pupils against "
             f"{rate(row['national_suspension_rate'], 1)} in England"
-            + (f"; {_schools(high)} suspended at least twice England's rate." if high else ".")
+            + (f"; {_schools(high)} had at least {_times(row['high_ratio'])} England's rate." if high else ".")
         )
     return {"suspension_rows": rows, "suspension_summary": summary}
+
+
+def _times(ratio: Any) -> str:
+    """2 -> 'twice', 3 -> 'three times', 1.5 -> '1.5 times' (the rule's multiple in words)."""
+    words = {1: "once", 2: "twice", 3: "three times", 4: "four times", 5: "five times"}
+    value = float(ratio)
+    return words[int(value)] if value.is_integer() and int(value) in words else f"{value:g} times"
 
 
 def _schools(count: Any) -> str:

@@ -302,8 +302,8 @@ def _committee_tables() -> dict[str, pd.DataFrame]:
     )
     suspensions = pd.DataFrame(
         [
-            ("2023-24", "PRI", "primary", 1.42, 1.93, 0.8, 1.0, 0.02, 0.03, 40, 0, 1),
-            ("2023-24", "SEC", "secondary", 22.64, 20.41, 11.0, 10.2, 0.15, 0.23, 8, 1, 2),
+            ("2023-24", "PRI", "primary", 1.42, 1.93, 0.8, 1.0, 0.02, 0.03, 40, 0, 2.0, 1),
+            ("2023-24", "SEC", "secondary", 22.64, 20.41, 11.0, 10.2, 0.15, 0.23, 8, 1, 2.0, 2),
         ],
         columns=[
             "academic_year",
@@ -317,6 +317,7 @@ def _committee_tables() -> dict[str, pd.DataFrame]:
             "national_permanent_exclusion_rate",
             "schools_with_figures",
             "schools_twice_national",
+            "high_ratio",
             "phase_order",
         ],
     )
@@ -446,7 +447,7 @@ EXPECTED_FIGURES = [
     "22.6",  # secondary suspensions per 100 pupils, 1 dp; permanent exclusions to 2 dp
     "20.4",
     "0.15",
-    "one school suspended at least twice England",
+    "one school had at least twice England",
 ]
 
 

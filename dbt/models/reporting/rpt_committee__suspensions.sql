@@ -1,6 +1,6 @@
 {#- Committee suspensions: the LA's suspensions and permanent exclusions per 100 pupils by phase against England's,
-    for each published year, with the LA's schools whose suspension rate is at least twice England's for their
-    phase (counted, never named: the committee report is published). -#}
+    for each published year, with the LA's schools whose suspension rate is at least `suspensions_high_ratio`
+    (dbt_project.yml) times England's for their phase (counted, never named: the committee report is published). -#}
 with
 
 areas as (
@@ -27,7 +27,9 @@ high_schools as (
     select
         academic_year,
         phase_code,
-        count(*) filter (where suspension_rate >= 2 * national_suspension_rate) as schools_twice_national
+        count(*) filter (
+            where suspension_rate >= {{ var('suspensions_high_ratio') }} * national_suspension_rate
+        ) as schools_twice_national
     from la_schools
     group by academic_year, phase_code
 
@@ -47,6 +49,7 @@ final as (
         national.permanent_exclusion_rate as national_permanent_exclusion_rate,
         la.schools_with_figures,
         cast(coalesce(high_schools.schools_twice_national, 0) as integer) as schools_twice_national,
+        cast({{ var('suspensions_high_ratio') }} as double) as high_ratio,
         case la.phase_code when 'PRI' then 1 when 'SEC' then 2 when 'SPE' then 3 else 4 end as phase_order
     from areas as la
     left join phases
