@@ -7,8 +7,9 @@ filter values, geographic levels and symbols stop the file with the file, row, c
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -28,6 +29,22 @@ from dagster_project.lib.sources.layouts import NOT_PUBLISHED_REASON
 from dagster_project.lib.special_values import EES_SYMBOLS, parse_measure_column
 
 _REQUIRED = ("time_period", "geographic_level", "version")
+
+# A school-level EES file's geographic_level -> record type. Such files hold school rows, and the area rows given
+# with them are kept, but not regions' (the warehouse keeps LA and national figures).
+SCHOOL_FILE_LEVELS: Mapping[str, str | None] = MappingProxyType(
+    {"school": "school", "local authority": "local_authority", "regional": None, "national": "national"}
+)
+# A school-level EES file's education_phase -> the phase codes of the performance-tables national rows.
+SCHOOL_FILE_PHASES: Mapping[str, str] = MappingProxyType(
+    {
+        "state-funded primary": "PRI",
+        "state-funded secondary": "SEC",
+        "special": "SPE",
+        "state-funded special": "SPE",
+        "total": "ALL",
+    }
+)
 
 
 def source_columns(layout: EesLayout) -> tuple[SourceColumn, ...]:

@@ -26,7 +26,12 @@ from dagster_project.lib.dfe_csv import SourceColumn, read_dfe_csv
 from dagster_project.lib.errors import SourceFormatError
 from dagster_project.lib.source_recognition import read_header
 from dagster_project.lib.sources import _fields as f
-from dagster_project.lib.sources._ees_tidy import refuse_unknown_values, rows_of_year
+from dagster_project.lib.sources._ees_tidy import (
+    SCHOOL_FILE_LEVELS,
+    SCHOOL_FILE_PHASES,
+    refuse_unknown_values,
+    rows_of_year,
+)
 from dagster_project.lib.sources._fields import SourceSpec
 from dagster_project.lib.special_values import EES_SYMBOLS, parse_measure_column
 
@@ -65,20 +70,6 @@ EES_COLUMNS: tuple[SourceColumn, ...] = (
     *(SourceColumn(name) for name in _EES_REQUIRED),
     *(SourceColumn(name, required=False) for name in ("old_la_code", "estab", "school_laestab", "school_urn")),
     *(SourceColumn(name, required=name in _EES_REQUIRED) for name in EES_MEASURES if name != "sess_overall_percent"),
-)
-# geographic_level -> record type; regional rows are not kept (LA and national figures are).
-EES_LEVELS: Mapping[str, str | None] = MappingProxyType(
-    {"school": "school", "local authority": "local_authority", "regional": None, "national": "national"}
-)
-# education_phase -> the phase code of the performance-tables national rows ('ALL' for EES totals).
-EES_PHASES: Mapping[str, str] = MappingProxyType(
-    {
-        "state-funded primary": "PRI",
-        "state-funded secondary": "SEC",
-        "special": "SPE",
-        "state-funded special": "SPE",
-        "total": "ALL",
-    }
 )
 
 SCHEMA: tuple[tuple[str, str], ...] = (
@@ -167,9 +158,9 @@ def _parse_ees(path: Path, *, academic_year: str | None, data_version: str | Non
         )
     level = table.frame["geographic_level"].str.strip().str.casefold()
     phase = table.frame["education_phase"].str.strip().str.casefold()
-    refuse_unknown_values(table, "geographic_level", level, frozenset(EES_LEVELS))
-    refuse_unknown_values(table, "education_phase", phase, frozenset(EES_PHASES))
-    record_type = level.map(EES_LEVELS)
+    refuse_unknown_values(table, "geographic_level", level, frozenset(SCHOOL_FILE_LEVELS))
+    refuse_unknown_values(table, "education_phase", phase, frozenset(SCHOOL_FILE_PHASES))
+    record_type = level.map(SCHOOL_FILE_LEVELS)
     kept = record_type.notna() & in_year
     school, national = (record_type == "school") & in_year, record_type == "national"
     urn = f.integer(table, "school_urn").astype("Int32")
@@ -180,7 +171,7 @@ def _parse_ees(path: Path, *, academic_year: str | None, data_version: str | Non
     laestab = f.integer(table, "school_laestab")
     estab = f.text(table, "estab")
     from_laestab = (laestab % 10000).astype("string")
-    codes = phase.map(EES_PHASES)
+    codes = phase.map(SCHOOL_FILE_PHASES)
     columns: dict[str, pd.Series] = {
         "record_type": record_type.astype("str"),
         "la": f.integer(table, "old_la_code").astype("Int32").where(~national, None),

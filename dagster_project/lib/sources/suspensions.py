@@ -21,7 +21,12 @@ import pandas as pd
 
 from dagster_project.lib.dfe_csv import SourceColumn, read_dfe_csv
 from dagster_project.lib.sources import _fields as f
-from dagster_project.lib.sources._ees_tidy import refuse_unknown_values, rows_of_year
+from dagster_project.lib.sources._ees_tidy import (
+    SCHOOL_FILE_LEVELS,
+    SCHOOL_FILE_PHASES,
+    refuse_unknown_values,
+    rows_of_year,
+)
 from dagster_project.lib.sources._fields import SourceSpec
 from dagster_project.lib.special_values import EES_SYMBOLS, parse_measure_column
 
@@ -43,22 +48,9 @@ COLUMNS: tuple[SourceColumn, ...] = (
     *(SourceColumn(name) for name in _REQUIRED),
     *(SourceColumn(name, required=False) for name in ("old_la_code", "school_laestab", "school_urn", "school_name")),
 )
-# geographic_level -> record type; the school file holds school rows, and area rows given here are kept
-# (regions are not: LA and national figures are).
-LEVELS: Mapping[str, str | None] = MappingProxyType(
-    {"school": "school", "local authority": "local_authority", "regional": None, "national": "national"}
-)
-# education_phase -> phase code (absence's codes; AP for pupil referral units and alternative provision).
+# education_phase -> phase code: absence's, and AP for pupil referral units and alternative provision schools.
 PHASES: Mapping[str, str] = MappingProxyType(
-    {
-        "state-funded primary": "PRI",
-        "state-funded secondary": "SEC",
-        "special": "SPE",
-        "state-funded special": "SPE",
-        "pupil referral unit": "AP",
-        "state-funded ap school": "AP",
-        "total": "ALL",
-    }
+    {**SCHOOL_FILE_PHASES, "pupil referral unit": "AP", "state-funded ap school": "AP"}
 )
 
 SCHEMA: tuple[tuple[str, str], ...] = (
@@ -79,9 +71,9 @@ def parse(path: Path, *, academic_year: str | None = None, data_version: str | N
     in_year, _ = rows_of_year(table, academic_year)
     level = table.frame["geographic_level"].str.strip().str.casefold()
     phase = table.frame["education_phase"].str.strip().str.casefold()
-    refuse_unknown_values(table, "geographic_level", level, frozenset(LEVELS))
+    refuse_unknown_values(table, "geographic_level", level, frozenset(SCHOOL_FILE_LEVELS))
     refuse_unknown_values(table, "education_phase", phase, frozenset(PHASES))
-    record_type = level.map(LEVELS)
+    record_type = level.map(SCHOOL_FILE_LEVELS)
     school = (record_type == "school") & in_year
     urn = f.integer(table, "school_urn").astype("Int32")
     f.require_present(table, urn, "school_urn", school, why="a school row has no school_urn")
