@@ -1,4 +1,4 @@
-"""What each dbt build leaves in dbt/target: its parse for the next build, and only the latest build folder."""
+"""What each dbt build leaves in dbt/target: its parse for the next build, and not its own build folder."""
 
 from __future__ import annotations
 
@@ -8,26 +8,14 @@ from types import SimpleNamespace
 from dagster_project.defs.dbt import assets
 
 
-def test_a_build_removes_its_assets_earlier_build_folders_and_no_other_assets(tmp_path: Path) -> None:
+def test_a_finished_build_removes_its_own_folder_and_no_other_build_s(tmp_path: Path) -> None:
     target = tmp_path / "target"
-    folders = {
-        name: target / name
-        for name in (
-            "dbt_models-0cd6ff8-1923314",
-            "dbt_models-2822422-d7af67f",
-            "dbt_academic_year_models-3b5f4af-bef9179",
-        )
-    }
-    for folder in folders.values():
+    folders = [target / name for name in ("dbt_models-0cd6ff8-1923314", "dbt_models-2822422-d7af67f")]
+    for folder in folders:  # the second: another process's build, still running beside this one
         (folder / "compiled").mkdir(parents=True)
         (folder / "run_results.json").write_text("{}", encoding="utf-8")
-    (target / "manifest.json").write_text("{}", encoding="utf-8")
-    assets._remove_earlier_builds(folders["dbt_models-2822422-d7af67f"])
-    assert sorted(p.name for p in target.iterdir()) == [
-        "dbt_academic_year_models-3b5f4af-bef9179",
-        "dbt_models-2822422-d7af67f",
-        "manifest.json",
-    ]
+    assets._remove_build_folder(folders[0])
+    assert [p.name for p in target.iterdir()] == ["dbt_models-2822422-d7af67f"]
 
 
 def test_a_builds_parse_is_left_where_the_next_build_starts(tmp_path: Path, monkeypatch) -> None:

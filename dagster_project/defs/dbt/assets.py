@@ -59,16 +59,14 @@ def _build(
         invocation = dbt.cli(["build", "--vars", variables, "--exclude", UNIT_TESTS], context=context)
     yield from invocation.stream()  # the child process has its environment; this process's is restored
     _keep_partial_parse(invocation.target_path)
-    _remove_earlier_builds(invocation.target_path)
+    _remove_build_folder(invocation.target_path)
 
 
-def _remove_earlier_builds(build_target: Path) -> None:
-    """Keep only this asset's latest build folder (compiled SQL, run results: ~50 MB each, one per run otherwise
-    kept for ever). dagster-dbt names them `<asset>-<run id>-<hash>`; builds never overlap (the writer pool)."""
-    asset = build_target.name.split("-", 1)[0]
-    for folder in build_target.parent.glob(f"{asset}-*"):
-        if folder != build_target and folder.is_dir():
-            shutil.rmtree(folder, ignore_errors=True)
+def _remove_build_folder(build_target: Path) -> None:
+    """Remove a finished build's own folder (compiled SQL and run results, ~50 MB; dbt's output is in the run's
+    log). Only its own: other processes (another deployment, the test suite's runs) build beside it in the same
+    target folder. A failed build's folder stays for a look; a killed run's is removed by the next run."""
+    shutil.rmtree(build_target, ignore_errors=True)
 
 
 def _keep_partial_parse(build_target: Path) -> None:
