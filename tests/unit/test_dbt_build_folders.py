@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 
 from dagster_project.defs.dbt import assets
 
@@ -18,13 +17,11 @@ def test_a_finished_build_removes_its_own_folder_and_no_other_build_s(tmp_path: 
     assert [p.name for p in target.iterdir()] == ["dbt_models-2822422-d7af67f"]
 
 
-def test_a_builds_parse_is_left_where_the_next_build_starts(tmp_path: Path, monkeypatch) -> None:
+def test_a_builds_parse_is_left_where_the_deployments_next_build_starts(tmp_path: Path) -> None:
     build = tmp_path / "target" / "dbt_models-0cd6ff8-1923314"
     build.mkdir(parents=True)
     (build / assets.PARTIAL_PARSE_FILE).write_bytes(b"parsed with this run's vars")
-    project = tmp_path / "project"
-    (project / "target").mkdir(parents=True)
-    monkeypatch.setattr(assets, "dbt_project", SimpleNamespace(project_dir=project, target_path=Path("target")))
-    assets._keep_partial_parse(build)
-    assert (project / "target" / assets.PARTIAL_PARSE_FILE).read_bytes() == b"parsed with this run's vars"
-    assert [p.name for p in (project / "target").iterdir()] == [assets.PARTIAL_PARSE_FILE]  # no temporary copy left
+    kept = tmp_path / "data" / "state" / "dbt_partial_parse.msgpack"
+    assets._keep_partial_parse(build, kept)
+    assert kept.read_bytes() == b"parsed with this run's vars"
+    assert [p.name for p in kept.parent.iterdir()] == [kept.name]  # no temporary copy left

@@ -5,12 +5,14 @@ replacing the run's academic years (strategy `replace_academic_years`), and part
 read: a run rebuilds exactly its partition(s), passed to dbt in the environment (SI_DBT_ACADEMIC_YEARS).
 Everything else is one unpartitioned build.
 
-Each build parses the project only where it changed: dagster-dbt starts a build from the project's
-`target/partial_parse.msgpack`, and each build leaves its own there for the next, with the same --vars.
+Each build parses the project only where it changed: it starts from the parse the deployment's last build left
+(`$SI_DATA_DIR/state/dbt_partial_parse.msgpack`; dbt re-parses in full when the profile or --vars differ, so each
+warehouse keeps its own), else from `make manifest`'s in dbt/target.
 """
 
 import os
 import shutil
+import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -55,11 +57,26 @@ def _build(
     # dbt runs as a child process: hand it the same DuckDB file and LA as the ingest assets, and the LA's choice of
     # desk-top analysis for academies (SI7).
     variables = dbt_vars(warehouse.la_code, academy_desktop_analysis=warehouse.academy_desktop_analysis)
+    # Named as dagster-dbt names it ('<op>-<run id[:7]>-<uuid>'): the next run finds a killed run's folder by it.
+    target = (
+        Path(dbt_project.target_path)
+        / f"{context.op_execution_context.op.name}-{context.run.run_id[:7]}-{uuid.uuid4().hex[:7]}"
+    )
+    kept_parse = _parse_file(warehouse)
+    if kept_parse.is_file():
+        (dbt_project.project_dir / target).mkdir(parents=True)
+        shutil.copyfile(kept_parse, dbt_project.project_dir / target / PARTIAL_PARSE_FILE)
     with scoped_environ({**warehouse.dbt_env(), **dbt_academic_years_env(academic_years)}):
-        invocation = dbt.cli(["build", "--vars", variables, "--exclude", UNIT_TESTS], context=context)
+        invocation = dbt.cli(
+            ["build", "--vars", variables, "--exclude", UNIT_TESTS], context=context, target_path=target
+        )
     yield from invocation.stream()  # the child process has its environment; this process's is restored
-    _keep_partial_parse(invocation.target_path)
+    _keep_partial_parse(invocation.target_path, kept_parse)
     _remove_build_folder(invocation.target_path)
+
+
+def _parse_file(warehouse: WarehouseResource) -> Path:
+    return Path(warehouse.data_dir) / "state" / f"dbt_{PARTIAL_PARSE_FILE}"
 
 
 def _remove_build_folder(build_target: Path) -> None:
@@ -69,13 +86,13 @@ def _remove_build_folder(build_target: Path) -> None:
     shutil.rmtree(build_target, ignore_errors=True)
 
 
-def _keep_partial_parse(build_target: Path) -> None:
-    """Leave this build's parse where the next build starts from (written whole, then renamed)."""
+def _keep_partial_parse(build_target: Path, kept: Path) -> None:
+    """Leave this build's parse where the deployment's next build starts from (written whole, then renamed)."""
     parsed = build_target / PARTIAL_PARSE_FILE
     if not parsed.is_file():
         return
-    kept = dbt_project.project_dir / dbt_project.target_path / PARTIAL_PARSE_FILE
-    partial = kept.with_name(f"{PARTIAL_PARSE_FILE}.{os.getpid()}")
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    partial = kept.with_name(f"{kept.name}.{os.getpid()}")
     shutil.copyfile(parsed, partial)
     os.replace(partial, kept)
 
