@@ -30,7 +30,7 @@ import yaml
 from slugify import slugify
 
 from dagster_project.lib import rendering
-from dagster_project.lib.disclosure_control import DisclosureRule, control, load_rule
+from dagster_project.lib.disclosure_control import DisclosureRule, control, control_by_count, load_rule
 from dagster_project.lib.gap_groups import load_group_tables, school_group_tables
 from dagster_project.lib.la_comparators import load_la_measures
 from dagster_project.lib.report_charts import Interval, Series, axis_label, interval_chart, line_chart
@@ -633,10 +633,8 @@ def _suspensions(suspensions: pd.DataFrame, rule: DisclosureRule) -> dict[str, A
     recent = suspensions.sort_values("academic_year").tail(TREND_YEARS).to_dict("records")
 
     def controlled(row: dict[str, Any], column: str, count: str, unit: str, decimals: int) -> str:
-        number = row.get(count)
-        pupils = None if is_missing(number) or number == 0 else number
         reason = row.get(f"{column}_reason")
-        figure = control(row.get(column), pupils, reason, rule)
+        figure = control_by_count(row.get(column), row.get(count), reason, rule)
         return figure.label or format_measure(figure.value, unit, reason, decimals=decimals)
 
     return {

@@ -117,3 +117,9 @@ def control(value: Any, pupils: Any, value_reason: Any, rule: DisclosureRule) ->
     if is_missing(value):
         return Controlled(None, None)
     return Controlled(float(value), None)
+
+
+def control_by_count(value: Any, count: Any, value_reason: Any, rule: DisclosureRule) -> Controlled:
+    """`control` for a figure built on `count` pupils or events (a suspension rate, the pupils suspended): a count
+    of none describes no one, so only 1 to the rule's number holds the figure back."""
+    return control(value, None if is_missing(count) or float(count) == 0 else count, value_reason, rule)

@@ -20,7 +20,7 @@ import pandas as pd
 
 from dagster_project.lib import rendering
 from dagster_project.lib.academic_years import academic_year_end
-from dagster_project.lib.disclosure_control import DisclosureRule, control, load_rule
+from dagster_project.lib.disclosure_control import DisclosureRule, control, control_by_count, load_rule
 from dagster_project.lib.gap_groups import group_values, load_group_tables
 from dagster_project.lib.la_comparators import load_comparators, load_comparisons
 from dagster_project.lib.report_charts import Series, line_chart
@@ -230,9 +230,7 @@ SUBJECT_HEADERS = {
 
 def _suspension_rate(row: dict, rule: DisclosureRule) -> str:
     """The school's suspensions per 100 pupils, held back when built on 1 to the rule's number of suspensions."""
-    count = row.get("suspensions")
-    suspensions = None if is_missing(count) or count == 0 else count  # none at all is not a small number
-    shown = control(row["suspension_rate"], suspensions, row["suspension_rate_reason"], rule)
+    shown = control_by_count(row["suspension_rate"], row.get("suspensions"), row["suspension_rate_reason"], rule)
     return shown.label or format_measure(shown.value, "points", row["suspension_rate_reason"], decimals=1)
 
 
