@@ -93,6 +93,7 @@ class BookletData:
     context: pd.DataFrame
     attendance: pd.DataFrame
     suspensions: pd.DataFrame
+    ks5: pd.DataFrame  # rpt_booklet__ks5: 16 to 18 results, schools with a sixth form only
     destinations: pd.DataFrame
     inspections: pd.DataFrame
     gaps: pd.DataFrame
@@ -133,6 +134,12 @@ def load_booklet_data(duckdb_path: Path) -> BookletData:
         )
         suspensions = read_table(
             connection, "rpt_booklet__suspensions", ("urn", "academic_year", "suspension_rate"), "urn, academic_year"
+        )
+        ks5 = read_table(
+            connection,
+            "rpt_booklet__ks5",
+            ("urn", "academic_year", "exam_cohort", "students", "points_per_entry", "value_added_upper_ci"),
+            "urn, academic_year, exam_cohort",
         )
         destinations = read_table(
             connection,
@@ -179,6 +186,7 @@ def load_booklet_data(duckdb_path: Path) -> BookletData:
         context,
         attendance,
         suspensions,
+        ks5,
         destinations,
         inspections,
         gaps,
@@ -324,6 +332,7 @@ def booklet_values(school: dict[str, Any], data: BookletData, rule: DisclosureRu
         "context_rows": _context_rows(data.context[data.context["urn"] == urn]),
         **_attendance(attendance),
         **_suspensions(data.suspensions[data.suspensions["urn"] == urn], rule),
+        **_ks5(data.ks5[data.ks5["urn"] == urn], rule),
         "destination_rows": _destination_rows(data.destinations[data.destinations["urn"] == urn], rule),
         "key_stages": key_stages,
         "gap_rows": gap_rows,
@@ -652,6 +661,74 @@ def _suspensions(suspensions: pd.DataFrame, rule: DisclosureRule) -> dict[str, A
             }
             for r in recent
         ],
+    }
+
+
+def _ks5(results: pd.DataFrame, rule: DisclosureRule) -> dict[str, Any]:
+    """16 to 18 results by exam cohort over the last TREND_YEARS published years, and the latest year's
+    disadvantaged students against England's other students. A figure about 1 to the rule's number of students is
+    held back (disclosure control); a cohort DfE suppressed shows its symbol's word."""
+    years = sorted(results["academic_year"].unique())[-TREND_YEARS:]
+    recent = results[results["academic_year"].isin(years)].sort_values(["exam_cohort", "academic_year"])
+
+    def held_back(row: dict[str, Any], column: str, count: str) -> bool:
+        return bool(control_by_count(row.get(column), row.get(count), None, rule).label)
+
+    def controlled(row: dict[str, Any], column: str, count: str, unit: str) -> str:
+        figure = control_by_count(row.get(column), row.get(count), row.get(f"{column}_reason"), rule)
+        return figure.label or format_measure(figure.value, unit, row.get(f"{column}_reason"))
+
+    def points(row: dict[str, Any]) -> str:
+        shown = controlled(row, "points_per_entry", "students", "points")
+        grade = row.get("points_per_entry_grade")
+        return shown if held_back(row, "points_per_entry", "students") or is_missing(grade) else f"{shown} ({grade})"
+
+    def value_added(row: dict[str, Any]) -> str:
+        shown = controlled(row, "value_added", "students", "value_added")
+        lower, upper = row.get("value_added_lower_ci"), row.get("value_added_upper_ci")
+        if held_back(row, "value_added", "students") or is_missing(lower) or is_missing(upper):
+            return shown
+        return f"{shown} ({format_measure(lower, 'value_added')} to {format_measure(upper, 'value_added')})"
+
+    rows = [
+        {
+            "cohort": text(r["exam_cohort"]),
+            "year": text(r["academic_year"]),
+            "students": controlled(r, "students", "students", "count"),
+            "points": points(r),
+            "change": format_difference(r.get("points_per_entry_change"), "points"),
+            "la": format_measure(r.get("la_points_per_entry"), "points"),
+            "national": format_measure(r.get("national_points_per_entry"), "points"),
+            "value_added": value_added(r),
+            "band": text(r.get("progress_banding")),
+        }
+        for r in recent.to_dict("records")
+    ]
+    latest = recent[recent["academic_year"] == years[-1]].to_dict("records") if years else []
+    disadvantaged = [
+        {
+            "cohort": text(r["exam_cohort"]),
+            "students": controlled(r, "disadvantaged_students", "disadvantaged_students", "count"),
+            "points": controlled(r, "disadvantaged_points_per_entry", "disadvantaged_students", "points"),
+            "national_other": format_measure(r.get("national_other_points_per_entry"), "points"),
+            "gap": controlled(r, "disadvantaged_gap_to_national_other", "disadvantaged_students", "points")
+            if held_back(r, "disadvantaged_gap_to_national_other", "disadvantaged_students")
+            else format_difference(r.get("disadvantaged_gap_to_national_other"), "points"),
+        }
+        for r in latest
+        if not is_missing(r.get("disadvantaged_students")) or not is_missing(r.get("disadvantaged_points_per_entry"))
+    ]
+    below = [
+        r
+        for r in latest
+        if not is_missing(r.get("is_value_added_significantly_below")) and bool(r["is_value_added_significantly_below"])
+    ]
+    return {
+        "ks5_rows": rows,
+        "ks5_year": years[-1] if years else "",
+        "ks5_disadvantaged_rows": disadvantaged,
+        "ks5_below": [text(r["exam_cohort"]) for r in below],
+        "ks5_max_suppressed": rule.max_suppressed_pupils,
     }
 
 

@@ -132,6 +132,17 @@ RPT_TABLES: dict[str, tuple[tuple[str, ...], str]] = {
         ),
         "academic_year, phase_order",
     ),
+    "rpt_committee__ks5": (
+        (
+            "academic_year",
+            "exam_cohort",
+            "la_points_per_entry",
+            "national_points_per_entry",
+            "schools_with_value_added",
+            "schools_significantly_below",
+        ),
+        "academic_year, cohort_order",
+    ),
     "rpt_committee__inspections": (
         (
             "academic_year",
@@ -190,6 +201,7 @@ class CommitteeTables:
     gap_headline: pd.DataFrame
     attendance: pd.DataFrame  # LA vs England absence by phase and year, with flag counts (rpt_committee__attendance)
     suspensions: pd.DataFrame  # LA vs England suspensions by phase and year (rpt_committee__suspensions)
+    ks5: pd.DataFrame  # LA vs England 16 to 18 results by exam cohort and year (rpt_committee__ks5)
     inspections_this_term: pd.DataFrame  # rpt_committee__inspections of the report's term
     category_distribution: pd.DataFrame
     la_aims: pd.DataFrame  # the LA's aims: good or outstanding and top-10% ranks (rpt_committee__la_aims)
@@ -382,6 +394,7 @@ def committee_document(tables: CommitteeTables, rule: DisclosureRule) -> Committ
         "gap_summary": _gap_summary(tables.gap_headline, la_name),
         **_attendance(tables.attendance, la_name),
         **_suspensions(tables.suspensions, la_name),
+        **_ks5(tables.ks5, la_name),
         **inspections,
         **categories,
         **aims,
@@ -635,6 +648,41 @@ def _suspensions(suspensions: pd.DataFrame, la_name: str) -> dict[str, Any]:
             + (f"; {_schools(high)} had at least {_times(row['high_ratio'])} England's rate." if high else ".")
         )
     return {"suspension_rows": rows, "suspension_summary": summary}
+
+
+def _ks5(results: pd.DataFrame, la_name: str) -> dict[str, Any]:
+    """The LA's 16 to 18 points per entry by exam cohort for the last three published years against England's, and
+    a sentence per cohort for the latest year: how many school sixth forms' value added is significantly below."""
+    years = sorted(results["academic_year"].unique())[-3:]
+
+    def points(value: Any, grade: Any) -> str:
+        shown = format_measure(value, "points")
+        return shown if is_missing(value) or is_missing(grade) else f"{shown} ({grade})"
+
+    rows = [
+        {
+            "academic_year": _text(row["academic_year"]),
+            "cohort": _text(row["exam_cohort"]),
+            "la": points(row["la_points_per_entry"], row.get("la_points_per_entry_grade")),
+            "national": points(row["national_points_per_entry"], row.get("national_points_per_entry_grade")),
+            "schools": str(int(row["schools_with_value_added"])),
+            "below": str(int(row["schools_significantly_below"])),
+        }
+        for row in results[results["academic_year"].isin(years)].to_dict("records")
+    ]
+    summary = []
+    for row in results[results["academic_year"] == years[-1]].to_dict("records") if years else []:
+        published, below = int(row["schools_with_value_added"]), int(row["schools_significantly_below"])
+        if not published or is_missing(row["la_points_per_entry"]):
+            continue
+        summary.append(
+            f"In {row['academic_year']}, {la_name}'s {_text(row['exam_cohort'])} students averaged "
+            f"{format_measure(row['la_points_per_entry'], 'points')} points per entry against "
+            f"{format_measure(row['national_points_per_entry'], 'points')} in England; "
+            f"value added was significantly below average at {below} of the {published} school sixth "
+            f"form{'' if published == 1 else 's'} with a published figure."
+        )
+    return {"ks5_rows": rows, "ks5_summary": summary}
 
 
 def _times(ratio: Any) -> str:
@@ -1053,6 +1101,21 @@ def _published_tables(values: dict[str, Any], la_name: str) -> dict[str, pd.Data
                     "England permanent exclusions per 100 pupils": row["national_exclusions"],
                 }
                 for row in values["suspension_rows"]
+            ],
+            dtype=object,
+        )
+    if values["ks5_rows"]:
+        tables["16 to 18 results"] = pd.DataFrame(
+            [
+                {
+                    "Year": row["academic_year"],
+                    "Exam cohort": row["cohort"],
+                    f"{la_name} points per entry": row["la"],
+                    "England points per entry": row["national"],
+                    "Sixth forms with value added": row["schools"],
+                    "Significantly below average": row["below"],
+                }
+                for row in values["ks5_rows"]
             ],
             dtype=object,
         )

@@ -40,6 +40,8 @@ SOURCE_FOLDER = {
     "absence": "absence",
     "ks4_destinations": "ks4_destinations",
     "suspensions": "suspensions",
+    "ks5": "ks5",
+    "ks5_national": "ks5",
     "school_information": "school_information",
     "gias_establishments": "gias",
     "gias_links": "gias",

@@ -8,6 +8,7 @@
     absence/<year>/england_abs.csv, 815_abs.csv                                 data_version 'final'
     ks4_destinations/<year>/england_ks4-pupdest.csv, 815_ks4-pupdest.csv       data_version 'final'
     suspensions/<year>/suspensions_school_level_v*.csv (EES, all years; the folder's is read)  'final'
+    ks5/<year>/institution_performance_202225_API.csv, national_performance_* (EES, 3 years; the folder's)  'final'
     school_information/<year>/815_spine.csv, england_school_information.csv     data_version 'final'
     ofsted/..._all_inspections_as_at_DD_Mon_YYYY.csv                            data_version 'as_at YYYY-MM-DD'
     ofsted/..._latest_inspections_as_at_DD_Mon_YYYY.csv                         data_version 'latest as_at YYYY-MM-DD'
@@ -74,6 +75,7 @@ SOURCE_FOLDERS: dict[str, tuple[str, ...]] = {
     "absence": ("absence",),
     "ks4_destinations": ("ks4_destinations",),
     "suspensions": ("suspensions",),
+    "ks5": ("ks5", "ks5_national"),
     "school_information": ("school_information",),
     "ofsted": ("ofsted_inspections",),
     "statistical_neighbours": ("statistical_neighbours",),

@@ -46,6 +46,8 @@ SOURCE_NAMES: dict[str, str] = {
     "absence": "Pupil absence",
     "ks4_destinations": "KS4 destination measures",
     "suspensions": "Suspensions and permanent exclusions",
+    "ks5": "16 to 18 results (KS5), schools and colleges",
+    "ks5_national": "16 to 18 results (KS5), England and LAs",
     "school_information": "School information (performance tables spine)",
     "gias_establishments": "GIAS establishments",
     "gias_links": "GIAS links",
@@ -53,7 +55,19 @@ SOURCE_NAMES: dict[str, str] = {
     "statistical_neighbours": "Statistical neighbours",
     "la_codes": "LA and region codes",
 }
-YEARLY_SOURCES = ("ks2", "ks4", "census", "absence", "ks4_destinations", "suspensions", "school_information")
+YEARLY_SOURCES = (
+    "ks2",
+    "ks4",
+    "census",
+    "absence",
+    "ks4_destinations",
+    "suspensions",
+    "ks5",
+    "ks5_national",
+    "school_information",
+)
+# EES time series: one file holds several years, and its name gives their span, not its year.
+_TIME_SERIES = ("suspensions", "ks5", "ks5_national")
 # Recognised, but not read by the warehouse.
 METADATA = "metadata"
 NOT_USED = "not_used"
@@ -78,6 +92,9 @@ _ABSENCE = re.compile(_PREFIX + r"(?:abs|absence)\.csv$")
 _EES_ABSENCE = re.compile(r"absence_3term[a-z0-9_ .-]*\.csv$")
 # EES school-level suspensions and permanent exclusions, under the sensor's name or a catalogue download's.
 _SUSPENSIONS = re.compile(r"(?:suspension|exclusion|exc)[a-z0-9_ .-]*school[a-z0-9_ .-]*\.csv$")
+# EES 16 to 18 results: DfE's 'institution_performance_202225_API' (schools and colleges) and
+# 'national_performance_202225_API' (England and LAs), or the release sensor's 'national_performance_v1.0'.
+_KS5 = re.compile(r"(?P<file>institution|national)_performance(?:_\d{6}[a-z0-9_ .-]*|_v[\d.]+)\.csv$")
 _KS4_DESTINATIONS = re.compile(_PREFIX + r"ks4[ _-]?pupdest\.csv$")
 _SCHOOL_INFORMATION = re.compile(_PREFIX + r"(?:spine|school_information)\.csv$")
 _EES = {
@@ -97,7 +114,10 @@ _META_RELEASE = re.compile(r"(?P<stage>ks[24])[ _-]?(?P<version>final|revised|pr
 # DfE files the warehouse does not read, with what they are.
 _NOT_USED = (
     (re.compile(r"ks[245][ _-]?mats[ _-]?performance"), "multi-academy trust performance (not read)"),
-    (re.compile(r"(?:^|[ _-])ks5"), "16 to 18 (KS5) performance tables (not read)"),
+    (
+        re.compile(r"(?:^|[ _-])ks5"),
+        "16 to 18 (KS5) performance tables, download-service layout (not read; the EES files are)",
+    ),
     (re.compile(r"underlying|vaqual|vasubj|maths[ _-]science"), "performance-tables supporting data (not read)"),
     (
         re.compile(r"information_about_schools|school_information_data"),
@@ -245,6 +265,8 @@ def kind_from_header(header: Sequence[str]) -> str | None:
             return "absence"
         if {"susp_rate", "perm_excl"} <= keys and "school_urn" in keys:
             return "suspensions"
+        if {"exam_cohort", "disadvantage_status", "aps_per_entry"} <= keys:
+            return "ks5" if "school_urn" in keys else "ks5_national"
         return NOT_USED
     if "rectype" in keys:
         if {"cohort", "overall_dest"} <= keys:
@@ -376,6 +398,8 @@ def _kind_from_name(name: str) -> tuple[str | None, str | None]:
         return "absence", None
     if _SUSPENSIONS.search(name):
         return "suspensions", None
+    if match := _KS5.search(name):
+        return ("ks5" if match.group("file") == "institution" else "ks5_national"), None
     for kind, pattern in (
         ("census", _CENSUS),
         ("absence", _ABSENCE),
@@ -387,14 +411,14 @@ def _kind_from_name(name: str) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _first_time_period(path: Path) -> str | None:
-    """The academic year of an EES file's first data row ('202425' -> '2024-25'); None when unreadable."""
+def _newest_time_period(path: Path) -> str | None:
+    """The newest academic year among an EES file's rows ('202425' -> '2024-25'); None when unreadable."""
     try:
         with Path(path).open(encoding="utf-8-sig", errors="replace", newline="") as handle:
-            first = next(csv.DictReader(handle), None)
+            periods = {re.sub(r"\D", "", str(row.get("time_period") or "")) for row in csv.DictReader(handle)}
     except (OSError, csv.Error):
         return None
-    period = re.sub(r"\D", "", str((first or {}).get("time_period") or ""))
+    period = max(periods, default="")
     if len(period) != 6:
         return None
     try:
@@ -419,11 +443,10 @@ def _academic_year(
         if not strict:
             evidence.append(found[0][1])
             return folder_year
-    # A suspensions file is a time series (2006/07 on): years in its name are its span, not its year; without a
-    # folder it is the newest year's release (DfE lists the newest year first).
-    if kind == "suspensions":
-        if not found and (newest := _first_time_period(path)):
-            found.append((newest, f"year {newest} from its first (newest) rows"))
+    # A time series's name gives its span, not its year: without a folder it is the release of its newest year.
+    if kind in _TIME_SERIES:
+        if not found and (newest := _newest_time_period(path)):
+            found.append((newest, f"year {newest} from its newest rows"))
     elif named := year_from_name(path.name):
         found.append(named)
     if kind in ("ks2", "ks4") and (from_columns := year_from_prior_columns(header)):
@@ -443,7 +466,7 @@ def _academic_year(
 def _data_version(
     path: Path, kind: str, header: list[str], year: str | None, name_version: str | None, evidence: list[str]
 ) -> str | None:
-    if kind in ("census", "absence", "ks4_destinations", "suspensions", "school_information"):
+    if kind in ("census", "absence", "ks4_destinations", "suspensions", "ks5", "ks5_national", "school_information"):
         return CENSUS_DATA_VERSION
     if kind not in ("ks2", "ks4"):
         return None

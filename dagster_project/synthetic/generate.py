@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from . import absence, census, destinations, ees, gias, ks2, ks4, neighbours, ofsted, suspensions
+from . import absence, census, destinations, ees, gias, ks2, ks4, ks5, neighbours, ofsted, suspensions
 from .outcomes import simulate
 from .world import (
     ACADEMIC_YEARS,
@@ -202,6 +202,22 @@ def _national_jobs(world) -> list[tuple[str, Callable[[Path], int]]]:
             (
                 f"suspensions/{year}/{suspensions.FILE_NAME}",
                 lambda p, y=year: write_csv(p, suspensions.HEADER, suspensions.rows(world, y), encoding="utf-8"),
+            )
+        )
+    for year in ks5.YEARS:
+        institution, national = ks5.file_names(year)
+        jobs.append(
+            (
+                f"ks5/{year}/{institution}",
+                lambda p, y=year: write_csv(
+                    p, ks5.INSTITUTION_HEADER, ks5.institution_rows(world, y), encoding="utf-8"
+                ),
+            )
+        )
+        jobs.append(
+            (
+                f"ks5/{year}/{national}",
+                lambda p, y=year: write_csv(p, ks5.NATIONAL_HEADER, ks5.national_rows(world, y), encoding="utf-8"),
             )
         )
     return jobs

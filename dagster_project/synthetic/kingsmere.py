@@ -15,7 +15,8 @@ Planted roles (see `School.roles` / `World.with_role`):
 Planted data risks (`School.risks`): ks2_progress_below (good school, progress upper CI < 0 in 2021-22 and
 2022-23, RWM well below national every year), p8_below (good secondary, P8 upper CI < 0 in 2022-23 and
 2023-24), declining_trend, widening_gap, lowcov (KS2 2022-23 coverage 40%), no_entries (KS4 2023-24 'NE'),
-rising_persistent_absence (Thornbury School, p8_below too: persistent absence up 4.5 points a year to 2024-25),
+rising_persistent_absence (Thornbury School, p8_below too: persistent absence up 4.5 points a year to 2024-25;
+its sixth form's A level value added is significantly below average from 2023-24),
 widening_boys_gap (Hartfield Primary School: its boys fall further behind girls in RWM every year, the school's own
 figure unchanged).
 Small cohorts: one primary with a Year 6 of about 4 (whole cohort SUPP) and two of about 8.
@@ -262,6 +263,7 @@ def _planted(rng) -> list[Spec]:
             5,
             "Thornbury",
             name="Thornbury School",
+            ages=(11, 18),  # its roll of 1240 includes a sixth form
             ks4_cohort=200,
             nor=1240,
             fsm_rate=0.2,

@@ -14,7 +14,7 @@ from types import MappingProxyType
 
 from . import names
 
-GENERATOR_VERSION = "1.12.0"
+GENERATOR_VERSION = "1.13.0"
 # 1.3: planted support decisions (recent inspections, adviser concern, missing KS2 year)
 # 1.4: the visits return tells core (SI4 term by phase) from additional visits, adds each academy's yearly SI6
 #      keeping-in-touch visit, and plants an under-delivered school (no visits in spring 2026) and a missed core visit
@@ -31,6 +31,8 @@ GENERATOR_VERSION = "1.12.0"
 #       2022-23 to 2024-25
 # 1.12: school-level suspensions and permanent exclusions (EES, every year to date in each year's file);
 #       Thornbury School suspends more each year from 2022-23
+# 1.13: 16 to 18 results (EES institution and national files, 2022-23 on); Thornbury School has a sixth form whose
+#       A level value added is significantly below average from 2023-24
 DEFAULT_SEED = 20240901
 SCALES = ("la", "national")
 

@@ -321,11 +321,31 @@ def _committee_tables() -> dict[str, pd.DataFrame]:
             "phase_order",
         ],
     )
+    ks5 = pd.DataFrame(
+        [
+            ("2023-24", "A level", 30.72, "C", 310, 31.4, "C", 3, 1, 1),
+            ("2023-24", "Applied general", 27.7, "Merit", 120, 27.8, "Merit", 2, 0, 3),
+            ("2023-24", "Technical certificate", None, None, None, 25.0, "Merit-", 0, 0, 5),
+        ],
+        columns=[
+            "academic_year",
+            "exam_cohort",
+            "la_points_per_entry",
+            "la_points_per_entry_grade",
+            "la_students",
+            "national_points_per_entry",
+            "national_points_per_entry_grade",
+            "schools_with_value_added",
+            "schools_significantly_below",
+            "cohort_order",
+        ],
+    )
     return {
         "rpt_committee__la_headlines": headlines,
         "rpt_committee__gap_headline": gap,
         "rpt_committee__attendance": attendance,
         "rpt_committee__suspensions": suspensions,
+        "rpt_committee__ks5": ks5,
         "rpt_committee__inspections": inspections,
         "rpt_committee__category_distribution": categories,
         "rpt_committee__la_aims": aims,
@@ -481,6 +501,22 @@ def _table_rows(html: str, caption_start: str) -> list[list[str]]:
                 for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.S)
             ]
     raise AssertionError(f"no table captioned {caption_start!r}")
+
+
+def test_16_to_18_results_give_the_la_against_england_and_count_sixth_forms_below(report: cr.CommitteeReport):
+    html = report.html.read_text(encoding="utf-8")
+    assert _table_rows(html, "Average points per entry of Kingsmere") == [
+        ["2023-24", "A level", "30.7 (C)", "31.4 (C)", "3", "1"],
+        ["2023-24", "Applied general", "27.7 (Merit)", "27.8 (Merit)", "2", "0"],
+        ["2023-24", "Technical certificate", "no data", "25.0 (Merit-)", "0", "0"],
+    ]
+    text = _visible_text(html)
+    assert (
+        "In 2023-24, Kingsmere\u2019s A level students averaged 30.7 points per entry against 31.4 in England; value "
+        "added was significantly below average at 1 of the 3 school sixth forms with a published figure." in text
+    )
+    # A cohort without an LA figure, or without sixth forms, gets no sentence.
+    assert "Technical certificate students averaged" not in text
 
 
 def test_attendance_gives_the_la_against_england_by_phase_and_counts_the_flagged_schools(report: cr.CommitteeReport):

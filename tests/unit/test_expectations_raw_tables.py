@@ -114,6 +114,8 @@ def test_every_raw_table_has_a_suite_citing_its_publisher_and_a_check_for_files_
         "raw_absence",
         "raw_ks4_destinations",
         "raw_suspensions",
+        "raw_ks5",
+        "raw_ks5_national",
     }
     assert {spec.table for spec in RAW_TABLES if file_scoped_expectations(spec.table)} == yearly_and_registers
 

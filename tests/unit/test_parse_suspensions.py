@@ -107,4 +107,4 @@ def test_without_a_year_folder_a_suspensions_file_is_the_release_of_its_newest_y
     path = _write(tmp_path / "sus_school_level_2006-07_to_2024-25.csv", [_row("202425", "1"), _row("200607", "1")])
     found = recognise(path)
     assert (found.kind, found.academic_year) == ("suspensions", "2024-25")
-    assert "from its first (newest) rows" in " ".join(found.evidence)
+    assert "from its newest rows" in " ".join(found.evidence)

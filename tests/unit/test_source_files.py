@@ -141,11 +141,18 @@ def test_unrecognised_files_are_reported_not_silently_dropped(tmp_path: Path) ->
 def test_files_outside_the_source_folders_are_reported(tmp_path: Path) -> None:
     _layout(tmp_path)
     _touch(tmp_path, "815_ks4final.csv")
-    _touch(tmp_path, "ks5/2018-19/england_ks5final.csv")
+    _touch(tmp_path, "ks3/2018-19/england_ks3final.csv")
     _touch(tmp_path, ".downloads/ks2.csv.part")  # the project's own staging folder is not reported
     reasons = {s.path.name: s.reason for s in scan_sources(tmp_path).skipped}
-    assert set(reasons) == {"815_ks4final.csv", "england_ks5final.csv"}
-    assert "onboard" in reasons["815_ks4final.csv"] and "not a source folder" in reasons["england_ks5final.csv"]
+    assert set(reasons) == {"815_ks4final.csv", "england_ks3final.csv"}
+    assert "onboard" in reasons["815_ks4final.csv"] and "not a source folder" in reasons["england_ks3final.csv"]
+
+
+def test_a_download_service_ks5_file_in_the_ks5_folder_is_named_as_not_read(tmp_path: Path) -> None:
+    _layout(tmp_path)
+    _touch(tmp_path, "ks5/2018-19/england_ks5final.csv")
+    reasons = {s.path.name: s.reason for s in scan_sources(tmp_path).skipped}
+    assert "download-service layout (not read; the EES files are)" in reasons["england_ks5final.csv"]
 
 
 def test_a_missing_source_folder_yields_no_files(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ import pytest
 from dagster_project.synthetic import ACADEMIC_YEARS, KINGSMERE_CODE, build_world
 from dagster_project.synthetic import absence as synthetic_absence
 from dagster_project.synthetic import ofsted as synthetic_ofsted
+from dagster_project.synthetic import ks5 as synthetic_ks5
 from dagster_project.synthetic import suspensions as synthetic_suspensions
 from dagster_project.synthetic.__main__ import main
 from dagster_project.synthetic.generate import MARKER, generate
@@ -54,6 +55,7 @@ EES_ABSENCE = f"absence/2024-25/{synthetic_absence.EES_FILE_NAME}"
 EES_ABSENCE_AREAS = f"absence/2024-25/{synthetic_absence.EES_AREA_FILE_NAME}"
 DESTINATIONS = {y: f"ks4_destinations/{y}/england_ks4-pupdest.csv" for y in ("2022-23", "2023-24", "2024-25")}
 SUSPENSIONS = {y: f"suspensions/{y}/{synthetic_suspensions.FILE_NAME}" for y in synthetic_suspensions.YEARS}
+KS5_FILES = {f"ks5/{y}/{name}" for y in synthetic_ks5.YEARS for name in synthetic_ks5.file_names(y)}
 CP1252 = {KS2_FILES["2023-24"], GIAS, EARLIER_GIAS, LINKS, OFSTED, OFSTED_YTD_2025, OFSTED_YTD_2026, OFSTED_LATEST}
 NO_BOM = {
     SN_XLSX,
@@ -63,6 +65,7 @@ NO_BOM = {
     EES_ABSENCE_AREAS,
     *EES_FILES.values(),
     *SUSPENSIONS.values(),
+    *KS5_FILES,
 }  # LAIT and EES files are plain UTF-8; xlsx is a zip
 EXPECTED_FILES = {
     *KS2_FILES.values(),
@@ -83,6 +86,7 @@ EXPECTED_FILES = {
     EES_ABSENCE_AREAS,
     *DESTINATIONS.values(),
     *SUSPENSIONS.values(),
+    *KS5_FILES,
     *(f"census/{y}/england_census.csv" for y in ACADEMIC_YEARS),
 }
 NON_STATE = {"IND", "INDSPEC", "NMSS"}

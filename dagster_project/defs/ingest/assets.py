@@ -93,6 +93,21 @@ RAW_TABLES = [
         by_academic_year=True,
     ),
     RawTableSpec(
+        "raw_ks5",
+        "ks5",
+        "16 to 18 results (EES institution file, three years; the folder's year is read): points per entry, value "
+        "added with confidence limits, retention and the English and maths measures per school, by exam cohort, for "
+        "all and disadvantaged students.",
+        by_academic_year=True,
+    ),
+    RawTableSpec(
+        "raw_ks5_national",
+        "ks5_national",
+        "16 to 18 results for England (all state-funded schools and colleges) and each LA (EES national file): "
+        "the comparators of raw_ks5, also for students not disadvantaged.",
+        by_academic_year=True,
+    ),
+    RawTableSpec(
         "raw_school_information",
         "school_information",
         "School information ('spine') from the performance-tables download (815_spine.csv, "

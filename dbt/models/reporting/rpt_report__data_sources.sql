@@ -146,6 +146,26 @@ suspensions as (
 
 ),
 
+ks5 as (
+
+    select distinct
+        'A level and other 16 to 18 results' as source_name,
+        academic_year,
+        data_version,
+        {{ academic_year_end_date('academic_year') }} as data_date,
+        source_file
+    from {{ ref('stg_ks5__school_results') }}
+    union
+    select distinct
+        'A level and other 16 to 18 results' as source_name,
+        academic_year,
+        data_version,
+        {{ academic_year_end_date('academic_year') }} as data_date,
+        source_file
+    from {{ ref('stg_ks5__area_results') }}
+
+),
+
 -- The statistical-neighbour release the reports use (the latest), e.g. '2025-05' as 'release of May 2025'.
 statistical_neighbours as (
 
@@ -197,6 +217,8 @@ refused_files as (
             when 'absence' then 'Pupil absence in schools in England'
             when 'ks4_destinations' then 'KS4 destination measures'
             when 'suspensions' then 'Suspensions and permanent exclusions in England'
+            when 'ks5' then 'A level and other 16 to 18 results'
+            when 'ks5_national' then 'A level and other 16 to 18 results'
             when 'gias_establishments' then 'Get Information about Schools (GIAS) establishments'
             when 'gias_links' then 'Get Information about Schools (GIAS) links'
             when 'ofsted_inspections' then 'Ofsted state-funded school inspections (management information)'
@@ -245,6 +267,8 @@ national_sources as (
     select * from ks4_destinations
     union all
     select * from suspensions
+    union all
+    select * from ks5
     union all
     select * from statistical_neighbours
     union all
