@@ -19,15 +19,10 @@ source as (
 
 ),
 
-ranked as (
+latest as (
 
-    select
-        *,
-        row_number() over (
-            partition by record_type, la, education_phase, academic_year
-            order by {{ data_version_rank('data_version') }} desc, loaded_at desc
-        ) as version_rank
-    from source
+    select * from source
+    qualify {{ is_latest_release(['record_type', 'la', 'education_phase', 'academic_year']) }}
 
 ),
 
@@ -52,8 +47,7 @@ final as (
         data_version,
         source_file,
         source_row_number
-    from ranked
-    where version_rank = 1
+    from latest
 
 )
 

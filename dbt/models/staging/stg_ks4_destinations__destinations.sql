@@ -32,10 +32,7 @@ source as (
 latest as (
 
     select * from source
-    qualify row_number() over (
-        partition by record_type, lea, urn, academic_year
-        order by {{ data_version_rank('data_version') }} desc, loaded_at desc
-    ) = 1
+    qualify {{ is_latest_release(['record_type', 'lea', 'urn', 'academic_year']) }}
 
 ),
 

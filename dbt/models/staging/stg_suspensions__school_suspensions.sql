@@ -19,15 +19,10 @@ source as (
 
 ),
 
-ranked as (
+latest as (
 
-    select
-        *,
-        row_number() over (
-            partition by urn, academic_year
-            order by {{ data_version_rank('data_version') }} desc, loaded_at desc
-        ) as version_rank
-    from source
+    select * from source
+    qualify {{ is_latest_release(['urn', 'academic_year']) }}
 
 ),
 
@@ -56,8 +51,7 @@ final as (
         source_file,
         source_row_number,
         loaded_at
-    from ranked
-    where version_rank = 1
+    from latest
 
 )
 
