@@ -664,9 +664,13 @@ def _ks5(results: pd.DataFrame, la_name: str) -> dict[str, Any]:
             "academic_year": _text(row["academic_year"]),
             "cohort": _text(row["exam_cohort"]),
             "la": points(row["la_points_per_entry"], row.get("la_points_per_entry_grade")),
+            "la_points": format_measure(row["la_points_per_entry"], "points"),
+            "la_grade": _text(row.get("la_points_per_entry_grade")),
             "national": points(row["national_points_per_entry"], row.get("national_points_per_entry_grade")),
-            "schools": str(int(row["schools_with_value_added"])),
-            "below": str(int(row["schools_significantly_below"])),
+            "national_points": format_measure(row["national_points_per_entry"], "points"),
+            "national_grade": _text(row.get("national_points_per_entry_grade")),
+            "schools": format_count(row["schools_with_value_added"]),
+            "below": format_count(row["schools_significantly_below"]),
         }
         for row in results[results["academic_year"].isin(years)].to_dict("records")
     ]
@@ -1110,8 +1114,10 @@ def _published_tables(values: dict[str, Any], la_name: str) -> dict[str, pd.Data
                 {
                     "Year": row["academic_year"],
                     "Exam cohort": row["cohort"],
-                    f"{la_name} points per entry": row["la"],
-                    "England points per entry": row["national"],
+                    f"{la_name} points per entry": row["la_points"],
+                    f"{la_name} grade": row["la_grade"],
+                    "England points per entry": row["national_points"],
+                    "England grade": row["national_grade"],
                     "Sixth forms with value added": row["schools"],
                     "Significantly below average": row["below"],
                 }
