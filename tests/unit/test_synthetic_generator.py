@@ -16,8 +16,8 @@ import pytest
 
 from dagster_project.synthetic import ACADEMIC_YEARS, KINGSMERE_CODE, build_world
 from dagster_project.synthetic import absence as synthetic_absence
-from dagster_project.synthetic import ofsted as synthetic_ofsted
 from dagster_project.synthetic import ks5 as synthetic_ks5
+from dagster_project.synthetic import ofsted as synthetic_ofsted
 from dagster_project.synthetic import suspensions as synthetic_suspensions
 from dagster_project.synthetic.__main__ import main
 from dagster_project.synthetic.generate import MARKER, generate
