@@ -11,7 +11,7 @@ export DAGSTER_HOME ?= $(SI_DATA_DIR)/dagster_home
 export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: install manifest run recover dbt-unit-tests test dev lint bench docs clean browser-deps
+.PHONY: install manifest run recover dbt-unit-tests test test-unit test-integration test-browser dev lint bench docs clean browser-deps
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	@echo "==> creating $(VENV) and installing pinned dependencies (first run only)"
@@ -68,6 +68,19 @@ $(BROWSER_DIR)/node_modules/.installed: $(BROWSER_DIR)/package.json $(BROWSER_DI
 
 test: manifest browser-deps
 	$(BIN)/python -m pytest
+
+# The suite in tiers, for a quicker loop while working; `make test` (CI) runs all three.
+#   unit: parsers, rules, renders of fixed inputs; no pipeline run, no dbt build (a few minutes)
+#   integration: the pipeline materialised (once per session for most modules), dbt, Dagster, kills and reruns
+#   browser: the published site in headless chromium
+test-unit: manifest
+	$(BIN)/python -m pytest tests/unit tests/test_definitions.py
+
+test-integration: manifest
+	$(BIN)/python -m pytest tests/integration
+
+test-browser: manifest browser-deps
+	$(BIN)/python -m pytest tests/browser
 
 dev: manifest $(DAGSTER_HOME)/dagster.yaml
 	umask 077 && $(BIN)/dagster dev -h 127.0.0.1 -p 3000 -m dagster_project.definitions
