@@ -66,7 +66,7 @@ def main() -> int:
     os.environ["SI_DATA_DIR"] = str(data_dir)
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
-    from dagster_project.resources import Settings
+    from dagster_project.settings import Settings
     from dagster_project.synthetic import ensure_generated
 
     settings = Settings.from_env()

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dagster_project.lib.refresh_state import record_refresh, refresh_day, unchanged_since_last_refresh
-from dagster_project.resources import Settings
+from dagster_project.settings import Settings
 
 if TYPE_CHECKING:
     import dagster as dg

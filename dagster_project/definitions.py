@@ -12,7 +12,8 @@ from dagster_project.defs.quality.checks import expectation_checks
 from dagster_project.defs.reports.assets import report_assets
 from dagster_project.defs.returns.assets import return_assets
 from dagster_project.defs.returns.sensors import returns_drop_folder_sensor
-from dagster_project.resources import Settings, build_resources
+from dagster_project.resources import build_resources
+from dagster_project.settings import Settings
 
 
 def build_definitions(settings: Settings | None = None) -> dg.Definitions:

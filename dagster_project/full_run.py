@@ -38,7 +38,7 @@ from dagster_project.lib.committee_report import latest_data_term
 from dagster_project.lib.dead_runs import owner_tags
 from dagster_project.lib.inspection_briefing import default_month, ofsted_data_date
 from dagster_project.lib.report_data import ReportDataError
-from dagster_project.resources import REPO_ROOT, Settings
+from dagster_project.settings import REPO_ROOT, Settings
 
 CODE_LOCATION_MODULE = "dagster_project.definitions"  # what `make dev` serves: `dagster dev -m <this>`
 

@@ -16,9 +16,9 @@ from dagster_project.lib.returns.docs import returns_markdown
 from dagster_project.lib.returns.spec import RETURNS
 from dagster_project.lib.returns.suites import suite_json
 from dagster_project.lib.returns.templates import write_templates
-from dagster_project.resources import REPO_ROOT
+from dagster_project.settings import DOCS_DIR
 
-DOCS_PATH = REPO_ROOT / "docs" / "returns.md"
+DOCS_PATH = DOCS_DIR / "returns.md"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dagster_project.full_run import FullRun
-from dagster_project.resources import Settings
+from dagster_project.settings import Settings
 
 EXIT_OK = 0
 EXIT_FAILED = 1

@@ -15,7 +15,7 @@ import pytest
 from xdist.scheduler import LoadScopeScheduling
 
 from dagster_project.full_run import FullRun
-from dagster_project.resources import REPO_ROOT, Settings
+from dagster_project.settings import REPO_ROOT, Settings
 
 REFERENCE_DIR = Path(os.environ.get("SI_REFERENCE_DIR", REPO_ROOT.parent / "shared" / "reference"))
 

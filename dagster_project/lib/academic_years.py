@@ -13,9 +13,9 @@ from datetime import date
 from pathlib import Path
 
 from dagster_project.lib.source_files import validate_academic_year
-from dagster_project.resources import REPO_ROOT
+from dagster_project.settings import SEEDS_DIR
 
-ACADEMIC_YEARS_SEED = REPO_ROOT / "dbt" / "seeds" / "academic_years.csv"
+ACADEMIC_YEARS_SEED = SEEDS_DIR / "academic_years.csv"
 
 
 def load_academic_years(path: Path = ACADEMIC_YEARS_SEED) -> list[str]:

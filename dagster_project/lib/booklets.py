@@ -49,6 +49,7 @@ from dagster_project.lib.report_text import (
     text,
     unit_format,
 )
+from dagster_project.settings import REPORTS_DIR
 
 OUTPUT_SUBDIR = "booklets"
 PROFILE_SUBDIR = "profiles"
@@ -56,7 +57,7 @@ LA_RETURN_PREFIX = "LA return: "  # rpt_report__data_sources names of the LA's o
 TARGETS_SOURCE = "LA return: targets"
 BOOKLET_WORKERS = 2
 TREND_YEARS = 3
-RULES_FILE = rendering.REPORTS_DIR / "areas_to_investigate.yml"
+RULES_FILE = REPORTS_DIR / "areas_to_investigate.yml"
 TARGETS_TABLE = "rpt_booklet__targets"
 # Source names of rpt_report__data_sources that only a school with that key stage's results reads.
 KEY_STAGE_SOURCES = {"KS2": "KS2 ", "KS4": "KS4 "}

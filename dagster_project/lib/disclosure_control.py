@@ -17,8 +17,9 @@ from typing import Any
 import yaml
 
 from dagster_project.lib.report_text import is_missing
+from dagster_project.settings import REPORTS_DIR
 
-RULE_FILE = Path(__file__).resolve().parents[2] / "reports" / "disclosure_control.yml"
+RULE_FILE = REPORTS_DIR / "disclosure_control.yml"
 THRESHOLD_ENV = "SI_SUPPRESSION_MAX_PUPILS"
 SOURCE_SUPPRESSION_CODES = frozenset({"SUPP", "SUPP*", "C", "X"})
 

@@ -20,9 +20,8 @@ from typing import Any
 import pandas as pd
 
 from dagster_project.lib.errors import SourceFormatError
-from dagster_project.resources import REPO_ROOT
+from dagster_project.settings import EXPECTATIONS_DIR
 
-EXPECTATIONS_DIR = REPO_ROOT / "expectations"
 SAMPLE_SIZE = 10
 FILE_SCOPE = "file"
 # Columns that locate a row for the person fixing a file: its data row in the file and the school.

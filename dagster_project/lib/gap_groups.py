@@ -18,9 +18,9 @@ import pandas as pd
 import yaml
 
 from dagster_project.lib.disclosure_control import DisclosureRule, control
-from dagster_project.lib.rendering import REPORTS_DIR
 from dagster_project.lib.report_data import read_table
 from dagster_project.lib.report_text import format_count, format_difference, format_measure, is_missing, text
+from dagster_project.settings import REPORTS_DIR
 
 COMPARISONS_TABLE = "rpt_gap__group_comparisons"
 COMPARISON_COLUMNS = (

@@ -23,7 +23,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from dagster_project.resources import REPO_ROOT, Settings
+from dagster_project.settings import REPO_ROOT, Settings
 
 STATE_FILE = "last_refresh.json"
 FORCE_ENV = "SI_FORCE_REFRESH"

@@ -33,7 +33,8 @@ import pypandoc
 import typst
 import yaml
 
-REPORTS_DIR = Path(__file__).resolve().parents[2] / "reports"
+from dagster_project.settings import REPORTS_DIR
+
 STYLES_DIR = REPORTS_DIR / "styles"
 PROJECT_FILE = "_quarto.yml"
 STYLES_FOLDER = "_styles"  # reports/styles as it sits in a render folder (the paths in _quarto.yml)

@@ -14,9 +14,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from dagster_project.lib.working_days import WorkingCalendar
-from dagster_project.resources import REPO_ROOT
+from dagster_project.settings import SEEDS_DIR
 
-SCHOOL_TERMS_SEED = REPO_ROOT / "dbt" / "seeds" / "school_terms.csv"
+SCHOOL_TERMS_SEED = SEEDS_DIR / "school_terms.csv"
 
 
 @dataclass(frozen=True)

@@ -18,12 +18,13 @@ import jinja2
 
 from dagster_project.lib import rendering
 from dagster_project.lib.report_text import jinja_environment
+from dagster_project.settings import REPORTS_DIR
 
 
 def template_environment() -> jinja2.Environment:
     """The escaping environment of report_text, able to `{% include "_partials/..." %}` from reports/."""
     environment = jinja_environment()
-    environment.loader = jinja2.FileSystemLoader(str(rendering.REPORTS_DIR))
+    environment.loader = jinja2.FileSystemLoader(str(REPORTS_DIR))
     return environment
 
 

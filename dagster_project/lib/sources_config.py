@@ -19,9 +19,9 @@ import yaml
 
 from dagster_project.lib.errors import SourceLayoutError
 from dagster_project.lib.source_files import validate_academic_year
-from dagster_project.resources import REPO_ROOT
+from dagster_project.settings import CONFIG_DIR
 
-DEFAULT_SOURCES_CONFIG = REPO_ROOT / "config" / "sources.yml"
+DEFAULT_SOURCES_CONFIG = CONFIG_DIR / "sources.yml"
 KINDS = ("performance_tables", "ees", "gias", "ofsted")
 
 

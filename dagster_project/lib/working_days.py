@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from dagster_project.resources import REPO_ROOT
+from dagster_project.settings import CONFIG_DIR
 
-BANK_HOLIDAYS_FILE = REPO_ROOT / "config" / "bank_holidays_england.csv"
+BANK_HOLIDAYS_FILE = CONFIG_DIR / "bank_holidays_england.csv"
 
 
 class CalendarNotCoveredError(ValueError):

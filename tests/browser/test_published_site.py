@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.resources import REPO_ROOT
+from dagster_project.settings import REPO_ROOT
 
 BROWSER_DIR = Path(__file__).resolve().parent
 ARTIFACTS_DIR = REPO_ROOT / "test-artifacts"

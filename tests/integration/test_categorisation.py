@@ -13,7 +13,7 @@ from datetime import date
 import duckdb
 import pytest
 
-from dagster_project.resources import REPO_ROOT
+from dagster_project.settings import REPO_ROOT
 from dagster_project.synthetic import DEFAULT_SEED, KINGSMERE_CODE, build_world
 from dagster_project.synthetic.recent_inspections import PLANTED_RECENT, recent_inspections
 from dagster_project.synthetic.returns import build_returns

@@ -24,7 +24,7 @@ import duckdb
 import pytest
 import requests
 
-from dagster_project.resources import REPO_ROOT, Settings
+from dagster_project.settings import REPO_ROOT, Settings
 from tests.conftest import settings_for
 
 pytestmark = pytest.mark.slow

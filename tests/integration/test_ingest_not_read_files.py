@@ -11,7 +11,8 @@ import pytest
 from dagster_duckdb import DuckDBResource
 
 from dagster_project.defs.ingest.assets import ingest_assets
-from dagster_project.resources import Settings, WarehouseResource
+from dagster_project.resources import WarehouseResource
+from dagster_project.settings import Settings
 
 pytestmark = pytest.mark.real_reference
 

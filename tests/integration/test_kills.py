@@ -34,7 +34,7 @@ from dagster._core.instance.ref import InstanceRef  # no public way to open the 
 from dagster._core.storage.tags import REPOSITORY_LABEL_TAG
 from openpyxl import load_workbook
 
-from dagster_project.resources import REPO_ROOT, Settings
+from dagster_project.settings import REPO_ROOT, Settings
 
 pytestmark = pytest.mark.slow
 

@@ -20,7 +20,8 @@ from dagster_project.defs.ingest.assets import NO_FILE, RAW_TABLES, build_raw_ta
 from dagster_project.defs.operations.sensors import refused_file_alert
 from dagster_project.defs.partitions import academic_year_partitions, range_tags
 from dagster_project.lib.archive import REASON_NAME
-from dagster_project.resources import Settings, build_resources
+from dagster_project.resources import build_resources
+from dagster_project.settings import Settings
 
 REFUSED = "ks4/2023-24/england_ks4revised.csv"
 YEARS = academic_year_partitions.get_partition_keys()  # a backfill of every year, files or not

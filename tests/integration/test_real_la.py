@@ -23,8 +23,8 @@ import duckdb
 import pytest
 
 from dagster_project.lib.onboarding import Onboarding, onboard
-from dagster_project.resources import Settings
 from dagster_project.run_summary import summary
+from dagster_project.settings import Settings
 
 pytestmark = [pytest.mark.slow, pytest.mark.real_reference]
 

@@ -22,8 +22,8 @@ import pytest
 from dagster_project.lib.inspection_briefing import default_month, ofsted_data_date
 from dagster_project.lib.source_files import discover_source_files
 from dagster_project.lib.warehouse_load import ingest_source
-from dagster_project.resources import REPO_ROOT
 from dagster_project.run_summary import EXIT_REFUSED
+from dagster_project.settings import REPO_ROOT
 from tests.conftest import settings_for
 
 pytestmark = pytest.mark.slow

@@ -18,7 +18,7 @@ import pytest
 from dagster_project.lib.inspection_briefing import default_month
 from dagster_project.lib.report_calendar import load_reporting_terms, term_containing
 from dagster_project.lib.report_text import format_date
-from dagster_project.resources import Settings
+from dagster_project.settings import Settings
 
 pytestmark = pytest.mark.slow
 

@@ -14,7 +14,7 @@ import pytest
 from dagster_project.lib import disclosure_control as dc
 from dagster_project.lib.partnership_summaries import summary_values
 from dagster_project.lib.report_text import Figure
-from dagster_project.resources import REPO_ROOT
+from dagster_project.settings import REPO_ROOT
 
 RULES_SEED = REPO_ROOT / "dbt" / "seeds" / "grouping_disclosure_rules.csv"
 FIGURES = {

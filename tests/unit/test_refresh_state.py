@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from dagster_project.lib.refresh_state import FORCE_ENV, record_refresh, unchanged_since_last_refresh
-from dagster_project.resources import Settings
+from dagster_project.settings import Settings
 
 TODAY = date(2026, 3, 2)
 

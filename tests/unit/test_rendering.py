@@ -16,6 +16,7 @@ import pytest
 
 from dagster_project.lib import rendering
 from dagster_project.lib.committee_report import markdown_escape
+from dagster_project.settings import REPORTS_DIR
 
 HOSTILE_SCHOOL = "<script>alert(1)</script>"
 
@@ -266,7 +267,7 @@ def test_one_quarto_call_renders_every_document_of_a_project(tmp_path: Path, mon
 def test_quarto_project_file_uses_the_house_css_and_typst_partials_with_no_bootstrap():
     import yaml
 
-    config = yaml.safe_load((rendering.REPORTS_DIR / rendering.PROJECT_FILE).read_text(encoding="utf-8"))
+    config = yaml.safe_load((REPORTS_DIR / rendering.PROJECT_FILE).read_text(encoding="utf-8"))
     html, typst_format = config["format"]["html"], config["format"]["typst"]
     assert config["lang"] == "en-GB" and config["date-format"] == "D MMMM YYYY"
     assert html["theme"] == "none" and html["minimal"] is True and html["embed-resources"] is True

@@ -16,7 +16,7 @@ from dagster_project.lib.archive import REASON_NAME
 from dagster_project.lib.returns.errors import error_report_path
 from dagster_project.lib.returns.ingest import table_schema
 from dagster_project.lib.returns.spec import RETURNS, traded_activity_codes
-from dagster_project.resources import REPO_ROOT
+from dagster_project.settings import REPO_ROOT
 from tests.unit.returns_fixtures import CLOSED_URN, ingest, traded, visit, write_return
 
 OLD_VISITS_HEADER = ("visit_date", "urn", "adviser", "visit_type", "outcome_summary")  # before `days` (generator 1.4)

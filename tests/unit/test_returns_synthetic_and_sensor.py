@@ -16,7 +16,7 @@ from dagster_project.lib.returns.ingest import validate_return_file
 from dagster_project.lib.returns.reading import discover_return_files
 from dagster_project.lib.returns.references import ReferenceData, SchoolDates, roster
 from dagster_project.lib.returns.spec import RETURNS
-from dagster_project.resources import REPO_ROOT
+from dagster_project.settings import REPO_ROOT
 from dagster_project.synthetic import KINGSMERE_CODE, build_world
 from dagster_project.synthetic.returns import (
     LINK_ADVISERS,

@@ -5,9 +5,9 @@ from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
 
-from dagster_project.resources import REPO_ROOT
+from dagster_project.settings import DBT_DIR
 
-DBT_PROJECT_DIR = REPO_ROOT / "dbt"
+DBT_PROJECT_DIR = DBT_DIR
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 

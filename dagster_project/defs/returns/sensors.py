@@ -12,7 +12,7 @@ from dagster_project.defs.returns.assets import RETURNS_GROUP
 from dagster_project.lib.returns.judged import judged_files
 from dagster_project.lib.returns.reading import discover_return_files
 from dagster_project.lib.returns.spec import RETURNS
-from dagster_project.resources import Settings
+from dagster_project.settings import Settings
 
 returns_refresh_job = dg.define_asset_job(
     name="returns_refresh",

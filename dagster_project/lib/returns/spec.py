@@ -16,9 +16,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from dagster_project.resources import REPO_ROOT
+from dagster_project.settings import SEEDS_DIR
 
-SEEDS_DIR = REPO_ROOT / "dbt" / "seeds"
 SUPPORT_CATEGORIES_SEED = SEEDS_DIR / "support_categories.csv"
 TRADED_ACTIVITIES_SEED = SEEDS_DIR / "traded_activities.csv"
 

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-COLUMNS_SEED = Path(__file__).resolve().parents[3] / "dbt" / "seeds" / "pupil_group_columns.csv"
+from dagster_project.settings import SEEDS_DIR
+
+COLUMNS_SEED = SEEDS_DIR / "pupil_group_columns.csv"
 
 
 @dataclass(frozen=True)
