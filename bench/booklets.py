@@ -50,7 +50,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
 
-    from dagster_project.lib.booklets import build_booklets
+    from dagster_project.lib.reports.booklets import build_booklets
 
     with tempfile.TemporaryDirectory(prefix="bench-booklets-") as tmp:
         scratch = Path(tmp)

@@ -98,7 +98,7 @@ def main() -> int:
     print(f"full refresh ({status}):  {refresh_s:7.1f} s   peak RSS {own:.0f} MiB (largest child {child:.0f} MiB)")
     print(f"refresh / bare read:       {refresh_s / read_s:7.1f} x")
     if result.success:  # as `make run` records a complete refresh; then `make run` again with nothing changed
-        from dagster_project.lib.refresh_state import record_refresh, refresh_day
+        from dagster_project.lib.operations.refresh_state import record_refresh, refresh_day
 
         record_refresh(settings, os.environ, refresh_day(), finished_at="bench")
         started = time.perf_counter()

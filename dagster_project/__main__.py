@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dagster_project.lib.refresh_state import record_refresh, refresh_day, unchanged_since_last_refresh
+from dagster_project.lib.operations.refresh_state import record_refresh, refresh_day, unchanged_since_last_refresh
 from dagster_project.settings import Settings
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def _instance() -> dg.DagsterInstance:
 def recover(settings: Settings, instance: dg.DagsterInstance, say: Callable[[str], None] = print) -> bool:
     """Release what a killed or crashed run held (its pool slot above all), saying so in one line."""
     from dagster_project.defs.dbt.project import DBT_PROJECT_DIR
-    from dagster_project.lib.dead_runs import release_dead_runs
+    from dagster_project.lib.operations.dead_runs import release_dead_runs
 
     recovery = release_dead_runs(
         instance,
@@ -79,8 +79,8 @@ def recover(settings: Settings, instance: dg.DagsterInstance, say: Callable[[str
 
 
 def _restrict(settings: Settings) -> None:
-    """Restricted data owner-only (lib/permissions.py): new files by umask, older ones tightened here."""
-    from dagster_project.lib.permissions import OWNER_ONLY_UMASK, restrict_tree
+    """Restricted data owner-only (lib/quality/permissions.py): new files by umask, older ones tightened here."""
+    from dagster_project.lib.quality.permissions import OWNER_ONLY_UMASK, restrict_tree
 
     os.umask(OWNER_ONLY_UMASK)
     warehouse_files = settings.duckdb_path.parent.glob(f"{settings.duckdb_path.name}*")  # with its WAL
@@ -155,7 +155,7 @@ def _nothing_to_do(settings: Settings, previous: dict[str, str], say: Callable[[
 
 
 def onboard(settings: Settings, inbox: Path, *, copy: bool, check: bool, dry_run: bool) -> int:
-    from dagster_project.lib.onboarding import onboard as onboard_folder
+    from dagster_project.lib.ingest.onboarding import onboard as onboard_folder
 
     if not inbox.is_dir():
         print(f"!! {inbox} is not a folder", file=sys.stderr)

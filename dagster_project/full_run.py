@@ -11,7 +11,7 @@ The report runs are separate because a job's partitioned assets share one partit
 Each run executes in this process (as `execute_in_process` does) but is recorded with the origin of the job in the
 code location `make dev` serves (`-m dagster_project.definitions`), so the UI lists it on the job's page and the
 timeline and links it to the job; and it is tagged with this process's id, so a later `make run` can tell a run
-whose process was killed from one still going (`lib/dead_runs.py`).
+whose process was killed from one still going (`lib/operations/dead_runs.py`).
 """
 
 from __future__ import annotations
@@ -34,10 +34,10 @@ from dagster._core.remote_origin import RemoteJobOrigin, RemoteRepositoryOrigin
 from dagster._core.workspace.load_target import ModuleTarget
 
 from dagster_project.defs.partitions import range_tags, source_year_span
-from dagster_project.lib.committee_report import latest_data_term
-from dagster_project.lib.dead_runs import owner_tags
-from dagster_project.lib.inspection_briefing import default_month, ofsted_data_date
-from dagster_project.lib.report_data import ReportDataError
+from dagster_project.lib.operations.dead_runs import owner_tags
+from dagster_project.lib.reports.committee_report import latest_data_term
+from dagster_project.lib.reports.inspection_briefing import default_month, ofsted_data_date
+from dagster_project.lib.reports.report_data import ReportDataError
 from dagster_project.settings import REPO_ROOT, Settings
 
 CODE_LOCATION_MODULE = "dagster_project.definitions"  # what `make dev` serves: `dagster dev -m <this>`

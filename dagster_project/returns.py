@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from dagster_project.lib.expectations import suite_path
+from dagster_project.lib.quality.expectations import suite_path
 from dagster_project.lib.returns.docs import returns_markdown
 from dagster_project.lib.returns.spec import RETURNS
 from dagster_project.lib.returns.suites import suite_json

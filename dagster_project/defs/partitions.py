@@ -15,9 +15,9 @@ import dagster as dg
 # Not re-exported at the top level; these are the tags a ranged backfill run carries.
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
-from dagster_project.lib.academic_years import load_academic_years
-from dagster_project.lib.report_calendar import load_reporting_terms
-from dagster_project.lib.source_files import scan_sources
+from dagster_project.lib.ingest.source_files import scan_sources
+from dagster_project.lib.reports.report_calendar import load_reporting_terms
+from dagster_project.lib.warehouse.academic_years import load_academic_years
 
 academic_year_partitions = dg.StaticPartitionsDefinition(load_academic_years())
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.lib.booklets import PROFILE_SUBDIR
-from dagster_project.lib.published_scan import restricted_values, scan_published_tree
-from dagster_project.lib.report_text import format_difference, format_measure
+from dagster_project.lib.quality.published_scan import restricted_values, scan_published_tree
+from dagster_project.lib.reports.booklets import PROFILE_SUBDIR
+from dagster_project.lib.reports.report_text import format_difference, format_measure
 from tests.pdf_text import layout
 
 pytestmark = pytest.mark.slow

@@ -15,8 +15,8 @@ import duckdb
 import pytest
 
 from dagster_project.defs.dbt.project import DBT_PROJECT_DIR
-from dagster_project.lib.source_files import discover_source_files
-from dagster_project.lib.warehouse_load import ingest_sources
+from dagster_project.lib.ingest.source_files import discover_source_files
+from dagster_project.lib.ingest.warehouse_load import ingest_sources
 from dagster_project.synthetic import KINGSMERE_CODE, generate
 from dagster_project.synthetic.writers import write_csv
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.lib import rendering
+from dagster_project.lib.reports import rendering
 from tests.pdf_text import layout
 
 

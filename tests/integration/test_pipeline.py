@@ -15,7 +15,7 @@ import pytest
 
 from dagster_project.defs.ingest.assets import RAW_TABLES
 from dagster_project.defs.partitions import academic_year_partitions
-from dagster_project.lib.source_files import discover_source_files
+from dagster_project.lib.ingest.source_files import discover_source_files
 from dagster_project.synthetic import DEFAULT_SEED, KINGSMERE_CODE, build_world
 
 pytestmark = pytest.mark.slow

@@ -76,7 +76,7 @@ def test_the_planted_school_s_boys_gap_widens_and_the_report_names_it(warehouse,
 
 
 def test_the_planted_school_s_booklet_shows_every_group_with_the_boys_gap_widening(planted, pipeline_settings):
-    from dagster_project.lib.booklets import booklet_stem
+    from dagster_project.lib.reports.booklets import booklet_stem
 
     (booklet,) = (pipeline_settings.restricted_dir / "booklets").rglob(
         f"{booklet_stem(planted.urn, planted.name)}.html"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pypandoc
 import pytest
 
-from dagster_project.lib import (
+from dagster_project.lib.reports import (
     booklets,
     causing_concern_register,
     committee_report,

@@ -19,7 +19,7 @@ import pytest
 from dagster_project.defs.ingest.assets import NO_FILE, RAW_TABLES, build_raw_table_asset
 from dagster_project.defs.operations.sensors import refused_file_alert
 from dagster_project.defs.partitions import academic_year_partitions, range_tags
-from dagster_project.lib.archive import REASON_NAME
+from dagster_project.lib.ingest.archive import REASON_NAME
 from dagster_project.resources import build_resources
 from dagster_project.settings import Settings
 

@@ -22,7 +22,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from dagster_project.lib.onboarding import Onboarding, onboard
+from dagster_project.lib.ingest.onboarding import Onboarding, onboard
 from dagster_project.run_summary import summary
 from dagster_project.settings import Settings
 

@@ -19,9 +19,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.lib.inspection_briefing import default_month, ofsted_data_date
-from dagster_project.lib.source_files import discover_source_files
-from dagster_project.lib.warehouse_load import ingest_source
+from dagster_project.lib.ingest.source_files import discover_source_files
+from dagster_project.lib.ingest.warehouse_load import ingest_source
+from dagster_project.lib.reports.inspection_briefing import default_month, ofsted_data_date
 from dagster_project.run_summary import EXIT_REFUSED
 from dagster_project.settings import REPO_ROOT
 from tests.conftest import settings_for

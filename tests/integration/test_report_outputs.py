@@ -12,16 +12,16 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.lib import booklets, causing_concern_register, gap_report, inspection_briefing
-from dagster_project.lib.disclosure_control import load_rule
-from dagster_project.lib.published_scan import (
+from dagster_project.lib.quality.published_scan import (
     RESTRICTED_FIELD_NAMES,
     published_text,
     restricted_values,
     scan_published_tree,
 )
-from dagster_project.lib.report_text import format_date, format_difference, format_measure
-from dagster_project.lib.site_builder import published_reports
+from dagster_project.lib.reports import booklets, causing_concern_register, gap_report, inspection_briefing
+from dagster_project.lib.reports.disclosure_control import load_rule
+from dagster_project.lib.reports.report_text import format_date, format_difference, format_measure
+from dagster_project.lib.reports.site_builder import published_reports
 
 pytestmark = pytest.mark.slow
 HOSTILE = "<script>alert(1)</script> & Sons | Primary"
@@ -434,10 +434,10 @@ def test_hostile_school_names_render_as_text_in_every_report(hostile_warehouse, 
 
 def test_register_and_support_category_spreadsheets_write_formula_text_as_text(hostile_warehouse, tmp_path):
     """Every xlsx/csv the project writes holds the returns' free text as text: opening the restricted register
-    must never run `=HYPERLINK(...)` or `=cmd|...` (lib/spreadsheets.py)."""
+    must never run `=HYPERLINK(...)` or `=cmd|...` (lib/reports/spreadsheets.py)."""
     from openpyxl import load_workbook
 
-    from dagster_project.lib.restricted_exports import export_support_categories
+    from dagster_project.lib.reports.restricted_exports import export_support_categories
     from tests.unit.test_spreadsheets import formulas_in
 
     register = causing_concern_register.build_register(hostile_warehouse, tmp_path / "r", engine="pandoc")

@@ -15,9 +15,9 @@ import dagster as dg
 import duckdb
 import pytest
 
-from dagster_project.lib.inspection_briefing import default_month
-from dagster_project.lib.report_calendar import load_reporting_terms, term_containing
-from dagster_project.lib.report_text import format_date
+from dagster_project.lib.reports.inspection_briefing import default_month
+from dagster_project.lib.reports.report_calendar import load_reporting_terms, term_containing
+from dagster_project.lib.reports.report_text import format_date
 from dagster_project.settings import Settings
 
 pytestmark = pytest.mark.slow

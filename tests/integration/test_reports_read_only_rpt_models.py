@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.lib import (
+from dagster_project.lib.reports import (
     booklets,
     causing_concern_register,
     committee_report,
@@ -22,8 +22,8 @@ from dagster_project.lib import (
     partnership_summaries,
     service_plan,
 )
-from dagster_project.lib.category_movement import SNAPSHOT_SUBDIR
-from dagster_project.lib.restricted_exports import export_support_categories
+from dagster_project.lib.reports.category_movement import SNAPSHOT_SUBDIR
+from dagster_project.lib.reports.restricted_exports import export_support_categories
 
 pytestmark = pytest.mark.slow
 

@@ -7,7 +7,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from dagster_project.lib.source_files import discover_source_files, files_for
+from dagster_project.lib.ingest.source_files import discover_source_files, files_for
 from tests.conftest import materialize_everything
 
 pytestmark = pytest.mark.slow

@@ -11,9 +11,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from dagster_project.lib.archive import archive_file, file_sha256
-from dagster_project.lib.source_files import discover_source_files
-from dagster_project.lib.warehouse_load import MANIFEST_TABLE, ingest_source
+from dagster_project.lib.ingest.archive import archive_file, file_sha256
+from dagster_project.lib.ingest.source_files import discover_source_files
+from dagster_project.lib.ingest.warehouse_load import MANIFEST_TABLE, ingest_source
 from tests.unit.ingest_fixtures import (
     GIAS_HEADER,
     KS2_HEADER,

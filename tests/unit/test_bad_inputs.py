@@ -20,10 +20,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.lib.archive import REASON_NAME, file_sha256
-from dagster_project.lib.source_files import discover_source_files
+from dagster_project.lib.ingest.archive import REASON_NAME, file_sha256
+from dagster_project.lib.ingest.source_files import discover_source_files
+from dagster_project.lib.ingest.warehouse_load import MANIFEST_TABLE, ingest_source
 from dagster_project.lib.sources import SOURCES
-from dagster_project.lib.warehouse_load import MANIFEST_TABLE, ingest_source
 from dagster_project.synthetic import ofsted as synthetic_ofsted
 
 KS2 = "ks2/2023-24/england_ks2revised.csv"

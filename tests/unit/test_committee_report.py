@@ -12,11 +12,11 @@ import duckdb
 import pandas as pd
 import pytest
 
-from dagster_project.lib import committee_report as cr
-from dagster_project.lib.disclosure_control import load_rule
-from dagster_project.lib.published_scan import scan_published_tree
-from dagster_project.lib.rendering import qmd_to_typst
-from dagster_project.lib.report_calendar import reporting_term
+from dagster_project.lib.quality.published_scan import scan_published_tree
+from dagster_project.lib.reports import committee_report as cr
+from dagster_project.lib.reports.disclosure_control import load_rule
+from dagster_project.lib.reports.rendering import qmd_to_typst
+from dagster_project.lib.reports.report_calendar import reporting_term
 
 HOSTILE_SCHOOL = "<script>alert(1)</script> Primary"
 PIPE_SCHOOL = "Hill | Vale Academy"
@@ -409,7 +409,7 @@ def _comparators(neighbour_count: int | None = None) -> pd.DataFrame:
 
 def _category_inputs(columns: dict[str, list]) -> pd.DataFrame:
     """rpt_support__category_inputs rows: the inputs a test does not set are NULL."""
-    from dagster_project.lib.category_movement import INPUT_COLUMNS, SNAPSHOT_COLUMNS
+    from dagster_project.lib.reports.category_movement import INPUT_COLUMNS, SNAPSHOT_COLUMNS
 
     return pd.DataFrame(columns).reindex(columns=[*SNAPSHOT_COLUMNS, *INPUT_COLUMNS])
 
@@ -901,7 +901,7 @@ def test_category_movement_says_which_input_moved_each_school_counted_not_named(
 
 
 def test_a_snapshot_without_inputs_says_the_cause_was_not_recorded():
-    from dagster_project.lib.category_movement import NOT_RECORDED, category_movement
+    from dagster_project.lib.reports.category_movement import NOT_RECORDED, category_movement
 
     current = pd.DataFrame(
         {"urn": [1], "support_category": ["B"], "category_rank": [2], "latest_inspection_number": ["I9"]}

@@ -13,7 +13,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from dagster_project.lib.dead_runs import HOST_TAG, PID_TAG, release_dead_runs
+from dagster_project.lib.operations.dead_runs import HOST_TAG, PID_TAG, release_dead_runs
 
 POOL = "duckdb_writer"
 

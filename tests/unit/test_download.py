@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.lib.download import DOWNLOADS_DIR_NAME, DownloadError, HttpClient, download_file
-from dagster_project.lib.source_files import discover_source_files
-from dagster_project.lib.source_state import SourceState
-from dagster_project.lib.sources_config import HttpPolicy
+from dagster_project.lib.ingest.download import DOWNLOADS_DIR_NAME, DownloadError, HttpClient, download_file
+from dagster_project.lib.ingest.source_files import discover_source_files
+from dagster_project.lib.ingest.source_state import SourceState
+from dagster_project.lib.ingest.sources_config import HttpPolicy
 from tests.unit.local_http_server import LocalServer, Route
 
 TARGET = "ks2/2023-24/england_ks2revised.csv"

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from dagster_project.lib.expectations import validate_dataframe
+from dagster_project.lib.quality.expectations import validate_dataframe
 from dagster_project.lib.sources import ks2
 
 ID_COLUMNS = ["source_row_number", "urn"]

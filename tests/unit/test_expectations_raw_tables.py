@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from dagster_project.defs.ingest.assets import RAW_TABLES
-from dagster_project.lib.expectations import (
+from dagster_project.lib.quality.expectations import (
     file_scoped_expectations,
     minimum_rows,
     suite_definition,

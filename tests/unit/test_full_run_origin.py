@@ -7,7 +7,7 @@ import dagster as dg
 from dagster._core.storage.tags import REPOSITORY_LABEL_TAG
 
 from dagster_project.full_run import execute_job
-from dagster_project.lib.dead_runs import PID_TAG
+from dagster_project.lib.operations.dead_runs import PID_TAG
 
 MAKE_DEV_LOCATION = "__repository__@dagster_project.definitions"  # `dagster dev -m dagster_project.definitions`
 TERMS = dg.StaticPartitionsDefinition(["2025-26-autumn", "2025-26-spring"])

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dagster_project.lib.disclosure_control import load_rule
-from dagster_project.lib.gap_groups import SCHOOL_COLUMNS, WideningListing, _widening_schools, load_listing
+from dagster_project.lib.reports.disclosure_control import load_rule
+from dagster_project.lib.reports.gap_groups import SCHOOL_COLUMNS, WideningListing, _widening_schools, load_listing
 
 YEAR = "2024-25"
 MEASURE = "ks2_rwm_expected_pct"
@@ -78,7 +78,7 @@ def test_the_report_s_listing_rules_load_from_the_reports_folder():
 
 
 def test_a_measure_not_published_in_the_report_s_year_shows_its_latest_year_with_figures(rule):
-    from dagster_project.lib.gap_groups import COMPARISON_COLUMNS, group_values
+    from dagster_project.lib.reports.gap_groups import COMPARISON_COLUMNS, group_values
 
     def comparison(year: str, group: str, la_value: float | None) -> dict:
         row = dict.fromkeys(COMPARISON_COLUMNS)
@@ -111,7 +111,7 @@ def test_a_measure_not_published_in_the_report_s_year_shows_its_latest_year_with
 
 
 def test_a_school_s_small_group_is_suppressed_and_a_group_nobody_publishes_is_left_out(rule):
-    from dagster_project.lib.gap_groups import COMPARISON_COLUMNS, school_group_tables
+    from dagster_project.lib.reports.gap_groups import COMPARISON_COLUMNS, school_group_tables
 
     def national(group: str, order: int, value: float | None) -> dict:
         return dict.fromkeys(COMPARISON_COLUMNS) | {

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dagster_project.lib.inspection_briefing import READINESS_REQUIRED, readiness_values
+from dagster_project.lib.reports.inspection_briefing import READINESS_REQUIRED, readiness_values
 
 
 def _school(urn: int, name: str, due_by: str, **overrides) -> dict:

@@ -10,8 +10,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from dagster_project.lib.la_comparators import Comparators, load_comparators, load_comparisons
-from dagster_project.lib.report_data import ReportDataError
+from dagster_project.lib.reports.la_comparators import Comparators, load_comparators, load_comparisons
+from dagster_project.lib.reports.report_data import ReportDataError
 
 REGION = "Yorkshire and The Humber"
 

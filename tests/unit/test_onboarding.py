@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from dagster_project.__main__ import main
-from dagster_project.lib.onboarding import onboard
-from dagster_project.lib.source_files import scan_sources
+from dagster_project.lib.ingest.onboarding import onboard
+from dagster_project.lib.ingest.source_files import scan_sources
 
 pytestmark = pytest.mark.real_reference
 

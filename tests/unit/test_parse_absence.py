@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dagster_project.lib.errors import SourceFormatError
+from dagster_project.lib.ingest.errors import SourceFormatError
 from dagster_project.lib.sources import absence
 
 

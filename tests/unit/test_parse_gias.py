@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dagster_project.lib.dfe_csv import read_dfe_csv
-from dagster_project.lib.errors import SourceFormatError
+from dagster_project.lib.ingest.dfe_csv import read_dfe_csv
+from dagster_project.lib.ingest.errors import SourceFormatError
 from dagster_project.lib.sources import gias
 from tests.unit.ingest_fixtures import GIAS_HEADER, GIAS_LINKS_HEADER, gias_row, write_csv
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dagster_project.lib.dfe_csv import read_dfe_csv
-from dagster_project.lib.errors import SourceFormatError
+from dagster_project.lib.ingest.dfe_csv import read_dfe_csv
+from dagster_project.lib.ingest.errors import SourceFormatError
 from dagster_project.lib.sources import ks2, pupil_groups
 from tests.unit.ingest_fixtures import KS2_HEADER, csv_text, ks2_school, ks2_summary_row, write_csv
 

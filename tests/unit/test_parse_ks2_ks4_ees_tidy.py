@@ -10,10 +10,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.lib.errors import SourceFormatError
-from dagster_project.lib.source_files import discover_source_files
+from dagster_project.lib.ingest.errors import SourceFormatError
+from dagster_project.lib.ingest.source_files import discover_source_files
+from dagster_project.lib.ingest.warehouse_load import ingest_sources
 from dagster_project.lib.sources import ks2, ks4
-from dagster_project.lib.warehouse_load import ingest_sources
 from dagster_project.synthetic import KINGSMERE_CODE, build_world
 from dagster_project.synthetic import ees as synthetic_ees
 from dagster_project.synthetic.outcomes import simulate
@@ -201,7 +201,7 @@ def test_a_legacy_code_in_an_ees_file_is_refused(ks2_path, tmp_path):
 
 
 def test_an_ees_symbol_in_a_legacy_file_is_still_refused():
-    from dagster_project.lib.special_values import parse_measure
+    from dagster_project.lib.ingest.special_values import parse_measure
 
     with pytest.raises(SourceFormatError):
         parse_measure("x")

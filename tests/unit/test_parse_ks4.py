@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dagster_project.lib.errors import SourceFormatError
+from dagster_project.lib.ingest.errors import SourceFormatError
 from dagster_project.lib.sources import ks4, pupil_groups
 from tests.unit.ingest_fixtures import KS4_HEADER, ks4_school, write_csv
 

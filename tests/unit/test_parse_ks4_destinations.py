@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dagster_project.lib.errors import SourceFormatError
-from dagster_project.lib.expectations import validate_dataframe
-from dagster_project.lib.source_recognition import recognise
+from dagster_project.lib.ingest.errors import SourceFormatError
+from dagster_project.lib.ingest.source_recognition import recognise
+from dagster_project.lib.quality.expectations import validate_dataframe
 from dagster_project.lib.sources import ks4_destinations
 
 

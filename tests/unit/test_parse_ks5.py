@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.lib.errors import SourceFormatError
-from dagster_project.lib.source_recognition import recognise
+from dagster_project.lib.ingest.errors import SourceFormatError
+from dagster_project.lib.ingest.source_recognition import recognise
 from dagster_project.lib.sources import ks5
 from dagster_project.synthetic import ks5 as generator
 from dagster_project.synthetic.world import build_world

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.lib.errors import SourceFormatError
+from dagster_project.lib.ingest.errors import SourceFormatError
 from dagster_project.lib.sources import la_codes, statistical_neighbours
 
 JUNK = ["A,B,C,D,E," + ",".join(str(i) for i in range(3, 23)) + ",", ",".join(str(i) for i in range(1, 26)) + ","]

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.lib.errors import SourceFormatError
-from dagster_project.lib.expectations import suite_definition, validate_dataframe
-from dagster_project.lib.source_recognition import recognise
+from dagster_project.lib.ingest.errors import SourceFormatError
+from dagster_project.lib.ingest.source_recognition import recognise
+from dagster_project.lib.quality.expectations import suite_definition, validate_dataframe
 from dagster_project.lib.sources import suspensions
 from dagster_project.synthetic import suspensions as generator
 from dagster_project.synthetic.world import build_world

@@ -11,9 +11,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dagster_project.lib import disclosure_control as dc
-from dagster_project.lib.partnership_summaries import summary_values
-from dagster_project.lib.report_text import Figure
+from dagster_project.lib.reports import disclosure_control as dc
+from dagster_project.lib.reports.partnership_summaries import summary_values
+from dagster_project.lib.reports.report_text import Figure
 from dagster_project.settings import REPO_ROOT
 
 RULES_SEED = REPO_ROOT / "dbt" / "seeds" / "grouping_disclosure_rules.csv"

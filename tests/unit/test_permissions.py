@@ -1,4 +1,4 @@
-"""Restricted trees are owner-only, the published site readable: what lib/permissions.py promises."""
+"""Restricted trees are owner-only, the published site readable: what lib/quality/permissions.py promises."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import os
 import stat
 from pathlib import Path
 
-from dagster_project.lib.permissions import OWNER_ONLY_UMASK, publish_tree, restrict_tree
+from dagster_project.lib.quality.permissions import OWNER_ONLY_UMASK, publish_tree, restrict_tree
 
 
 def _mode(path: Path) -> int:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dagster_project.lib.errors import SourceFormatError
+from dagster_project.lib.ingest.errors import SourceFormatError
 from dagster_project.lib.sources import census, ks4
 
 pytestmark = pytest.mark.real_reference

@@ -13,10 +13,10 @@ import duckdb
 import pandas as pd
 import pytest
 
-from dagster_project.lib.dfe_csv import read_dfe_csv
-from dagster_project.lib.source_files import SourceFile
+from dagster_project.lib.ingest.dfe_csv import read_dfe_csv
+from dagster_project.lib.ingest.source_files import SourceFile
+from dagster_project.lib.ingest.warehouse_load import ingest_source
 from dagster_project.lib.sources import census, gias, ks2, ks4
-from dagster_project.lib.warehouse_load import ingest_source
 
 pytestmark = pytest.mark.real_reference
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.lib.source_recognition import METADATA, NOT_USED, RecognitionError, recognise
+from dagster_project.lib.ingest.source_recognition import METADATA, NOT_USED, RecognitionError, recognise
 
 pytestmark = pytest.mark.real_reference
 

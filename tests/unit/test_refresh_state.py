@@ -1,4 +1,5 @@
-"""`make run` with nothing changed does nothing: what counts as a change (lib/refresh_state.py), on real folders."""
+"""`make run` with nothing changed does nothing: what counts as a change (lib/operations/refresh_state.py), on
+real folders."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.lib.refresh_state import FORCE_ENV, record_refresh, unchanged_since_last_refresh
+from dagster_project.lib.operations.refresh_state import FORCE_ENV, record_refresh, unchanged_since_last_refresh
 from dagster_project.settings import Settings
 
 TODAY = date(2026, 3, 2)
@@ -90,7 +91,7 @@ def test_no_record_or_no_warehouse_means_a_full_refresh(refreshed) -> None:
 
 
 def test_a_changed_rule_or_model_means_a_full_refresh(refreshed, tmp_path: Path, monkeypatch) -> None:
-    from dagster_project.lib import refresh_state
+    from dagster_project.lib.operations import refresh_state
 
     settings, environ = refreshed
     seed = tmp_path / "project" / "dbt" / "seeds" / "data_risk_flags.csv"

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dagster_project.lib.download import HttpClient
-from dagster_project.lib.release_detection import check_releases, ees_academic_year
-from dagster_project.lib.source_files import discover_source_files
-from dagster_project.lib.source_refresh import refresh_sources
-from dagster_project.lib.source_state import SourceStateStore
-from dagster_project.lib.sources_config import DEFAULT_SOURCES_CONFIG, HttpPolicy, load_sources_config
+from dagster_project.lib.ingest.download import HttpClient
+from dagster_project.lib.ingest.release_detection import check_releases, ees_academic_year
+from dagster_project.lib.ingest.source_files import discover_source_files
+from dagster_project.lib.ingest.source_refresh import refresh_sources
+from dagster_project.lib.ingest.source_state import SourceStateStore
+from dagster_project.lib.ingest.sources_config import DEFAULT_SOURCES_CONFIG, HttpPolicy, load_sources_config
 from tests.unit.local_http_server import LocalServer, Route
 
 EES_ID = "0190aaaa-1111-7000-8000-000000000001"

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.lib import rendering
-from dagster_project.lib.committee_report import markdown_escape
+from dagster_project.lib.reports import rendering
+from dagster_project.lib.reports.committee_report import markdown_escape
 from dagster_project.settings import REPORTS_DIR
 
 HOSTILE_SCHOOL = "<script>alert(1)</script>"

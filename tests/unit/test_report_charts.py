@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from dagster_project.lib.report_charts import (
+from dagster_project.lib.reports.report_charts import (
     CHARACTER_WIDTH,
     WIDTH,
     Interval,

@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dagster_project.lib import disclosure_control as dc
-from dagster_project.lib.gap_report import gap_values
-from dagster_project.lib.xlsx_downloads import write_table_downloads
+from dagster_project.lib.reports import disclosure_control as dc
+from dagster_project.lib.reports.gap_report import gap_values
+from dagster_project.lib.reports.xlsx_downloads import write_table_downloads
 
 
 @pytest.fixture
@@ -117,7 +117,7 @@ def test_gap_report_neither_shows_nor_ranks_a_school_with_5_or_fewer_disadvantag
     downloads = write_table_downloads(
         values["tables"], tmp_path, Path("narrowing_the_gap/narrowing_the_gap_2023-24.html")
     )
-    from dagster_project.lib.published_scan import published_text
+    from dagster_project.lib.quality.published_scan import published_text
 
     workbook_text = "".join(published_text(path) for path in downloads)
     assert "Ashby Primary" in workbook_text
@@ -158,7 +158,7 @@ def test_a_gap_table_names_a_school_only_with_11_disadvantaged_pupils_and_shows_
     downloads = write_table_downloads(
         values["tables"], tmp_path, Path("narrowing_the_gap/narrowing_the_gap_2023-24.html")
     )
-    from dagster_project.lib.published_scan import published_text
+    from dagster_project.lib.quality.published_scan import published_text
 
     workbook_text = "".join(published_text(path) for path in downloads)
     assert "Small Swing Primary" not in workbook_text and "Disadvantaged pupils, first year" in workbook_text

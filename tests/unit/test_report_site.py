@@ -9,9 +9,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from dagster_project.lib.published_scan import restricted_values, scan_published_tree
-from dagster_project.lib.site_builder import build_site, published_reports
-from dagster_project.lib.xlsx_downloads import workbook_title, write_table_downloads
+from dagster_project.lib.quality.published_scan import restricted_values, scan_published_tree
+from dagster_project.lib.reports.site_builder import build_site, published_reports
+from dagster_project.lib.reports.xlsx_downloads import workbook_title, write_table_downloads
 
 
 def test_the_same_table_gives_the_same_workbook_bytes(tmp_path: Path):

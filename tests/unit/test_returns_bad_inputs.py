@@ -24,7 +24,7 @@ import msoffcrypto
 import pytest
 from openpyxl import Workbook
 
-from dagster_project.lib.archive import REASON_NAME
+from dagster_project.lib.ingest.archive import REASON_NAME
 from dagster_project.lib.returns.errors import MAX_LISTED_ERRORS, error_report_path
 from dagster_project.lib.returns.ingest import MANIFEST_TABLE, version_in_force
 from dagster_project.lib.returns.spec import RETURNS

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.lib.archive import REASON_NAME
+from dagster_project.lib.ingest.archive import REASON_NAME
 from dagster_project.lib.returns.errors import error_report_path
 from dagster_project.lib.returns.ingest import table_schema
 from dagster_project.lib.returns.spec import RETURNS, traded_activity_codes

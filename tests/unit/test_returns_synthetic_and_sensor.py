@@ -11,7 +11,7 @@ import dagster as dg
 import pytest
 
 from dagster_project.defs.returns.sensors import changed_files, returns_drop_folder_sensor
-from dagster_project.lib.archive import file_sha256
+from dagster_project.lib.ingest.archive import file_sha256
 from dagster_project.lib.returns.ingest import validate_return_file
 from dagster_project.lib.returns.reading import discover_return_files
 from dagster_project.lib.returns.references import ReferenceData, SchoolDates, roster

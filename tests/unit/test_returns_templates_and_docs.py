@@ -8,7 +8,7 @@ from datetime import datetime
 
 from openpyxl import load_workbook
 
-from dagster_project.lib.expectations import suite_path
+from dagster_project.lib.quality.expectations import suite_path
 from dagster_project.lib.returns.docs import returns_markdown
 from dagster_project.lib.returns.ingest import validate_return_file
 from dagster_project.lib.returns.reading import identify

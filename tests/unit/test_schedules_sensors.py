@@ -10,12 +10,12 @@ import dagster as dg
 import pytest
 
 from dagster_project.definitions import build_definitions
-from dagster_project.lib.download import HttpClient
-from dagster_project.lib.report_calendar import inspection_briefing_month_due
-from dagster_project.lib.source_refresh import refresh_sources
-from dagster_project.lib.source_state import SourceStateStore
-from dagster_project.lib.sources_config import load_sources_config
-from dagster_project.lib.working_days import CalendarNotCoveredError, load_working_calendar
+from dagster_project.lib.ingest.download import HttpClient
+from dagster_project.lib.ingest.source_refresh import refresh_sources
+from dagster_project.lib.ingest.source_state import SourceStateStore
+from dagster_project.lib.ingest.sources_config import load_sources_config
+from dagster_project.lib.reports.report_calendar import inspection_briefing_month_due
+from dagster_project.lib.warehouse.working_days import CalendarNotCoveredError, load_working_calendar
 from dagster_project.resources import WarehouseResource
 from tests.conftest import settings_for
 from tests.unit.local_http_server import LocalServer, Route

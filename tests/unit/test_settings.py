@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from dagster_project.lib.academic_years import dbt_academic_years_env, dbt_vars
+from dagster_project.lib.warehouse.academic_years import dbt_academic_years_env, dbt_vars
 from dagster_project.resources import WarehouseResource
 from dagster_project.settings import Settings
 

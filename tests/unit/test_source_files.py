@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.lib.errors import SourceLayoutError
-from dagster_project.lib.source_files import (
+from dagster_project.lib.ingest.errors import SourceLayoutError
+from dagster_project.lib.ingest.source_files import (
     SourceFile,
     discover_source_files,
     files_for,

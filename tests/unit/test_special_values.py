@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dagster_project.lib.errors import SourceFormatError
-from dagster_project.lib.special_values import (
+from dagster_project.lib.ingest.errors import SourceFormatError
+from dagster_project.lib.ingest.special_values import (
     BLANK,
     SPECIAL_VALUES,
     parse_measure,

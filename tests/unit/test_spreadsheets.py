@@ -14,14 +14,14 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from dagster_project.lib import spreadsheets
-from dagster_project.lib.category_movement import previous_snapshot, record_snapshot
-from dagster_project.lib.report_text import format_count, format_difference, format_measure
-from dagster_project.lib.restricted_exports import SUPPORT_COLUMNS, export_support_categories
+from dagster_project.lib.reports import spreadsheets
+from dagster_project.lib.reports.category_movement import previous_snapshot, record_snapshot
+from dagster_project.lib.reports.report_text import format_count, format_difference, format_measure
+from dagster_project.lib.reports.restricted_exports import SUPPORT_COLUMNS, export_support_categories
+from dagster_project.lib.reports.xlsx_downloads import write_table_downloads
 from dagster_project.lib.returns.errors import RowError, write_error_report
 from dagster_project.lib.returns.spec import RETURNS
 from dagster_project.lib.returns.templates import write_templates
-from dagster_project.lib.xlsx_downloads import write_table_downloads
 
 # Payloads from the OWASP CSV Injection page and the issue: each would run as a formula if written as one.
 HOSTILE = [

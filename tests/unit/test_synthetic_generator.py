@@ -448,7 +448,7 @@ def test_cli_skips_when_up_to_date_and_regenerates_when_changed(tmp_path, capsys
 
 
 def _parsed(out: Path, relative: str, **kwargs):
-    from dagster_project.lib.source_files import discover_source_files
+    from dagster_project.lib.ingest.source_files import discover_source_files
     from dagster_project.lib.sources import SOURCES
 
     (found,) = [f for f in discover_source_files(out) if f.path == out / relative]

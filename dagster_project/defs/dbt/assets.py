@@ -22,8 +22,8 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from dagster_project.defs.dbt.project import dbt_project
 from dagster_project.defs.partitions import academic_year_backfill_policy, academic_year_partitions
-from dagster_project.lib.academic_years import dbt_academic_years_env, dbt_vars
-from dagster_project.lib.environment import scoped_environ
+from dagster_project.lib.operations.environment import scoped_environ
+from dagster_project.lib.warehouse.academic_years import dbt_academic_years_env, dbt_vars
 from dagster_project.resources import WarehouseResource
 
 DUCKDB_WRITER_POOL = "duckdb_writer"

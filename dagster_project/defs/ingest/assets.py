@@ -16,10 +16,10 @@ from duckdb import DuckDBPyConnection
 
 from dagster_project.defs.dbt.assets import DUCKDB_WRITER_POOL
 from dagster_project.defs.partitions import academic_year_backfill_policy, academic_year_partitions
-from dagster_project.lib.asset_metadata import markdown_preview
-from dagster_project.lib.errors import SourceLayoutError
-from dagster_project.lib.source_files import SkippedFile, SourceFile, scan_sources, validate_academic_year
-from dagster_project.lib.warehouse_load import IngestReport, ingest_source
+from dagster_project.lib.ingest.errors import SourceLayoutError
+from dagster_project.lib.ingest.source_files import SkippedFile, SourceFile, scan_sources, validate_academic_year
+from dagster_project.lib.ingest.warehouse_load import IngestReport, ingest_source
+from dagster_project.lib.warehouse.asset_metadata import markdown_preview
 from dagster_project.resources import WarehouseResource
 
 

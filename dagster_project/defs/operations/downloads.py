@@ -9,10 +9,10 @@ from pathlib import Path
 
 import dagster as dg
 
-from dagster_project.lib.download import HttpClient
-from dagster_project.lib.source_refresh import RefreshOutcome, refresh_sources
-from dagster_project.lib.source_state import SourceStateStore
-from dagster_project.lib.sources_config import load_sources_config
+from dagster_project.lib.ingest.download import HttpClient
+from dagster_project.lib.ingest.source_refresh import RefreshOutcome, refresh_sources
+from dagster_project.lib.ingest.source_state import SourceStateStore
+from dagster_project.lib.ingest.sources_config import load_sources_config
 from dagster_project.resources import WarehouseResource
 
 DOWNLOAD_SOURCES = dg.AssetKey("download_sources")

@@ -3,20 +3,20 @@
 The two report schedules tick at 07:00 (Europe/London) on weekdays and decide from data whether a report is due,
 then request that term's or month's partition:
 reporting terms from dbt/seeds/school_terms.csv, bank holidays from config/bank_holidays_england.csv
-(lib/report_calendar.py). On other days the tick is skipped with the reason and the next due date.
+(lib/reports/report_calendar.py). On other days the tick is skipped with the reason and the next due date.
 """
 
 import dagster as dg
 
 from dagster_project.defs.operations.downloads import DOWNLOAD_SOURCES, DownloadSourcesConfig
 from dagster_project.defs.operations.jobs import committee_report_job, inspection_briefing_job, refresh_from_sources_job
-from dagster_project.lib.report_calendar import (
+from dagster_project.lib.reports.report_calendar import (
     committee_report_term_due,
     inspection_briefing_month_due,
     load_reporting_terms,
     next_committee_report,
 )
-from dagster_project.lib.working_days import load_working_calendar
+from dagster_project.lib.warehouse.working_days import load_working_calendar
 
 TIMEZONE = "Europe/London"
 WEEKDAYS_0700 = "0 7 * * 1-5"

@@ -1,6 +1,6 @@
 """Sensors: DfE/Ofsted release detection, and an alert for every failed run and every refused file.
 
-`source_release_sensor` polls each configured source (lib/release_detection.py) and asks for one run per new
+`source_release_sensor` polls each configured source (lib/ingest/release_detection.py) and asks for one run per new
 release stream - a dataset and, for year-based sources, an academic year - selecting `download_sources`, the
 raw_* assets that read that dataset and everything downstream of them. Run tags name the dataset and year; the
 run key (stream + signature) stops a release being requested twice while its run is queued. A year-based release
@@ -19,11 +19,11 @@ from dagster_project.defs.operations.downloads import DOWNLOAD_SOURCES, Download
 from dagster_project.defs.operations.jobs import refresh_from_sources_job
 from dagster_project.defs.partitions import academic_year_partitions
 from dagster_project.defs.reports.assets import periodic_reports
-from dagster_project.lib.alerts import append_alert, refused_file_alert_line, run_failure_alert_line
-from dagster_project.lib.download import HttpClient
-from dagster_project.lib.release_detection import Release, ReleaseCheck, check_releases
-from dagster_project.lib.source_state import SourceStateStore
-from dagster_project.lib.sources_config import load_sources_config
+from dagster_project.lib.ingest.download import HttpClient
+from dagster_project.lib.ingest.release_detection import Release, ReleaseCheck, check_releases
+from dagster_project.lib.ingest.source_state import SourceStateStore
+from dagster_project.lib.ingest.sources_config import load_sources_config
+from dagster_project.lib.operations.alerts import append_alert, refused_file_alert_line, run_failure_alert_line
 from dagster_project.resources import WarehouseResource
 
 DEFAULT_RELEASE_POLL_SECONDS = 3600

@@ -9,7 +9,7 @@ import duckdb
 
 from dagster_project.defs.dbt.assets import DUCKDB_WRITER_POOL
 from dagster_project.defs.ingest.assets import RAW_TABLES
-from dagster_project.lib.expectations import suite_path, validate_dataframe
+from dagster_project.lib.quality.expectations import suite_path, validate_dataframe
 from dagster_project.resources import WarehouseResource
 
 ID_COLUMNS = ["source_file", "source_row_number", "urn", "academic_year"]

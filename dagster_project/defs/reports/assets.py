@@ -15,23 +15,23 @@ import dagster as dg
 
 from dagster_project.defs.dbt.assets import DUCKDB_WRITER_POOL
 from dagster_project.defs.partitions import briefing_month_partitions, reporting_term_partitions
-from dagster_project.lib.booklets import build_booklets
-from dagster_project.lib.category_movement import INPUTS_TABLE
-from dagster_project.lib.causing_concern_register import REGISTER_TABLE, build_register
-from dagster_project.lib.committee_report import RPT_TABLES, build_committee_report
-from dagster_project.lib.gap_report import build_gap_report
-from dagster_project.lib.inspection_briefing import READINESS_TABLE, build_inspection_briefing
-from dagster_project.lib.la_comparators import COMPARATORS_TABLE, COMPARISONS_TABLE
-from dagster_project.lib.partnership_summaries import NO_GROUPINGS, SUMMARIES_TABLE, build_partnership_summaries
-from dagster_project.lib.permissions import publish_tree
-from dagster_project.lib.published_scan import RESTRICTED_VALUE_COLUMNS, restricted_values, scan_published_tree
-from dagster_project.lib.report_calendar import reporting_term
-from dagster_project.lib.report_data import CONTEXT_TABLE, ReportDataError, load_report_context
-from dagster_project.lib.report_text import format_date
-from dagster_project.lib.restricted_exports import CATEGORIES_TABLE, SOURCE_TABLE, export_support_categories
-from dagster_project.lib.service_plan import CASELOAD_TABLE, DELIVERY_TABLE, build_service_plan
-from dagster_project.lib.site_builder import build_site
-from dagster_project.lib.xlsx_downloads import write_table_downloads
+from dagster_project.lib.quality.permissions import publish_tree
+from dagster_project.lib.quality.published_scan import RESTRICTED_VALUE_COLUMNS, restricted_values, scan_published_tree
+from dagster_project.lib.reports.booklets import build_booklets
+from dagster_project.lib.reports.category_movement import INPUTS_TABLE
+from dagster_project.lib.reports.causing_concern_register import REGISTER_TABLE, build_register
+from dagster_project.lib.reports.committee_report import RPT_TABLES, build_committee_report
+from dagster_project.lib.reports.gap_report import build_gap_report
+from dagster_project.lib.reports.inspection_briefing import READINESS_TABLE, build_inspection_briefing
+from dagster_project.lib.reports.la_comparators import COMPARATORS_TABLE, COMPARISONS_TABLE
+from dagster_project.lib.reports.partnership_summaries import NO_GROUPINGS, SUMMARIES_TABLE, build_partnership_summaries
+from dagster_project.lib.reports.report_calendar import reporting_term
+from dagster_project.lib.reports.report_data import CONTEXT_TABLE, ReportDataError, load_report_context
+from dagster_project.lib.reports.report_text import format_date
+from dagster_project.lib.reports.restricted_exports import CATEGORIES_TABLE, SOURCE_TABLE, export_support_categories
+from dagster_project.lib.reports.service_plan import CASELOAD_TABLE, DELIVERY_TABLE, build_service_plan
+from dagster_project.lib.reports.site_builder import build_site
+from dagster_project.lib.reports.xlsx_downloads import write_table_downloads
 from dagster_project.resources import WarehouseResource
 
 SOURCES = dg.AssetKey("rpt_report__data_sources")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dagster_project.lib.spreadsheets import write_csv
+from dagster_project.lib.reports.spreadsheets import write_csv
 
 REPORT_COLUMNS = ("file", "row", "column", "value", "expected")
 REPORT_SUFFIX = ".errors.csv"

@@ -23,8 +23,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from dagster_project.lib.archive import archive_file, quarantine_file
-from dagster_project.lib.errors import SourceFormatError
+from dagster_project.lib.ingest.archive import archive_file, quarantine_file
+from dagster_project.lib.ingest.errors import SourceFormatError
 from dagster_project.lib.returns.errors import RowError, error_report_path, errors_summary, write_error_report
 from dagster_project.lib.returns.reading import ReturnFile, UnreadableReturn, file_name_errors, read_return
 from dagster_project.lib.returns.references import (

@@ -20,8 +20,8 @@ import openpyxl
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from dagster_project.lib.archive import file_sha256
-from dagster_project.lib.dfe_csv import detect_encoding
+from dagster_project.lib.ingest.archive import file_sha256
+from dagster_project.lib.ingest.dfe_csv import detect_encoding
 from dagster_project.lib.returns.errors import RowError, is_error_report
 from dagster_project.lib.returns.spec import DATE, RETURNS, ReturnSpec
 

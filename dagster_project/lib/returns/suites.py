@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from dagster_project.lib.expectations import load_suite, suite_path
+from dagster_project.lib.quality.expectations import load_suite, suite_path
 from dagster_project.lib.returns.errors import RowError
 from dagster_project.lib.returns.spec import (
     ACADEMIC_YEAR,

@@ -11,8 +11,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from dagster_project.lib.reports.spreadsheets import save_workbook, set_text, write_csv
 from dagster_project.lib.returns.spec import CODE, DATE, RETURNS, ReturnSpec
-from dagster_project.lib.spreadsheets import save_workbook, set_text, write_csv
 
 TEMPLATE_ROWS = 2000  # rows covered by the data validation
 

@@ -14,8 +14,9 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from dagster_project.lib.dfe_csv import DfeCsv, SourceColumn, header_key, read_dfe_csv
-from dagster_project.lib.errors import SourceFormatError
+from dagster_project.lib.ingest.dfe_csv import DfeCsv, SourceColumn, header_key, read_dfe_csv
+from dagster_project.lib.ingest.errors import SourceFormatError
+from dagster_project.lib.ingest.special_values import EES_SYMBOLS, parse_measure_column
 from dagster_project.lib.sources import _fields as f
 from dagster_project.lib.sources.ees_layouts import (
     AREA_RECORD_TYPES,
@@ -26,7 +27,6 @@ from dagster_project.lib.sources.ees_layouts import (
     EesLayout,
 )
 from dagster_project.lib.sources.layouts import NOT_PUBLISHED_REASON
-from dagster_project.lib.special_values import EES_SYMBOLS, parse_measure_column
 
 _REQUIRED = ("time_period", "geographic_level", "version")
 

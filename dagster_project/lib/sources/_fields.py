@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dagster_project.lib.dfe_csv import DfeCsv
-from dagster_project.lib.errors import SourceFormatError
-from dagster_project.lib.special_values import parse_measure_column
+from dagster_project.lib.ingest.dfe_csv import DfeCsv
+from dagster_project.lib.ingest.errors import SourceFormatError
+from dagster_project.lib.ingest.special_values import parse_measure_column
 
 PROVENANCE_SCHEMA: tuple[tuple[str, str], ...] = (
     ("academic_year", "VARCHAR"),

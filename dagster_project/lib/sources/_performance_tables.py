@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from dagster_project.lib.dfe_csv import DfeCsv, SourceColumn, read_dfe_csv, read_records
-from dagster_project.lib.errors import SourceFormatError
+from dagster_project.lib.ingest.dfe_csv import DfeCsv, SourceColumn, read_dfe_csv, read_records
+from dagster_project.lib.ingest.errors import SourceFormatError
 from dagster_project.lib.sources import _fields as f
 from dagster_project.lib.sources.layouts import NOT_PUBLISHED_REASON, full_layout, match_layout
 

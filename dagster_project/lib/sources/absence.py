@@ -22,9 +22,10 @@ from types import MappingProxyType
 
 import pandas as pd
 
-from dagster_project.lib.dfe_csv import SourceColumn, read_dfe_csv
-from dagster_project.lib.errors import SourceFormatError
-from dagster_project.lib.source_recognition import read_header
+from dagster_project.lib.ingest.dfe_csv import SourceColumn, read_dfe_csv
+from dagster_project.lib.ingest.errors import SourceFormatError
+from dagster_project.lib.ingest.source_recognition import read_header
+from dagster_project.lib.ingest.special_values import EES_SYMBOLS, parse_measure_column
 from dagster_project.lib.sources import _fields as f
 from dagster_project.lib.sources._ees_tidy import (
     SCHOOL_FILE_LEVELS,
@@ -33,7 +34,6 @@ from dagster_project.lib.sources._ees_tidy import (
     rows_of_year,
 )
 from dagster_project.lib.sources._fields import SourceSpec
-from dagster_project.lib.special_values import EES_SYMBOLS, parse_measure_column
 
 SOURCE = "absence"
 TABLE = "raw_absence"

@@ -22,13 +22,13 @@ from types import MappingProxyType
 
 import pandas as pd
 
-from dagster_project.lib.dfe_csv import DfeCsv, SourceColumn, read_dfe_csv
-from dagster_project.lib.errors import SourceFormatError
+from dagster_project.lib.ingest.dfe_csv import DfeCsv, SourceColumn, read_dfe_csv
+from dagster_project.lib.ingest.errors import SourceFormatError
+from dagster_project.lib.ingest.special_values import EES_SYMBOLS, parse_measure_column
 from dagster_project.lib.sources import _fields as f
 from dagster_project.lib.sources._ees_tidy import SCHOOL_FILE_LEVELS, refuse_unknown_values, rows_of_year
 from dagster_project.lib.sources._fields import SourceSpec
 from dagster_project.lib.sources.layouts import NOT_PUBLISHED_REASON
-from dagster_project.lib.special_values import EES_SYMBOLS, parse_measure_column
 
 # The two files are two sources: a raw table's slice is one (academic_year, data_version), and both files of a
 # year are the same release.

@@ -29,11 +29,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from dagster_project.lib.dfe_csv import DfeCsv, SourceColumn, header_key, read_dfe_csv, read_records
-from dagster_project.lib.errors import SourceFormatError
+from dagster_project.lib.ingest.dfe_csv import DfeCsv, SourceColumn, header_key, read_dfe_csv, read_records
+from dagster_project.lib.ingest.errors import SourceFormatError
+from dagster_project.lib.ingest.special_values import OFSTED_NULL_LITERAL
 from dagster_project.lib.sources import _fields as f
 from dagster_project.lib.sources._fields import SourceSpec
-from dagster_project.lib.special_values import OFSTED_NULL_LITERAL
 
 SOURCE = "ofsted_inspections"
 TABLE = "raw_ofsted_inspections"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dagster_project.lib.dfe_csv import SourceColumn, read_dfe_csv
+from dagster_project.lib.ingest.dfe_csv import SourceColumn, read_dfe_csv
 from dagster_project.lib.sources import _fields as f
 from dagster_project.lib.sources._fields import SourceSpec
 

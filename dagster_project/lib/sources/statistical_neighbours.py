@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from dagster_project.lib.dfe_csv import header_key, read_records
-from dagster_project.lib.errors import SourceFormatError
+from dagster_project.lib.ingest.dfe_csv import header_key, read_records
+from dagster_project.lib.ingest.errors import SourceFormatError
 from dagster_project.lib.sources import _fields as f
 from dagster_project.lib.sources._fields import SourceSpec
 

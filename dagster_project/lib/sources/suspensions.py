@@ -19,7 +19,8 @@ from types import MappingProxyType
 
 import pandas as pd
 
-from dagster_project.lib.dfe_csv import SourceColumn, read_dfe_csv
+from dagster_project.lib.ingest.dfe_csv import SourceColumn, read_dfe_csv
+from dagster_project.lib.ingest.special_values import EES_SYMBOLS, parse_measure_column
 from dagster_project.lib.sources import _fields as f
 from dagster_project.lib.sources._ees_tidy import (
     SCHOOL_FILE_LEVELS,
@@ -28,7 +29,6 @@ from dagster_project.lib.sources._ees_tidy import (
     rows_of_year,
 )
 from dagster_project.lib.sources._fields import SourceSpec
-from dagster_project.lib.special_values import EES_SYMBOLS, parse_measure_column
 
 SOURCE = "suspensions"
 TABLE = "raw_suspensions"

@@ -1,0 +1,1 @@
+"""Getting files in: download, recognise, archive, parse and load into the raw tables."""

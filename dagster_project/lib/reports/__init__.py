@@ -1,0 +1,1 @@
+"""Reports from the contracted rpt_ models: data, words, disclosure control, charts, rendering, publishing."""

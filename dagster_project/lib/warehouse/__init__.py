@@ -1,0 +1,1 @@
+"""What the warehouse is partitioned and dated by, and previews of its tables."""
