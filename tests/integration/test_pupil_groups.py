@@ -73,6 +73,14 @@ def test_the_planted_school_s_boys_gap_widens_and_the_report_names_it(warehouse,
     section = text[text.index("4. Pupil groups and subjects") :]
     assert planted.name in section
     assert "no breakdown by special educational needs or ethnicity" in section
+    # How attendance relates: the school's persistent absence that year beside England's, from the warehouse.
+    absence, national = warehouse.execute(
+        "select persistent_absence_pct, national_persistent_absence_pct from fct_school_attendance "
+        "where urn = ? and academic_year = '2024-25'",
+        [planted.urn],
+    ).fetchone()
+    row = section.split(f"{planted.name} {planted.urn} Boys ", 1)[1].split("%)", 1)[0] + "%)"
+    assert row.endswith(f" {absence:.1f}% ({national:.1f}%)"), row
 
 
 def test_the_planted_school_s_booklet_shows_every_group_with_the_boys_gap_widening(planted, pipeline_settings):

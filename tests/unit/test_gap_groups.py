@@ -31,6 +31,8 @@ def _school(urn: int, change: float, *, each_year: bool = True, pupils: int = 30
         "gap_change_over_two_years": change,
         "gap_trend": "widening",
         "gap_widened_in_each_year": each_year,
+        "persistent_absence_pct": 12.0 + urn % 10,
+        "national_persistent_absence_pct": 17.7,
     }
 
 
@@ -70,6 +72,17 @@ def test_a_small_group_in_either_year_is_counted_never_named(rule):
 
     assert [r["urn"] for r in listed["named"]] == ["900003"]
     assert listed["withheld"] == 2 and listed["not_listed"] == 0
+
+
+def test_each_listed_school_shows_its_persistent_absence_beside_englands(rule):
+    rows = [_school(900003, -9.0), {**_school(900004, -6.0), "persistent_absence_pct": None}]
+
+    listed = _listed(rows, rule, WideningListing(require_widening_in_each_year=True, most_listed=10))
+
+    assert [(r["persistent_absence"], r["national_persistent_absence"]) for r in listed["named"]] == [
+        ("15.0%", "17.7%"),
+        ("no data", "17.7%"),
+    ]
 
 
 def test_the_report_s_listing_rules_load_from_the_reports_folder():

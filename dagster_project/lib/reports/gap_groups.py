@@ -69,6 +69,8 @@ SCHOOL_COLUMNS = (
     "gap_change_over_two_years",
     "gap_trend",
     "gap_widened_in_each_year",
+    "persistent_absence_pct",
+    "national_persistent_absence_pct",
 )
 # The measures each group is reported on: the key stages' headline measures with group breakdowns.
 GROUP_MEASURES = ("ks2_rwm_expected_pct", "ks4_attainment8_score", "ks4_progress8_score")
@@ -218,6 +220,12 @@ def _widening_schools(
                     "earlier_gap": format_difference(r["gap_two_years_earlier"], r["unit"]),
                     "gap": format_difference(r["gap"], r["unit"]),
                     "change": format_difference(r["gap_change_over_two_years"], r["unit"]),
+                    "persistent_absence": format_measure(
+                        r["persistent_absence_pct"], "percent", r.get("persistent_absence_pct_reason"), decimals=1
+                    ),
+                    "national_persistent_absence": format_measure(
+                        r["national_persistent_absence_pct"], "percent", decimals=1
+                    ),
                 }
             )
         else:

@@ -1,5 +1,6 @@
 {#- Narrowing the gap, pupil groups: each open LA school's gap for every group and measure, with the group's pupils
-    in the year and two years before (disclosure control names a school only with enough pupils in both). -#}
+    in the year and two years before (disclosure control names a school only with enough pupils in both), and the
+    school's persistent absence that year beside England's for its phase (how attendance relates to a gap). -#}
 with
 
 schools as (
@@ -15,6 +16,12 @@ gaps as (
     select * from {{ ref('fct_pupil_group_gaps') }}
     where geography_level = 'school'
         and measure_code != 'pupils'
+
+),
+
+attendance as (
+
+    select * from {{ ref('fct_school_attendance') }}
 
 ),
 
@@ -39,7 +46,10 @@ final as (
         cast(earlier.group_pupils as integer) as group_pupils_two_years_earlier,
         gaps.gap_change_over_two_years,
         gaps.gap_trend,
-        gaps.gap_widened_in_each_year
+        gaps.gap_widened_in_each_year,
+        attendance.persistent_absence_pct,
+        attendance.persistent_absence_pct_reason,
+        attendance.national_persistent_absence_pct
     from gaps
     inner join schools
         on schools.urn = gaps.urn
@@ -49,6 +59,9 @@ final as (
         and earlier.measure_code = gaps.measure_code
         and earlier.group_code = gaps.group_code
         and earlier.academic_year = {{ previous_academic_year(previous_academic_year('gaps.academic_year')) }}
+    left join attendance
+        on attendance.urn = gaps.urn
+        and attendance.academic_year = gaps.academic_year
 
 )
 
