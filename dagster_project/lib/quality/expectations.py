@@ -122,6 +122,26 @@ def minimum_rows(
     return math.floor(len(rows) * fraction)
 
 
+def run_gx_suite(data: pd.DataFrame, suite: Any, *, expectation_parameters: Mapping[str, Any] | None = None) -> Any:
+    """The one GX runner (national files, whole tables and the LA's returns): `suite` over the whole frame as one
+    batch of an ephemeral context, every unexpected row listed (result format COMPLETE)."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    batch = (
+        context.data_sources.add_pandas("frames")
+        .add_dataframe_asset(suite.name)
+        .add_batch_definition_whole_dataframe("whole_frame")
+        .get_batch(batch_parameters={"dataframe": data})
+    )
+    return batch.validate(
+        suite, expectation_parameters=dict(expectation_parameters or {}), result_format={"result_format": "COMPLETE"}
+    )
+
+
 def validate_dataframe(
     df: pd.DataFrame,
     suite_name: str,
@@ -134,23 +154,9 @@ def validate_dataframe(
     With `file_parameters` (the values of the suite's ``$PARAMETER`` references) ``df`` is one received file and
     every expectation runs; without, ``df`` is a whole table and the file-scoped expectations are skipped.
     """
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
     suite = load_suite(suite_name, file_checks=file_parameters is not None)
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
     data = df.reset_index(drop=True)
-    batch = (
-        context.data_sources.add_pandas("warehouse")
-        .add_dataframe_asset(suite_name)
-        .add_batch_definition_whole_dataframe("whole_table")
-        .get_batch(batch_parameters={"dataframe": data})
-    )
-    result = batch.validate(
-        suite, expectation_parameters=dict(file_parameters or {}), result_format={"result_format": "COMPLETE"}
-    )
+    result = run_gx_suite(data, suite, expectation_parameters=file_parameters)
     locators = list(id_columns) if id_columns is not None else [c for c in LOCATOR_COLUMNS if c in data.columns]
     failures = []
     for outcome in result.results:

@@ -8,12 +8,11 @@ checks (school known and open, adviser known, dates not in the future) need the 
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
 import pandas as pd
 
-from dagster_project.lib.quality.expectations import load_suite, suite_path
+from dagster_project.lib.quality.expectations import load_suite, run_gx_suite, suite_path
 from dagster_project.lib.returns.errors import RowError
 from dagster_project.lib.returns.spec import (
     ACADEMIC_YEAR,
@@ -122,21 +121,9 @@ def run_suite(frame: pd.DataFrame, spec: ReturnSpec, file_name: str) -> list[Row
         )
     if frame.empty:
         return []
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
     rows = list(frame.index)
     data = frame.reset_index(drop=True)
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    batch = (
-        context.data_sources.add_pandas("returns")
-        .add_dataframe_asset(spec.suite_name)
-        .add_batch_definition_whole_dataframe("whole_file")
-        .get_batch(batch_parameters={"dataframe": data})
-    )
-    result = batch.validate(load_suite(spec.suite_name), result_format={"result_format": "COMPLETE"})
+    result = run_gx_suite(data, load_suite(spec.suite_name))
     errors: list[RowError] = []
     for outcome in result.results:
         if outcome.success:
