@@ -1031,176 +1031,150 @@ def _movement(movement: CategoryMovement | None, category_distribution: pd.DataF
 # ---------------------------------------------------------------- published tables (xlsx downloads)
 
 
+def _download(rows: list[dict[str, Any]], columns: dict[str, str]) -> pd.DataFrame:
+    """A report table as its download: one column per heading, filled from the row key it names, cells as the
+    report prints them (figures keep their numbers for the spreadsheet)."""
+    return pd.DataFrame(
+        [{heading: row[key] for heading, key in columns.items()} for row in rows], columns=list(columns), dtype=object
+    )
+
+
 def _published_tables(values: dict[str, Any], la_name: str) -> dict[str, pd.DataFrame]:
     tables: dict[str, pd.DataFrame] = {}
     for table in values["headline_tables"]:
-        tables[f"Headlines {table['key_stage']} {table['academic_year']}"] = pd.DataFrame(
-            [
-                {
-                    "Measure": row["measure"],
-                    la_name: row["la_value"],
-                    "National": row["national_value"],
-                    "Difference from national": row["difference"],
-                    f"{la_name} previous year": row["previous_value"],
-                    "Trend since previous year": row["trend"],
-                }
-                for row in table["rows"]
-            ],
-            dtype=object,
+        tables[f"Headlines {table['key_stage']} {table['academic_year']}"] = _download(
+            table["rows"],
+            {
+                "Measure": "measure",
+                la_name: "la_value",
+                "National": "national_value",
+                "Difference from national": "difference",
+                f"{la_name} previous year": "previous_value",
+                "Trend since previous year": "trend",
+            },
         )
     for table in values["trend_tables"]:
-        tables[f"Trends {table['key_stage']}"] = pd.DataFrame(
-            [
-                {
-                    "Measure": row["measure"],
-                    **{f"{la_name} {year}": value for year, value in zip(table["years"], row["years"], strict=True)},
-                    f"National {table['years'][-1]}": row["national"],
-                    f"Region {table['years'][-1]}": row["region"],
-                    f"Statistical neighbours {table['years'][-1]}": row["neighbours"],
-                }
-                for row in table["rows"]
-            ],
-            dtype=object,
-        )
-    if values["gap_rows"]:
-        tables["Narrowing the gap headline"] = pd.DataFrame(
-            [
-                {
-                    "Key stage": row["key_stage"],
-                    "Year": row["academic_year"],
-                    "Measure": row["measure"],
-                    f"Disadvantaged pupils in {la_name}": row["la_disadvantaged_value"],
-                    "Other pupils nationally": row["national_other_value"],
-                    f"{la_name} gap": row["la_gap"],
-                    "National gap": row["national_gap"],
-                }
-                for row in values["gap_rows"]
-            ],
-            dtype=object,
-        )
-    if values["attendance_rows"]:
-        tables["Attendance"] = pd.DataFrame(
-            [
-                {
-                    "Year": row["academic_year"],
-                    "Phase": row["phase"],
-                    f"{la_name} overall absence": row["la_overall"],
-                    "England overall absence": row["national_overall"],
-                    f"{la_name} persistent absence": row["la_persistent"],
-                    "England persistent absence": row["national_persistent"],
-                }
-                for row in values["attendance_rows"]
-            ],
-            dtype=object,
-        )
-    if values["suspension_rows"]:
-        tables["Suspensions"] = pd.DataFrame(
-            [
-                {
-                    "Year": row["academic_year"],
-                    "Phase": row["phase"],
-                    f"{la_name} suspensions per 100 pupils": row["la_suspensions"],
-                    "England suspensions per 100 pupils": row["national_suspensions"],
-                    f"{la_name} permanent exclusions per 100 pupils": row["la_exclusions"],
-                    "England permanent exclusions per 100 pupils": row["national_exclusions"],
-                }
-                for row in values["suspension_rows"]
-            ],
-            dtype=object,
-        )
-    if values["ks5_rows"]:
-        tables["16 to 18 results"] = pd.DataFrame(
-            [
-                {
-                    "Year": row["academic_year"],
-                    "Exam cohort": row["cohort"],
-                    f"{la_name} points per entry": row["la_points"],
-                    f"{la_name} grade": row["la_grade"],
-                    "England points per entry": row["national_points"],
-                    "England grade": row["national_grade"],
-                    "Sixth forms with value added": row["schools"],
-                    "Significantly below average": row["below"],
-                }
-                for row in values["ks5_rows"]
-            ],
-            dtype=object,
-        )
-    tables["Inspections this term"] = pd.DataFrame(
-        [
+        latest = table["years"][-1]
+        rows = [{**row, **dict(zip(table["years"], row["years"], strict=True))} for row in table["rows"]]
+        tables[f"Trends {table['key_stage']}"] = _download(
+            rows,
             {
-                "School": row["school_name"],
-                "URN": row["urn"],
-                "Report published": row["publication_date"],
-                "Outcome": row["outcome"],
-                "Previous outcome": row["previous_outcome"],
-                "Movement": row["movement"],
-            }
-            for row in values["inspection_rows"]
-        ],
-        columns=[
-            "School",
-            "URN",
-            "Report published",
-            "Outcome",
-            "Previous outcome",
-            "Movement",
-        ],
-        dtype=object,
-    )
-    tables["Support categories"] = pd.DataFrame(
-        [
+                "Measure": "measure",
+                **{f"{la_name} {year}": year for year in table["years"]},
+                f"National {latest}": "national",
+                f"Region {latest}": "region",
+                f"Statistical neighbours {latest}": "neighbours",
+            },
+        )
+    optional = {
+        "Narrowing the gap headline": (
+            "gap_rows",
             {
-                "Support category": row["category_name"],
-                "Schools": row["school_count"],
-                "Minimum contacts per year": row["min_contacts_per_year"],
-                "Planned contacts this term": row["planned_contacts"],
-            }
-            for row in values["category_rows"]
-        ],
-        dtype=object,
+                "Key stage": "key_stage",
+                "Year": "academic_year",
+                "Measure": "measure",
+                f"Disadvantaged pupils in {la_name}": "la_disadvantaged_value",
+                "Other pupils nationally": "national_other_value",
+                f"{la_name} gap": "la_gap",
+                "National gap": "national_gap",
+            },
+        ),
+        "Attendance": (
+            "attendance_rows",
+            {
+                "Year": "academic_year",
+                "Phase": "phase",
+                f"{la_name} overall absence": "la_overall",
+                "England overall absence": "national_overall",
+                f"{la_name} persistent absence": "la_persistent",
+                "England persistent absence": "national_persistent",
+            },
+        ),
+        "Suspensions": (
+            "suspension_rows",
+            {
+                "Year": "academic_year",
+                "Phase": "phase",
+                f"{la_name} suspensions per 100 pupils": "la_suspensions",
+                "England suspensions per 100 pupils": "national_suspensions",
+                f"{la_name} permanent exclusions per 100 pupils": "la_exclusions",
+                "England permanent exclusions per 100 pupils": "national_exclusions",
+            },
+        ),
+        "16 to 18 results": (
+            "ks5_rows",
+            {
+                "Year": "academic_year",
+                "Exam cohort": "cohort",
+                f"{la_name} points per entry": "la_points",
+                f"{la_name} grade": "la_grade",
+                "England points per entry": "national_points",
+                "England grade": "national_grade",
+                "Sixth forms with value added": "schools",
+                "Significantly below average": "below",
+            },
+        ),
+    }
+    for name, (key, columns) in optional.items():
+        if values[key]:
+            tables[name] = _download(values[key], columns)
+    tables["Inspections this term"] = _download(
+        values["inspection_rows"],
+        {
+            "School": "school_name",
+            "URN": "urn",
+            "Report published": "publication_date",
+            "Outcome": "outcome",
+            "Previous outcome": "previous_outcome",
+            "Movement": "movement",
+        },
     )
-    if values["movement_rows"]:
-        tables["Category movement"] = pd.DataFrame(
-            [
-                {
-                    "Support category": row["category"],
-                    "Schools last term": row["previous"],
-                    "Schools this term": row["current"],
-                    "Joined": row["joined"],
-                    "Left": row["left"],
-                }
-                for row in values["movement_rows"]
-            ],
-            dtype=object,
+    tables["Support categories"] = _download(
+        values["category_rows"],
+        {
+            "Support category": "category_name",
+            "Schools": "school_count",
+            "Minimum contacts per year": "min_contacts_per_year",
+            "Planned contacts this term": "planned_contacts",
+        },
+    )
+    more = {
+        "Category movement": (
+            "movement_rows",
+            {
+                "Support category": "category",
+                "Schools last term": "previous",
+                "Schools this term": "current",
+                "Joined": "joined",
+                "Left": "left",
+            },
+        ),
+        "Why schools moved": ("movement_cause_rows", {"What changed": "cause", "Schools": "schools"}),
+        "LA aims": (
+            "aim_rows",
+            {
+                "Measure": "measure",
+                "Period": "period",
+                la_name: "la_value",
+                "England": "national_value",
+                "Rank among local authorities": "rank",
+                "In the top 10%": "top_decile",
+            },
+        ),
+    }
+    for name, (key, columns) in more.items():
+        if values[key]:
+            tables[name] = _download(values[key], columns)
+    support = [
+        {"group": group, **row}
+        for group, key in (
+            ("Regional tiered support offer", "tier_rows"),
+            ("Intervention identification", "intervention_rows"),
         )
-    if values["movement_cause_rows"]:
-        tables["Why schools moved"] = pd.DataFrame(
-            [{"What changed": row["cause"], "Schools": row["schools"]} for row in values["movement_cause_rows"]]
-        )
-    if values["aim_rows"]:
-        tables["LA aims"] = pd.DataFrame(
-            [
-                {
-                    "Measure": row["measure"],
-                    "Period": row["period"],
-                    la_name: row["la_value"],
-                    "England": row["national_value"],
-                    "Rank among local authorities": row["rank"],
-                    "In the top 10%": row["top_decile"],
-                }
-                for row in values["aim_rows"]
-            ]
-        )
-    tables["Support offer and intervention"] = pd.DataFrame(
-        [
-            {"Group": group, "Item": row["item"], "Schools": row["school_count"], "Note": row["note"]}
-            for group, key in (
-                ("Regional tiered support offer", "tier_rows"),
-                ("Intervention identification", "intervention_rows"),
-            )
-            for row in values[key]
-        ],
-        columns=["Group", "Item", "Schools", "Note"],
+        for row in values[key]
+    ]
+    tables["Support offer and intervention"] = _download(
+        support, {"Group": "group", "Item": "item", "Schools": "school_count", "Note": "note"}
     )
     return tables
 
