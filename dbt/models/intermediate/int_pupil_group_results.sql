@@ -1,5 +1,7 @@
 {#- KS2 and KS4 pupil-group and subject results of state-funded schools, their LAs and England, with each measure's
-    and group's definition (seeds pupil_group_measures, pupil_groups). -#}
+    and group's definition (seeds pupil_group_measures, pupil_groups). A table, not a view: fct_pupil_group_gaps
+    joins it to itself three times, and at national scale (1.4 million rows) the view ran out of DuckDB's 1 GB. -#}
+{{ config(materialized='table') }}
 with
 
 ks2 as (
