@@ -123,7 +123,7 @@ def test_pages_show_no_internal_code_and_every_table_is_captioned_and_fits_its_c
     table cell's text overflows its border."""
     import duckdb
 
-    from tests.unit.test_reader_text import identifiers
+    from tests.integration.test_reader_text import identifiers
 
     with duckdb.connect(str(pipeline_settings.duckdb_path), read_only=True) as connection:
         files = [
