@@ -581,10 +581,17 @@ def _gap_summary(gap_headline: pd.DataFrame, la_name: str) -> list[str]:
     return sentences
 
 
+def _recent_and_latest(frame: pd.DataFrame, years: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows of the last `years` published academic years, and of the latest alone (each section's table and
+    its sentences)."""
+    recent_years = sorted(frame["academic_year"].unique())[-years:]
+    latest = recent_years[-1] if recent_years else None
+    return frame[frame["academic_year"].isin(recent_years)], frame[frame["academic_year"] == latest]
+
+
 def _attendance(attendance: pd.DataFrame, la_name: str) -> dict[str, Any]:
     """The LA's absence by phase for the last three published years, and a sentence per phase for the latest."""
-    years = sorted(attendance["academic_year"].unique())[-3:]
-    recent = attendance[attendance["academic_year"].isin(years)]
+    recent, latest = _recent_and_latest(attendance)
     rows = [
         {
             "academic_year": _text(row["academic_year"]),
@@ -597,7 +604,6 @@ def _attendance(attendance: pd.DataFrame, la_name: str) -> dict[str, Any]:
         for row in recent.to_dict("records")
     ]
     summary = []
-    latest = attendance[attendance["academic_year"] == years[-1]] if years else attendance.iloc[0:0]
     for row in latest.to_dict("records"):
         flagged = []
         # The flags' thresholds come with the rows (seed data_risk_flags), so the words follow the rule.
@@ -622,7 +628,7 @@ def _attendance(attendance: pd.DataFrame, la_name: str) -> dict[str, Any]:
 def _suspensions(suspensions: pd.DataFrame, la_name: str) -> dict[str, Any]:
     """The LA's suspensions and permanent exclusions by phase for the last three published years, and a sentence
     per phase for the latest: its rate against England's and how many schools suspend twice England's rate."""
-    years = sorted(suspensions["academic_year"].unique())[-3:]
+    recent, latest = _recent_and_latest(suspensions)
 
     def rate(value: Any, decimals: int) -> str:
         return format_measure(value, "points", decimals=decimals)
@@ -636,10 +642,10 @@ def _suspensions(suspensions: pd.DataFrame, la_name: str) -> dict[str, Any]:
             "la_exclusions": rate(row["la_permanent_exclusion_rate"], 2),
             "national_exclusions": rate(row["national_permanent_exclusion_rate"], 2),
         }
-        for row in suspensions[suspensions["academic_year"].isin(years)].to_dict("records")
+        for row in recent.to_dict("records")
     ]
     summary = []
-    for row in suspensions[suspensions["academic_year"] == years[-1]].to_dict("records") if years else []:
+    for row in latest.to_dict("records"):
         high = int(row["schools_twice_national"])
         summary.append(
             f"In {row['academic_year']}, {la_name}'s {_text(row['phase_name'])} schools made "
@@ -653,7 +659,7 @@ def _suspensions(suspensions: pd.DataFrame, la_name: str) -> dict[str, Any]:
 def _ks5(results: pd.DataFrame, la_name: str) -> dict[str, Any]:
     """The LA's 16 to 18 points per entry by exam cohort for the last three published years against England's, and
     a sentence per cohort for the latest year: how many school sixth forms' value added is significantly below."""
-    years = sorted(results["academic_year"].unique())[-3:]
+    recent, latest = _recent_and_latest(results)
 
     def points(value: Any, grade: Any) -> str:
         shown = format_measure(value, "points")
@@ -672,10 +678,10 @@ def _ks5(results: pd.DataFrame, la_name: str) -> dict[str, Any]:
             "schools": format_count(row["schools_with_value_added"]),
             "below": format_count(row["schools_significantly_below"]),
         }
-        for row in results[results["academic_year"].isin(years)].to_dict("records")
+        for row in recent.to_dict("records")
     ]
     summary = []
-    for row in results[results["academic_year"] == years[-1]].to_dict("records") if years else []:
+    for row in latest.to_dict("records"):
         published, below = int(row["schools_with_value_added"]), int(row["schools_significantly_below"])
         if not published or is_missing(row["la_points_per_entry"]):
             continue
