@@ -1,4 +1,7 @@
-{#- Every LA's value of each measure beside its region, statistical-neighbour and national values. -#}
+{#- Every LA's value of each measure beside its region, statistical-neighbour and national values. A table, not a
+    view: 16,500 rows at national scale, but inlined into fct_school_measure_comparison's 1.8 million the view's plan
+    ran out of DuckDB's 1 GB (bench/refresh.py). -#}
+{{ config(materialized='table') }}
 with
 
 area_measures as (
