@@ -132,8 +132,10 @@ def test_an_earlier_term_committee_report_lists_that_terms_inspections(report_ru
     assert names, "the bundled data has inspections in the term before the latest"
     for (name,) in names:
         assert name in text
-    # an earlier term's report never records today's categories as that term's
-    assert not list((report_run.settings.restricted_dir / "category_snapshots").glob(f"*{earlier.partition_key}*"))
+    # today's category movement belongs to the latest data's term, not this one
+    assert f"shown only in the report for the term of the latest data ({latest.term_name})" in text
+    # and the categories recorded are the latest term's only (fct_support_category_history)
+    assert _query(duckdb_path, "select distinct term_end from fct_support_category_history") == [(latest.term_end,)]
 
 
 def test_a_period_the_data_does_not_cover_fails_with_the_reason_and_renders_nothing(report_run):

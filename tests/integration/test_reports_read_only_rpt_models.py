@@ -22,7 +22,6 @@ from dagster_project.lib.reports import (
     partnership_summaries,
     service_plan,
 )
-from dagster_project.lib.reports.category_movement import SNAPSHOT_SUBDIR
 from dagster_project.lib.reports.restricted_exports import export_support_categories
 
 pytestmark = pytest.mark.slow
@@ -45,26 +44,10 @@ def rpt_only(materialized, pipeline_settings, tmp_path_factory: pytest.TempPathF
     return path
 
 
-@pytest.fixture
-def restricted_with_last_terms_snapshot(pipeline_settings, tmp_path: Path) -> Path:
-    """A restricted folder holding the categories the session's committee report recorded, dated as an earlier
-    term's, so the movement code (this term's categories against last term's, with category names) runs."""
-    recorded = sorted((pipeline_settings.restricted_dir / SNAPSHOT_SUBDIR).glob("*.csv"))
-    assert recorded, "the session's committee report recorded no categories"
-    restricted = tmp_path / "restricted"
-    (restricted / SNAPSHOT_SUBDIR).mkdir(parents=True)
-    shutil.copyfile(recorded[-1], restricted / SNAPSHOT_SUBDIR / "2000-08-31_1999-00-summer.csv")
-    return restricted
-
-
-def test_the_committee_report_and_support_lists_read_only_rpt_models(
-    rpt_only, restricted_with_last_terms_snapshot, tmp_path
-):
-    built = committee_report.build_committee_report(
-        rpt_only, tmp_path / "published", restricted_dir=restricted_with_last_terms_snapshot, engine="pandoc"
-    )
+def test_the_committee_report_and_support_lists_read_only_rpt_models(rpt_only, tmp_path):
+    built = committee_report.build_committee_report(rpt_only, tmp_path / "published", engine="pandoc")
     assert built.html.is_file()
-    assert export_support_categories(rpt_only, restricted_with_last_terms_snapshot)
+    assert export_support_categories(rpt_only, tmp_path / "restricted")
 
 
 def test_the_briefing_gap_report_partnership_summaries_and_register_read_only_rpt_models(rpt_only, tmp_path):

@@ -362,6 +362,7 @@ def _committee_tables() -> dict[str, pd.DataFrame]:
             ],
             columns=["source_name", "academic_year", "data_version", "data_date", "source_file"],
         ),
+        **_category_movement(),
     }
 
 
@@ -407,11 +408,38 @@ def _comparators(neighbour_count: int | None = None) -> pd.DataFrame:
     )
 
 
-def _category_inputs(columns: dict[str, list]) -> pd.DataFrame:
-    """rpt_support__category_inputs rows: the inputs a test does not set are NULL."""
-    from dagster_project.lib.reports.category_movement import INPUT_COLUMNS, SNAPSHOT_COLUMNS
-
-    return pd.DataFrame(columns).reindex(columns=[*SNAPSHOT_COLUMNS, *INPUT_COLUMNS])
+def _category_movement(
+    previous_term_end: date | None = None,
+    rows: list[tuple] = (),
+    moved: tuple[int, int, int] = (0, 0, 0),
+    causes: list[tuple[str, int]] = (),
+) -> dict[str, pd.DataFrame]:
+    """The rpt_committee__category_movement* tables: empty (no earlier term recorded) unless previous_term_end is
+    given; rows are (support_category, previous, current, joined, left), moved is (more, less, unchanged)."""
+    summary = pd.DataFrame(
+        [(previous_term_end, *moved)] if previous_term_end else [],
+        columns=["previous_term_end", "moved_to_more_support", "moved_to_less_support", "unchanged"],
+    )
+    movement = pd.DataFrame(
+        [(previous_term_end, category, rank, *counts) for rank, (category, *counts) in enumerate(rows, 1)],
+        columns=[
+            "previous_term_end",
+            "support_category",
+            "category_rank",
+            "previous_count",
+            "current_count",
+            "schools_joined",
+            "schools_left",
+        ],
+    )
+    return {
+        "rpt_committee__category_movement_summary": summary,
+        "rpt_committee__category_movement": movement,
+        "rpt_committee__category_movement_causes": pd.DataFrame(
+            [(order, cause, schools) for order, (cause, schools) in enumerate(causes, 1)],
+            columns=["cause_order", "cause", "schools"],
+        ),
+    }
 
 
 def _write_warehouse(path: Path, tables: dict[str, pd.DataFrame] | None = None) -> Path:
@@ -676,25 +704,20 @@ def test_differences_are_signed_and_never_minus_zero(value, unit, expected):
     assert cr.format_difference(value, unit) == expected
 
 
-def test_category_movement_since_last_term_is_counted_from_the_recorded_snapshot(tmp_path: Path):
-    """Last term's categories are the snapshot recorded under the restricted folder; only counts are published."""
+def test_category_movement_since_last_term_shows_dbts_counts_by_category_name(tmp_path: Path):
+    """The counts come from rpt_committee__category_movement* (dbt, under its own unit tests); the report names
+    each category and states the term compared with. Only counts are published."""
     tables = _committee_tables()
-    tables["rpt_support__category_inputs"] = _category_inputs(
-        {
-            "urn": [1, 2, 3],
-            "support_category": ["A", "D", "B"],
-            "category_rank": [1, 4, 2],
-        }
+    tables.update(
+        _category_movement(
+            date(2024, 3, 28),
+            [("A", 1, 1, 0, 0), ("B", 1, 1, 1, 1), ("C", 1, 0, 0, 1), ("D", 0, 1, 1, 0)],
+            moved=(1, 1, 1),
+        )
     )
-    warehouse = _write_warehouse(tmp_path / "moving.duckdb", tables)
-    restricted = tmp_path / "restricted"
-    snapshots = restricted / "category_snapshots"
-    snapshots.mkdir(parents=True)
-    # Spring: school 2 was in B (moved to D: more support), school 3 in C (moved to B: less support).
-    (snapshots / "2024-03-28_spring-2024.csv").write_text(
-        "urn,support_category,category_rank\n1,A,1\n2,B,2\n3,C,3\n", encoding="utf-8"
+    built = cr.build_committee_report(
+        _write_warehouse(tmp_path / "moving.duckdb", tables), tmp_path / "published", engine="pandoc"
     )
-    built = cr.build_committee_report(warehouse, tmp_path / "published", restricted_dir=restricted, engine="pandoc")
     html = built.html.read_text(encoding="utf-8")
     text = _visible_text(html)
     assert "term ending 28 March 2024, 1 school moved to a category with more support, 1 to a category" in text
@@ -705,19 +728,11 @@ def test_category_movement_since_last_term_is_counted_from_the_recorded_snapshot
         ["Targeted support", "1", "0", "0", "1"],
         ["Intensive support", "0", "1", "1", "0"],
     ]
-    assert (snapshots / "2024-08-31_2023-24-summer.csv").is_file(), "this term's categories were not recorded"
     assert "urn" not in built.tables["Category movement"].columns  # no school-level data in the download
 
 
-def test_first_term_without_a_snapshot_says_movement_starts_next_term(tmp_path: Path):
-    tables = _committee_tables()
-    tables["rpt_support__category_inputs"] = _category_inputs(
-        {"urn": [1], "support_category": ["A"], "category_rank": [1]}
-    )
-    warehouse = _write_warehouse(tmp_path / "first.duckdb", tables)
-    built = cr.build_committee_report(
-        warehouse, tmp_path / "published", restricted_dir=tmp_path / "restricted", engine="pandoc"
-    )
+def test_first_term_without_a_recorded_term_says_movement_starts_next_term(warehouse: Path, tmp_path: Path):
+    built = cr.build_committee_report(warehouse, tmp_path / "published", engine="pandoc")
     assert "movement since last term cannot be shown yet" in _visible_text(built.html.read_text(encoding="utf-8"))
 
 
@@ -766,15 +781,13 @@ def test_the_report_lists_only_the_inspections_published_in_its_term(report: cr.
     assert "Old Term Primary" not in text  # published in spring: in the spring report only
 
 
-def test_a_report_for_an_earlier_term_shows_that_terms_inspections_and_never_overwrites_its_categories(
-    warehouse: Path, tmp_path: Path
-):
-    restricted = tmp_path / "restricted"
+def test_a_report_for_an_earlier_term_shows_that_terms_inspections_and_not_todays_movement(tmp_path: Path):
+    tables = _committee_tables()
+    tables.update(_category_movement(date(2024, 3, 28), [("A", 1, 1, 0, 0)], moved=(0, 0, 1)))
     built = cr.build_committee_report(
-        warehouse,
+        _write_warehouse(tmp_path / "warehouse.duckdb", tables),
         tmp_path / "published",
         term=reporting_term("2023-24-spring"),
-        restricted_dir=restricted,
         engine="pandoc",
     )
     text = _visible_text(built.html.read_text(encoding="utf-8"))
@@ -782,9 +795,9 @@ def test_a_report_for_an_earlier_term_shows_that_terms_inspections_and_never_ove
     assert "It covers Spring 2024 (1 January 2024 to 31 March 2024)" in text
     assert "Old Term Primary" in text and "Brookside Infant" not in text
     assert "produced after the term, from data to Summer 2024" in text
+    # today's movement is since the latest data's previous term, not spring's
     assert "shown only in the report for the term of the latest data (Summer 2024)" in text
-    # today's categories are not spring's: nothing is recorded for spring
-    assert not (restricted / "category_snapshots").exists()
+    assert "term ending 28 March 2024" not in text
 
 
 def test_a_report_for_a_term_after_the_latest_data_is_refused(warehouse: Path, tmp_path: Path):
@@ -850,42 +863,27 @@ def test_tiers_and_intervention_criteria_are_counted_and_a_paused_tier_or_criter
     assert CONCERN_SCHOOL not in _visible_text(html)
 
 
-def test_category_movement_says_which_input_moved_each_school_counted_not_named(tmp_path: Path):
-    """Last term's snapshot records the inputs each category rested on; a school that moved is explained by the
-    inputs that changed (a new inspection, the LA's own assessment, an override, new results, new rules). The
-    published report counts schools per cause; no URN reaches its tables."""
+def test_category_movement_says_how_many_schools_each_input_moved_counted_not_named(tmp_path: Path):
+    """rpt_committee__category_movement_causes counts the schools each cause explains (a new inspection, the LA's
+    own assessment, an override, new results, new rules); the report words them and no URN reaches its tables."""
     tables = _committee_tables()
-    tables["rpt_support__category_inputs"] = _category_inputs(
-        {
-            "urn": [1, 2, 3, 4],
-            "support_category": ["A", "D", "B", "C"],
-            "category_rank": [1, 4, 2, 3],
-            "latest_inspection_number": ["I1", "I2-new", "I3", "I4"],
-            "capacity_state": ["secure", "secure", "not_secure", "secure"],
-            "capacity_judged_on": pd.to_datetime(["2024-07-11", "2024-07-11", "2025-01-10", "2024-07-11"]),
-            "adviser_main_concern": [None, None, "leadership", None],
-            "is_overridden": [False, False, False, True],
-            "override_decided_on": pd.to_datetime([None, None, None, "2025-02-01"]),
-            "latest_results_year": ["2024-25"] * 4,
-            "risk_flags": [None, None, None, None],
-            "rule_version": ["v1"] * 4,
-        }
+    tables.update(
+        _category_movement(
+            date(2024, 3, 28),
+            [("A", 1, 1, 0, 0), ("B", 2, 1, 0, 1), ("C", 1, 1, 1, 1), ("D", 0, 1, 1, 0)],
+            moved=(2, 1, 1),
+            causes=[
+                ("a new inspection", 1),
+                ("a new local authority assessment", 1),
+                ("an override", 1),
+                ("new results", 0),
+                ("new categorisation rules", 0),
+            ],
+        )
     )
-    warehouse = _write_warehouse(tmp_path / "moving.duckdb", tables)
-    restricted = tmp_path / "restricted"
-    snapshots = restricted / "category_snapshots"
-    snapshots.mkdir(parents=True)
-    # Spring: 2 moved after a new inspection, 3 after the adviser's judgement, 4 after an override; 1 did not move.
-    (snapshots / "2024-03-28_spring-2024.csv").write_text(
-        "urn,support_category,category_rank,latest_inspection_number,capacity_state,capacity_judged_on,"
-        "adviser_main_concern,is_overridden,override_decided_on,latest_results_year,risk_flags,rule_version\n"
-        "1,A,1,I1,secure,2024-07-11,,False,,2024-25,,v1\n"
-        "2,B,2,I2,secure,2024-07-11,,False,,2024-25,,v1\n"
-        "3,C,3,I3,secure,2024-07-11,,False,,2024-25,,v1\n"
-        "4,B,2,I4,secure,2024-07-11,,False,,2024-25,,v1\n",
-        encoding="utf-8",
+    built = cr.build_committee_report(
+        _write_warehouse(tmp_path / "moving.duckdb", tables), tmp_path / "published", engine="pandoc"
     )
-    built = cr.build_committee_report(warehouse, tmp_path / "published", restricted_dir=restricted, engine="pandoc")
     html = built.html.read_text(encoding="utf-8")
     assert _table_rows(html, "Why schools changed category") == [
         ["A new inspection", "1"],
@@ -896,21 +894,6 @@ def test_category_movement_says_which_input_moved_each_school_counted_not_named(
     ]
     assert "urn" not in built.tables["Why schools moved"].columns
     assert not scan_published_tree(tmp_path / "published"), "the published report must pass the restricted-data scan"
-    recorded = pd.read_csv(snapshots / "2024-08-31_2023-24-summer.csv")
-    assert {"latest_inspection_number", "capacity_state", "override_decided_on"} <= set(recorded.columns)
-
-
-def test_a_snapshot_without_inputs_says_the_cause_was_not_recorded():
-    from dagster_project.lib.reports.category_movement import NOT_RECORDED, category_movement
-
-    current = pd.DataFrame(
-        {"urn": [1], "support_category": ["B"], "category_rank": [2], "latest_inspection_number": ["I9"]}
-    )
-    before = pd.DataFrame({"urn": [1], "support_category": ["A"], "category_rank": [1.0]})
-    movement = category_movement(current, (date(2024, 3, 28), before), ["A", "B"])
-    assert movement.moves.to_dict("records") == [
-        {"urn": 1, "previous_category": "A", "support_category": "B", "what_changed": NOT_RECORDED}
-    ]
 
 
 def test_no_internal_code_reaches_the_published_report(tmp_path: Path):

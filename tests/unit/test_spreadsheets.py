@@ -15,7 +15,6 @@ import pytest
 from openpyxl import load_workbook
 
 from dagster_project.lib.reports import spreadsheets
-from dagster_project.lib.reports.category_movement import previous_snapshot, record_snapshot
 from dagster_project.lib.reports.report_text import format_count, format_difference, format_measure
 from dagster_project.lib.reports.restricted_exports import SUPPORT_COLUMNS, export_support_categories
 from dagster_project.lib.reports.xlsx_downloads import write_table_downloads
@@ -125,8 +124,8 @@ def test_csv_quotes_text_prefixes_formula_text_and_leaves_numbers_bare(tmp_path:
 
 
 def _support_category_warehouse(path: Path, value: str) -> Path:
-    """The models the export reads (rpt_support__schools, with `value` in every text column, and the report
-    context)."""
+    """The models the export reads: rpt_support__schools with `value` in every text column, the category names,
+    and the school's move since last term with `value` as what changed."""
     numbers = {"urn", "min_contacts_per_year", "min_contacts_per_term", "category_rank", "years_below_floor"}
     computed = {"identified", "change_since_last_term"}  # the export derives these two
     names = [c for c in SUPPORT_COLUMNS if c not in computed] + ["category_rank", "is_identified_for_intervention"]
@@ -139,8 +138,15 @@ def _support_category_warehouse(path: Path, value: str) -> Path:
             900001 if c == "urn" else 18 if c in numbers else True if c.startswith("is_") else value for c in names
         ]
         connection.execute(f"insert into rpt_support__schools values ({', '.join('?' * len(values))})", values)
-        # the term the export looks for last term's categories before (none are recorded here)
-        connection.execute("create table rpt_report__context as select 991 as la_code, date '2026-04-02' as term_end")
+        connection.execute(
+            "create table rpt_committee__category_distribution as select * from (values "
+            "('A', 'Universal', 1), ('B', 'Light touch', 2)) t(support_category, category_short_name, category_rank)"
+        )
+        connection.execute(
+            "create table rpt_support__category_moves as select 900001 as urn, 'A' as previous_category, "
+            "'B' as support_category, ? as what_changed",
+            [value],
+        )
     return path
 
 
@@ -153,6 +159,7 @@ def test_restricted_support_category_list_writes_hostile_text_as_text_in_xlsx_an
     with csv_path.open(encoding="utf-8-sig", newline="") as handle:
         row = next(csv.DictReader(handle))
     assert row["School"] == "'" + payload and row["URN"] == "900001"
+    assert row["Change since last term"] == f"Light touch, was Universal: {payload}"
 
 
 def test_returns_error_report_writes_the_returned_value_as_text(tmp_path: Path):
@@ -162,16 +169,6 @@ def test_returns_error_report_writes_the_returned_value_as_text(tmp_path: Path):
     with report.open(encoding="utf-8-sig", newline="") as handle:
         values = [row["value"] for row in csv.DictReader(handle)]
     assert sorted(values) == sorted("'" + payload for payload in HOSTILE)
-
-
-def test_category_snapshot_round_trips_through_the_csv_writer(tmp_path: Path):
-    categories = pd.DataFrame(
-        {"urn": [900001, 900002], "support_category": ["SM_SWK", "OUTSTANDING"], "category_rank": [6, 1]}
-    )
-    record_snapshot(categories, tmp_path, date(2025, 12, 19), "2025-26-autumn")
-    ended, read_back = previous_snapshot(tmp_path, date(2026, 3, 31))
-    assert ended == date(2025, 12, 19)
-    pd.testing.assert_frame_equal(read_back, categories, check_dtype=False)
 
 
 def test_returns_templates_hold_text_cells_and_no_formula_but_their_drop_down_lists(tmp_path: Path):

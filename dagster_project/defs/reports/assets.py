@@ -18,7 +18,7 @@ from dagster_project.defs.partitions import briefing_month_partitions, reporting
 from dagster_project.lib.quality.permissions import publish_tree
 from dagster_project.lib.quality.published_scan import RESTRICTED_VALUE_COLUMNS, restricted_values, scan_published_tree
 from dagster_project.lib.reports.booklets import build_booklets
-from dagster_project.lib.reports.category_movement import INPUTS_TABLE
+from dagster_project.lib.reports.category_movement import MOVEMENT_TABLES, MOVES_TABLE
 from dagster_project.lib.reports.causing_concern_register import REGISTER_TABLE, build_register
 from dagster_project.lib.reports.committee_report import RPT_TABLES, build_committee_report
 from dagster_project.lib.reports.gap_report import build_gap_report
@@ -59,7 +59,7 @@ def _published_metadata(html: Path, pdf: Path, downloads: list[Path], engine: st
         *(dg.AssetKey(table) for table in RPT_TABLES),
         SOURCES,
         *COMPARISONS,
-        dg.AssetKey(INPUTS_TABLE),  # recorded for the term; next term's movement compares with it
+        *(dg.AssetKey(table) for table in MOVEMENT_TABLES),
     ],
     kinds={"quarto", "html", "pdf", "xlsx"},
     description="Termly committee report (published), one partition per reporting term ('2025-26-autumn'): LA "
@@ -75,7 +75,6 @@ def committee_report(context: dg.AssetExecutionContext, warehouse: WarehouseReso
         Path(warehouse.duckdb_path),
         Path(warehouse.published_dir),
         term=term,
-        restricted_dir=Path(warehouse.restricted_dir),
         quarto_path=warehouse.quarto_path,
     )
     if report is None:  # an LA that has not sent a groupings return yet: nothing to publish, nothing wrong
@@ -309,7 +308,7 @@ def school_booklets(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     deps=[
         dg.AssetKey(SOURCE_TABLE),
         dg.AssetKey(CATEGORIES_TABLE),
-        dg.AssetKey(INPUTS_TABLE),
+        dg.AssetKey(MOVES_TABLE),
         dg.AssetKey(CONTEXT_TABLE),
     ],
     kinds={"csv", "xlsx"},

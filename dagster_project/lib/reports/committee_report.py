@@ -16,13 +16,7 @@ import duckdb
 import pandas as pd
 
 from dagster_project.lib.reports import rendering
-from dagster_project.lib.reports.category_movement import (
-    CategoryMovement,
-    category_movement,
-    current_categories,
-    previous_snapshot,
-    record_snapshot,
-)
+from dagster_project.lib.reports.category_movement import CategoryMovement, load_category_movement
 from dagster_project.lib.reports.disclosure_control import DisclosureRule, control, load_rule
 from dagster_project.lib.reports.la_comparators import Comparators, load_comparators, load_comparisons
 from dagster_project.lib.reports.report_calendar import ReportingTerm, term_containing
@@ -236,7 +230,6 @@ def build_committee_report(
     published_dir: Path,
     *,
     term: ReportingTerm | None = None,
-    restricted_dir: Path | None = None,
     quarto_path: str | None = None,
     engine: rendering.Engine = "auto",
     rule: DisclosureRule | None = None,
@@ -244,10 +237,9 @@ def build_committee_report(
     """Read the warehouse (read-only), render the report for `term` (default: the term of the latest data,
     rpt_report__context) and write `<published_dir>/committee_report/committee_report_<2025-26-autumn>.html` and `.pdf`.
 
-    With `restricted_dir`, the support-category movement since the last recorded term is shown (counts only)
-    and, for the term of the latest data, this term's categories are recorded there for next term. A report for
-    an earlier term never overwrites that term's recorded categories."""
-    tables = load_committee_tables(duckdb_path, restricted_dir=restricted_dir, term=term)
+    The support-category movement since the last recorded term (counts only) is shown in the report for the term
+    of the latest data: today's categories are not an earlier term's."""
+    tables = load_committee_tables(duckdb_path, term=term)
     context = _single_context_row(tables.context)
     document = committee_document(tables, rule or load_rule())
     stem = f"committee_report_{tables.term.partition_key}"
@@ -263,14 +255,6 @@ def build_committee_report(
             engine=engine,
             quarto_path=quarto_path,
         )
-    if restricted_dir is not None and tables.later_data_term is None:
-        with duckdb.connect(str(duckdb_path), read_only=True) as connection:
-            record_snapshot(
-                current_categories(connection),
-                Path(restricted_dir),
-                pd.Timestamp(context["term_end"]).date(),
-                tables.term.partition_key,
-            )
     return CommitteeReport(
         html=rendered.html,
         pdf=rendered.pdf,
@@ -287,9 +271,7 @@ def latest_data_term(duckdb_path: Path) -> ReportingTerm:
     return term_containing(pd.Timestamp(context["term_end"]).date())
 
 
-def load_committee_tables(
-    duckdb_path: Path, *, restricted_dir: Path | None = None, term: ReportingTerm | None = None
-) -> CommitteeTables:
+def load_committee_tables(duckdb_path: Path, *, term: ReportingTerm | None = None) -> CommitteeTables:
     """Every table the report reads, through a read-only connection (DuckDB has one writer).
 
     The report's term is the term of the latest data (rpt_report__context) unless `term` is given; the inspections
@@ -325,14 +307,8 @@ def load_committee_tables(
         comparators = load_comparators(connection)
         sources = tuple(load_data_sources(connection))
         coverage = tuple(load_coverage(connection))
-        movement = None
-        # Movement compares today's categories with last term's snapshot: only meaningful for the latest term.
-        if restricted_dir is not None and later_data_term is None:
-            movement = category_movement(
-                current_categories(connection),
-                previous_snapshot(Path(restricted_dir), term.term_end),
-                [str(c) for c in frames["category_distribution"]["support_category"]],
-            )
+        # Movement compares today's categories with last term's: only meaningful for the latest data's term.
+        movement = load_category_movement(connection) if later_data_term is None else None
     return CommitteeTables(
         **frames,
         term=term,
@@ -1013,8 +989,8 @@ def _movement(movement: CategoryMovement | None, category_distribution: pd.DataF
             "category": _text(names.get(row["support_category"], row["support_category"])),
             "previous": format_count(row["previous_count"]),
             "current": format_count(row["current_count"]),
-            "joined": format_count(row["joined"]),
-            "left": format_count(row["left"]),
+            "joined": format_count(row["schools_joined"]),
+            "left": format_count(row["schools_left"]),
         }
         for row in movement.rows.to_dict("records")
     ]

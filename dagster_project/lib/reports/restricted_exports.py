@@ -13,8 +13,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from dagster_project.lib.reports.category_movement import category_movement, current_categories, previous_snapshot
-from dagster_project.lib.reports.report_data import load_report_context, read_table
+from dagster_project.lib.reports.category_movement import load_category_moves
+from dagster_project.lib.reports.report_data import read_table
 from dagster_project.lib.reports.spreadsheets import write_csv, write_xlsx
 
 SOURCE_TABLE = "rpt_support__schools"
@@ -43,37 +43,32 @@ SUPPORT_COLUMNS = {
 }
 
 
-def load_support_lists(duckdb_path: Path, restricted_dir: Path | None = None) -> pd.DataFrame:
+def load_support_lists(duckdb_path: Path) -> pd.DataFrame:
     """Every open LA school's support decisions with their reasons, most support first."""
     with duckdb.connect(str(duckdb_path), read_only=True) as conn:
         frame = conn.execute(
             f"select * from {SOURCE_TABLE} order by category_rank desc nulls last, school_name, urn"
         ).df()
-        changes = _changes_since_last_term(conn, restricted_dir) if restricted_dir is not None else {}
+        changes = _changes_since_last_term(conn)
     frame["identified"] = frame["is_identified_for_intervention"].map({True: "Yes", False: "No"}).fillna("No")
     frame["change_since_last_term"] = frame["urn"].map(changes).fillna("")
     return frame[list(SUPPORT_COLUMNS)].rename(columns=SUPPORT_COLUMNS)
 
 
-def _changes_since_last_term(conn: duckdb.DuckDBPyConnection, restricted_dir: Path) -> dict[int, str]:
+def _changes_since_last_term(conn: duckdb.DuckDBPyConnection) -> dict[int, str]:
     """URN -> 'Good but of concern, was Securely good: a new inspection' for the schools whose category moved."""
-    term_end = load_report_context(conn, "term_end")["term_end"]
-    previous = previous_snapshot(restricted_dir, pd.Timestamp(term_end).date())
-    if previous is None:
-        return {}
     categories = read_table(conn, CATEGORIES_TABLE, ("support_category", "category_short_name"), "category_rank")
     names = dict(zip(categories["support_category"], categories["category_short_name"], strict=True))
-    movement = category_movement(current_categories(conn), previous, list(names))
     return {
         int(move["urn"]): f"{names.get(move['support_category'], move['support_category'])}, was "
         f"{names.get(move['previous_category'], move['previous_category'])}: {move['what_changed']}"
-        for move in movement.moves.to_dict("records")
+        for move in load_category_moves(conn).to_dict("records")
     }
 
 
 def export_support_categories(duckdb_path: Path, restricted_dir: Path) -> list[Path]:
     """The support lists as CSV (every school) and XLSX (one sheet per list) under ``restricted_dir``."""
-    frame = load_support_lists(duckdb_path, restricted_dir)
+    frame = load_support_lists(duckdb_path)
     out_dir = restricted_dir / "support_categories"
     out_dir.mkdir(parents=True, exist_ok=True)
     school = ["URN", "School", "Support category"]
