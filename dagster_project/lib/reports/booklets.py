@@ -48,6 +48,7 @@ from dagster_project.lib.reports.report_text import (
     is_not_published,
     text,
     unit_format,
+    with_grade,
 )
 from dagster_project.settings import REPORTS_DIR
 
@@ -681,8 +682,9 @@ def _ks5(results: pd.DataFrame, rule: DisclosureRule) -> dict[str, Any]:
 
     def points(row: dict[str, Any]) -> str:
         shown = controlled(row, "points_per_entry", "students", "points")
-        grade = row.get("points_per_entry_grade")
-        return shown if held_back(row, "points_per_entry", "students") or is_missing(grade) else f"{shown} ({grade})"
+        return with_grade(
+            shown, row.get("points_per_entry_grade"), held_back=held_back(row, "points_per_entry", "students")
+        )
 
     def value_added(row: dict[str, Any]) -> str:
         shown = controlled(row, "value_added", "students", "value_added")

@@ -42,6 +42,7 @@ from dagster_project.lib.reports.report_text import (
     is_not_published,
     markdown_escape,
     unit_format,
+    with_grade,
 )
 from dagster_project.lib.reports.report_text import data_timestamp as _data_timestamp
 from dagster_project.lib.reports.report_text import reason_of as _reason
@@ -638,8 +639,7 @@ def _ks5(results: pd.DataFrame, la_name: str) -> dict[str, Any]:
     recent, latest = _recent_and_latest(results)
 
     def points(value: Any, grade: Any) -> str:
-        shown = format_measure(value, "points")
-        return shown if is_missing(value) or is_missing(grade) else f"{shown} ({grade})"
+        return with_grade(format_measure(value, "points"), grade, held_back=is_missing(value))
 
     rows = [
         {

@@ -148,6 +148,12 @@ def format_count(value: Any) -> str:
     return Figure(f"{count:,}", count, excel_number_format(0))
 
 
+def with_grade(shown: str, grade: Any, *, held_back: bool = False) -> str:
+    """A figure as shown with DfE's grade for it in brackets ('33.0 (C)'); without one when there is no grade or
+    the figure itself is held back or missing."""
+    return shown if held_back or is_missing(grade) else f"{shown} ({grade})"
+
+
 def signed(value: float, decimals: int, *, plus: bool) -> str:
     rounded = round(value, decimals)
     if rounded == 0:
