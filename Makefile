@@ -11,7 +11,8 @@ export DAGSTER_HOME ?= $(SI_DATA_DIR)/dagster_home
 export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: install manifest run recover dbt-unit-tests test test-unit test-integration test-browser dev lint bench docs clean browser-deps
+.PHONY: install manifest run recover dbt-unit-tests test test-unit test-integration test-browser dev lint bench docs clean browser-deps \
+	postgres-deps postgres-start postgres-stop FORCE
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	@echo "==> creating $(VENV) and installing pinned dependencies (first run only)"
@@ -22,9 +23,13 @@ $(BIN)/.installed: pyproject.toml requirements.lock
 
 install: $(BIN)/.installed
 
-$(DAGSTER_HOME)/dagster.yaml: config/dagster.yaml
+# Dagster's storage: SQLite files in DAGSTER_HOME (the default, one machine) or PostgreSQL for a shared instance
+# (SI_DAGSTER_STORAGE=postgres, with the SI_PG_* settings; README "A shared warehouse").
+SI_DAGSTER_STORAGE ?= sqlite
+DAGSTER_CONFIG := config/$(if $(filter postgres,$(SI_DAGSTER_STORAGE)),dagster_postgres,dagster).yaml
+$(DAGSTER_HOME)/dagster.yaml: $(DAGSTER_CONFIG) FORCE
 	@mkdir -p $(DAGSTER_HOME)
-	cp config/dagster.yaml $@
+	@cmp -s $(DAGSTER_CONFIG) $@ || cp $(DAGSTER_CONFIG) $@
 
 # dbt's manifest.json is what Dagster builds its dbt assets from; parsed again only when the dbt project changed.
 DBT_MANIFEST := $(DBT_DIR)/target/manifest.json
@@ -66,7 +71,7 @@ $(BROWSER_DIR)/node_modules/.installed: $(BROWSER_DIR)/package.json $(BROWSER_DI
 	cd $(BROWSER_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-test: manifest browser-deps
+test: manifest browser-deps postgres-deps
 	$(BIN)/python -m pytest
 
 # The suite in tiers, for a quicker loop while working; `make test` (CI) runs all three.
@@ -76,7 +81,7 @@ test: manifest browser-deps
 test-unit: manifest
 	$(BIN)/python -m pytest tests/unit tests/test_definitions.py
 
-test-integration: manifest
+test-integration: manifest postgres-deps
 	$(BIN)/python -m pytest tests/integration
 
 test-browser: manifest browser-deps
@@ -96,6 +101,28 @@ docs: manifest
 
 bench: install
 	$(BIN)/python bench/refresh.py
+
+# A local PostgreSQL 15 for the shared warehouse's development and tests (tests/integration/test_postgres.py):
+# Debian's server, installed only when missing and when running as root (CI), like chromium above. The cluster
+# lives in SI_PG_DIR (as root, under /var/lib/postgresql: the server runs as the postgres user, which cannot
+# enter the owner-only data folder) and listens on 127.0.0.1:SI_PG_LOCAL_PORT only.
+SI_PG_DIR ?= $(if $(filter 0,$(shell id -u)),/var/lib/postgresql/school_improvement,$(SI_DATA_DIR)/postgres)
+SI_PG_LOCAL_PORT ?= 55432
+postgres-deps:
+	@if ! command -v pg_ctl >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "==> installing Debian's PostgreSQL server for the shared-warehouse tests"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+		else \
+			echo "!! PostgreSQL's server is not installed and this is not root: install it (apt-get install postgresql)"; \
+		fi; \
+	fi
+
+postgres-start: install postgres-deps
+	$(BIN)/python -m dagster_project.lib.warehouse.local_postgres start --dir $(SI_PG_DIR) --port $(SI_PG_LOCAL_PORT)
+
+postgres-stop: install
+	$(BIN)/python -m dagster_project.lib.warehouse.local_postgres stop --dir $(SI_PG_DIR)
 
 clean:
 	rm -rf $(DBT_DIR)/target $(DBT_DIR)/logs
