@@ -1,1 +1,1 @@
-"""What the warehouse is partitioned and dated by, and previews of its tables."""
+"""What the warehouse is partitioned and dated by, previews of its tables, and a local PostgreSQL server."""
