@@ -170,3 +170,74 @@ def test_the_shared_instance_config_is_valid_dagster_postgres_storage():
         "SI_PG_PASSWORD",
         "SI_PG_DAGSTER_DATABASE",
     }
+
+
+def _duckdb_with_raw_tables(path: Path) -> duckdb.DuckDBPyConnection:
+    """Raw-table shapes the ingest writes (text, doubles with reasons, dates, timestamps), with the values a CSV
+    hand-over can spoil: NULL beside an empty string, quotes, commas, new lines, a backslash-N, non-ASCII."""
+    connection = duckdb.connect(str(path))
+    connection.execute(
+        """create table raw_ks2 as select * from (values
+            ('100001', 'St Mary''s C of E, "Primary"', 78.5::double, null, date '2024-08-31', timestamp '2025-01-02 03:04:05'),
+            ('100002', '', null, 'SUPP', null, null),
+            ('100003', null, 0.1, 'NE', date '2023-08-31', timestamp '2025-01-02 03:04:05'),
+            ('100004', E'two\\nlines \\N and é', -1.25, null, null, null)
+        ) t(urn, school_name, rwm_expected_pct, rwm_expected_pct_reason, data_date, loaded_at)"""
+    )
+    connection.execute(
+        "create table raw_returns__capacity_judgements as "
+        "select 100001 as urn, 'not_secure' as capacity_state, 'adviser note' as key_concerns"
+    )
+    return connection
+
+
+def test_copy_loads_raw_tables_exactly_and_returns_into_the_restricted_schema(server, tmp_path: Path):
+    from dagster_project.lib.warehouse.postgres_load import copy_tables
+
+    source = _duckdb_with_raw_tables(tmp_path / "ingest.duckdb")
+    pipeline = _connect(server, local_postgres.PIPELINE_ROLE)
+    try:
+        copied = copy_tables(source, ["raw_ks2", "raw_returns__capacity_judgements"], pipeline)
+        assert [(c.schema, c.table, c.rows) for c in copied] == [
+            ("main", "raw_ks2", 4),
+            ("restricted", "raw_returns__capacity_judgements", 1),
+        ]
+        with pipeline.cursor() as cursor:
+            cursor.execute("select * from main.raw_ks2 order by urn")
+            assert cursor.fetchall() == source.execute("select * from raw_ks2 order by urn").fetchall()
+    finally:
+        pipeline.close()
+    reader = _connect(server, local_postgres.READER_ROLE)
+    try:
+        with reader.cursor() as cursor:
+            cursor.execute("select count(*) from main.raw_ks2")
+            assert cursor.fetchone() == (4,)
+        with pytest.raises(psycopg2.errors.InsufficientPrivilege), reader.cursor() as cursor:
+            cursor.execute("select * from restricted.raw_returns__capacity_judgements")
+    finally:
+        reader.close()
+
+
+def test_a_new_copy_replaces_the_rows_keeps_views_and_a_failed_one_keeps_the_last_good_table(server, tmp_path: Path):
+    from dagster_project.lib.warehouse.postgres_load import UnsupportedColumnType, copy_tables
+
+    source = _duckdb_with_raw_tables(tmp_path / "ingest.duckdb")
+    pipeline = _connect(server, local_postgres.PIPELINE_ROLE)
+    try:
+        copy_tables(source, ["raw_ks2"], pipeline)
+        with pipeline, pipeline.cursor() as cursor:
+            cursor.execute("create or replace view main.stg_probe as select urn from main.raw_ks2")
+        source.execute("delete from raw_ks2 where urn <> '100001'")
+        copy_tables(source, ["raw_ks2"], pipeline)  # same columns: the rows are replaced, the view stays
+        with pipeline.cursor() as cursor:
+            cursor.execute("select urn from main.stg_probe")
+            assert cursor.fetchall() == [("100001",)]
+        pipeline.rollback()
+        source.execute("alter table raw_ks2 add column tags varchar[]")
+        with pytest.raises(UnsupportedColumnType, match=r"raw_ks2.*VARCHAR\[\]"):
+            copy_tables(source, ["raw_ks2"], pipeline)
+        with pipeline.cursor() as cursor:
+            cursor.execute("select urn from main.raw_ks2")
+            assert cursor.fetchall() == [("100001",)]
+    finally:
+        pipeline.close()

@@ -196,7 +196,7 @@ def _set_up(server: LocalPostgres) -> None:
         cursor.execute(
             sql.SQL("grant connect on database {} to {}, {}, {}").format(database, pipeline, reader, service)
         )
-        cursor.execute(sql.SQL("grant create on database {} to {}").format(database, pipeline))
+        cursor.execute(sql.SQL("grant create, temporary on database {} to {}").format(database, pipeline))
         cursor.execute("revoke create on schema public from public")
         for schema in (*PUBLISHED_SCHEMAS, RESTRICTED_SCHEMA):
             name = sql.Identifier(schema)
