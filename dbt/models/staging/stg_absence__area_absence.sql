@@ -21,8 +21,7 @@ source as (
 
 latest as (
 
-    select * from source
-    qualify {{ is_latest_release(['record_type', 'la', 'education_phase', 'academic_year']) }}
+    {{ keep_rows('source', is_latest_release(['record_type', 'la', 'education_phase', 'academic_year'])) }}
 
 ),
 

@@ -23,8 +23,7 @@ source as (
 
 latest as (
 
-    select * from source
-    qualify {{ is_latest_release(['urn', 'academic_year']) }}
+    {{ keep_rows('source', is_latest_release(['urn', 'academic_year'])) }}
 
 ),
 

@@ -35,7 +35,7 @@ renamed as (
         gor_name as region_name,
         religious_character,
         -- GIAS data_version is the extract date 'YYYY-MM-DD' taken from the file name.
-        try_cast(data_version as date) as gias_extract_date,
+        {{ try_cast_date('data_version') }} as gias_extract_date,
         source_file,
         source_row_number,
         loaded_at
@@ -45,13 +45,18 @@ renamed as (
 
 -- The latest extract is the register; an older extract only adds what the latest no longer lists (a single-LA
 -- export holds open schools only, so a school that closed since drops out of it): each URN's newest row.
-final as (
+flagged as (
 
     select
         *,
         gias_extract_date = max(gias_extract_date) over () as is_in_latest_extract
     from renamed
-    qualify row_number() over (partition by urn order by gias_extract_date desc nulls last, source_file desc) = 1
+
+),
+
+final as (
+
+    {{ keep_rows('flagged', "row_number() over (partition by urn order by gias_extract_date desc nulls last, source_file desc) = 1") }}
 
 )
 

@@ -15,7 +15,7 @@ renamed as (
     select
         urn,
         -- GIAS data_version is the extract date 'YYYY-MM-DD' taken from the file name.
-        try_cast(data_version as date) as gias_extract_date,
+        {{ try_cast_date('data_version') }} as gias_extract_date,
         nullif(trim(concat_ws(' ', head_first_name, head_last_name)), '') as head_name,
         head_job_title,
         -- GIAS HeadPreferredJobTitle is free text: 'Acting Headteacher', 'Interim Head of School', ...

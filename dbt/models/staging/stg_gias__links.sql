@@ -21,7 +21,7 @@ renamed as (
             else 'other'
         end as link_direction,
         link_established_date,
-        try_cast(data_version as date) as gias_extract_date,
+        {{ try_cast_date('data_version') }} as gias_extract_date,
         source_file,
         source_row_number,
         loaded_at

@@ -12,7 +12,7 @@ final as (
     select
         sha256 as source_sha256,
         source as source_dataset,
-        regexp_extract(original_path, '[^/\\]+$') as source_file,
+        {{ regexp_first_match('original_path', '[^/\\\\]+$') }} as source_file,
         academic_year,
         data_version,
         received_at,

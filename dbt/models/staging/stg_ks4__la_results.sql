@@ -38,8 +38,7 @@ renamed as (
 -- Provisional, revised and final files of one year may all be loaded: the latest version wins.
 latest_version as (
 
-    select * from renamed
-    qualify data_version_rank = max(data_version_rank) over (partition by academic_year)
+    {{ keep_rows('renamed', "data_version_rank = max(data_version_rank) over (partition by academic_year)") }}
 
 ),
 

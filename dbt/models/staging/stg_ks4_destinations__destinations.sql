@@ -31,8 +31,7 @@ source as (
 
 latest as (
 
-    select * from source
-    qualify {{ is_latest_release(['record_type', 'lea', 'urn', 'academic_year']) }}
+    {{ keep_rows('source', is_latest_release(['record_type', 'lea', 'urn', 'academic_year'])) }}
 
 ),
 

@@ -22,8 +22,7 @@ source as (
 
 latest as (
 
-    select * from source
-    qualify {{ is_latest_release(['urn', 'academic_year', 'disadvantage_status', 'exam_cohort']) }}
+    {{ keep_rows('source', is_latest_release(['urn', 'academic_year', 'disadvantage_status', 'exam_cohort'])) }}
 
 ),
 

@@ -54,7 +54,7 @@ renamed as (
         source_layout,
         data_version,
         -- Ofsted data_version is '[latest ]as_at YYYY-MM-DD' (the management-information snapshot date).
-        try_cast(regexp_extract(data_version, '(\d{4}-\d{2}-\d{2})', 1) as date) as ofsted_as_at_date,
+        {{ try_cast_date(regexp_first_match('data_version', '([0-9]{4}-[0-9]{2}-[0-9]{2})')) }} as ofsted_as_at_date,
         source_file,
         source_row_number,
         loaded_at

@@ -40,8 +40,7 @@ renamed as (
 
 final as (
 
-    select * from renamed
-    qualify row_number() over (partition by urn order by academic_year desc, data_version desc) = 1
+    {{ keep_rows('renamed', "row_number() over (partition by urn order by academic_year desc, data_version desc) = 1") }}
 
 )
 
