@@ -19,22 +19,31 @@ renamed as (
         nullif(trim(concat_ws(' ', head_first_name, head_last_name)), '') as head_name,
         head_job_title,
         -- GIAS HeadPreferredJobTitle is free text: 'Acting Headteacher', 'Interim Head of School', ...
-        coalesce(regexp_matches(head_job_title, '\b(acting|interim)\b', 'i'), false) as is_acting_head,
+        coalesce({{ contains_word('head_job_title', ['acting', 'interim']) }}, false) as is_acting_head,
         source_file
     from source
 
 ),
 
 -- Two files of the same extract date (a re-download): the later file name wins, as in stg_gias__establishments.
+deduplicated as (
+
+    {{ keep_rows('renamed', "row_number() over (partition by urn, gias_extract_date order by source_file desc) = 1") }}
+
+),
+
 final as (
 
     select
-        * exclude (source_file),
+        urn,
+        gias_extract_date,
+        head_name,
+        head_job_title,
+        is_acting_head,
         -- Case and spacing are not a change of person ('Jane  SMITH' is 'Jane Smith').
         lower(regexp_replace(head_name, '\s+', ' ', 'g')) as head_name_key
-    from renamed
+    from deduplicated
     where gias_extract_date is not null
-    qualify row_number() over (partition by urn, gias_extract_date order by source_file desc) = 1
 
 )
 

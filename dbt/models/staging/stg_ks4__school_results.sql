@@ -36,7 +36,6 @@ renamed as (
         coalesce(nftype not in ('IND', 'INDSPEC', 'NMSS'), true) as is_state_funded,
         {{ ks4_measure_columns() }}
         data_version,
-        {{ data_version_rank('data_version') }} as data_version_rank,
         source_file,
         source_row_number,
         loaded_at
@@ -48,13 +47,14 @@ renamed as (
 -- Provisional, revised and final files of one year may all be loaded: the latest version wins.
 latest_version as (
 
-    {{ keep_rows('renamed', "data_version_rank = max(data_version_rank) over (partition by academic_year)") }}
+    {{ keep_rows('renamed', data_version_rank('data_version') ~ ' = max(' ~ data_version_rank('data_version')
+        ~ ') over (partition by academic_year)') }}
 
 ),
 
 final as (
 
-    select * exclude (data_version_rank) from latest_version
+    select * from latest_version
 
 )
 

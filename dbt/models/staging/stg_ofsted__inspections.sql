@@ -19,7 +19,7 @@ renamed as (
         type_of_education,
         coalesce(
             inspection_number,
-            'U' || cast(urn as varchar) || '-' || strftime(inspection_start_date, '%Y%m%d')
+            'U' || cast(urn as varchar) || '-' || {{ format_date('inspection_start_date', '%Y%m%d') }}
         ) as inspection_number,
         inspection_type,
         inspection_start_date,
@@ -62,26 +62,17 @@ renamed as (
 
 ),
 
-ranked as (
+-- The same inspection in several files: the all-inspections file's row, then the newest file's.
+final as (
 
-    select
-        *,
-        row_number() over (
+    {{ keep_rows('renamed', "row_number() over (
             partition by urn, inspection_number
             order by
                 case when source_layout = 'all_inspections' then 0 else 1 end,
                 ofsted_as_at_date desc,
                 source_file,
                 source_row_number
-        ) as file_preference
-    from renamed
-
-),
-
-final as (
-
-    select * exclude (file_preference) from ranked
-    where file_preference = 1
+        ) = 1") }}
 
 )
 
