@@ -54,18 +54,23 @@ dbt-unit-tests: manifest
 recover: install
 	umask 077 && $(BIN)/python -m dagster_project recover
 
-# The browser tests (tests/browser) need Debian's chromium and the npm packages in tests/browser/package-lock.json.
-# chromium is installed only when missing and when running as root (CI); otherwise install it yourself.
-BROWSER_DIR := tests/browser
-browser-deps: $(BROWSER_DIR)/node_modules/.installed
-	@if ! command -v chromium >/dev/null 2>&1; then \
+# $(call debian_package,<package>,<shell test that it is installed>): a Debian package some tests need, installed
+# only when missing and when running as root (CI); otherwise the message says to install it yourself.
+define debian_package
+	@if ! { $(2); } >/dev/null 2>&1; then \
 		if [ "$$(id -u)" = 0 ]; then \
-			echo "==> installing Debian's chromium for the browser tests"; \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+			echo "==> installing Debian's $(1) for the tests"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1); \
 		else \
-			echo "!! chromium is not installed and this is not root: install it (apt-get install chromium)"; \
+			echo "!! $(1) is not installed and this is not root: install it (apt-get install $(1))"; \
 		fi; \
 	fi
+endef
+
+# The browser tests (tests/browser) need Debian's chromium and the npm packages in tests/browser/package-lock.json.
+BROWSER_DIR := tests/browser
+browser-deps: $(BROWSER_DIR)/node_modules/.installed
+	$(call debian_package,chromium,command -v chromium)
 
 $(BROWSER_DIR)/node_modules/.installed: $(BROWSER_DIR)/package.json $(BROWSER_DIR)/package-lock.json
 	cd $(BROWSER_DIR) && npm ci --no-audit --no-fund --loglevel=error
@@ -103,20 +108,13 @@ bench: install
 	$(BIN)/python bench/refresh.py
 
 # A local PostgreSQL 15 for the shared warehouse's development and tests (tests/integration/test_postgres.py):
-# Debian's server, installed only when missing and when running as root (CI), like chromium above. The cluster
+# Debian's server (debian_package above). The cluster
 # lives in SI_PG_DIR (as root, under /var/lib/postgresql: the server runs as the postgres user, which cannot
 # enter the owner-only data folder) and listens on 127.0.0.1:SI_PG_LOCAL_PORT only.
 SI_PG_DIR ?= $(if $(filter 0,$(shell id -u)),/var/lib/postgresql/school_improvement,$(SI_DATA_DIR)/postgres)
 SI_PG_LOCAL_PORT ?= 55432
 postgres-deps:
-	@if ! command -v pg_ctl >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then \
-		if [ "$$(id -u)" = 0 ]; then \
-			echo "==> installing Debian's PostgreSQL server for the shared-warehouse tests"; \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
-		else \
-			echo "!! PostgreSQL's server is not installed and this is not root: install it (apt-get install postgresql)"; \
-		fi; \
-	fi
+	$(call debian_package,postgresql,command -v pg_ctl || ls /usr/lib/postgresql/*/bin/pg_ctl)
 
 postgres-start: install postgres-deps
 	$(BIN)/python -m dagster_project.lib.warehouse.local_postgres start --dir $(SI_PG_DIR) --port $(SI_PG_LOCAL_PORT)
