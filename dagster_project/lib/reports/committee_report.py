@@ -1048,7 +1048,10 @@ def _published_tables(values: dict[str, Any], la_name: str) -> dict[str, pd.Data
                 f"Statistical neighbours {latest}": "neighbours",
             },
         )
-    optional = {
+    # Each table in the report's order; a table whose section can be empty (no gap figures, no attendance, ...) is
+    # downloaded only when it has rows, the inspections and support categories always.
+    always_downloaded = {"Inspections this term", "Support categories"}
+    sections = {
         "Narrowing the gap headline": (
             "gap_rows",
             {
@@ -1096,31 +1099,26 @@ def _published_tables(values: dict[str, Any], la_name: str) -> dict[str, pd.Data
                 "Significantly below average": "below",
             },
         ),
-    }
-    for name, (key, columns) in optional.items():
-        if values[key]:
-            tables[name] = _download(values[key], columns)
-    tables["Inspections this term"] = _download(
-        values["inspection_rows"],
-        {
-            "School": "school_name",
-            "URN": "urn",
-            "Report published": "publication_date",
-            "Outcome": "outcome",
-            "Previous outcome": "previous_outcome",
-            "Movement": "movement",
-        },
-    )
-    tables["Support categories"] = _download(
-        values["category_rows"],
-        {
-            "Support category": "category_name",
-            "Schools": "school_count",
-            "Minimum contacts per year": "min_contacts_per_year",
-            "Planned contacts this term": "planned_contacts",
-        },
-    )
-    more = {
+        "Inspections this term": (
+            "inspection_rows",
+            {
+                "School": "school_name",
+                "URN": "urn",
+                "Report published": "publication_date",
+                "Outcome": "outcome",
+                "Previous outcome": "previous_outcome",
+                "Movement": "movement",
+            },
+        ),
+        "Support categories": (
+            "category_rows",
+            {
+                "Support category": "category_name",
+                "Schools": "school_count",
+                "Minimum contacts per year": "min_contacts_per_year",
+                "Planned contacts this term": "planned_contacts",
+            },
+        ),
         "Category movement": (
             "movement_rows",
             {
@@ -1144,8 +1142,8 @@ def _published_tables(values: dict[str, Any], la_name: str) -> dict[str, pd.Data
             },
         ),
     }
-    for name, (key, columns) in more.items():
-        if values[key]:
+    for name, (key, columns) in sections.items():
+        if name in always_downloaded or values[key]:
             tables[name] = _download(values[key], columns)
     support = [
         {"group": group, **row}
