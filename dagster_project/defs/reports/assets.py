@@ -309,7 +309,6 @@ def school_booklets(context: dg.AssetExecutionContext, warehouse: WarehouseResou
         dg.AssetKey(SOURCE_TABLE),
         dg.AssetKey(CATEGORIES_TABLE),
         dg.AssetKey(MOVES_TABLE),
-        dg.AssetKey(CONTEXT_TABLE),
     ],
     kinds={"csv", "xlsx"},
     description="RESTRICTED: every LA school's support decisions side by side - Table One category and visit "
