@@ -24,12 +24,14 @@ $(BIN)/.installed: pyproject.toml requirements.lock
 install: $(BIN)/.installed
 
 # Dagster's storage: SQLite files in DAGSTER_HOME (the default, one machine) or PostgreSQL for a shared instance
-# (SI_DAGSTER_STORAGE=postgres, with the SI_PG_* settings; README "A shared warehouse").
+# (SI_DAGSTER_STORAGE=postgres, with the SI_PG_* settings; README "A shared warehouse"). The warehouse writer
+# pool's limit is written in from SI_WAREHOUSE_WRITERS (Dagster takes no environment variable there).
 SI_DAGSTER_STORAGE ?= sqlite
 DAGSTER_CONFIG := config/$(if $(filter postgres,$(SI_DAGSTER_STORAGE)),dagster_postgres,dagster).yaml
-$(DAGSTER_HOME)/dagster.yaml: $(DAGSTER_CONFIG) FORCE
+$(DAGSTER_HOME)/dagster.yaml: $(DAGSTER_CONFIG) $(BIN)/.installed FORCE
 	@mkdir -p $(DAGSTER_HOME)
-	@cmp -s $(DAGSTER_CONFIG) $@ || cp $(DAGSTER_CONFIG) $@
+	@$(BIN)/python -m dagster_project.lib.operations.instance_config $(DAGSTER_CONFIG) > $@.new || { rm -f $@.new; exit 1; }
+	@cmp -s $@.new $@ && rm $@.new || mv $@.new $@
 
 # dbt's manifest.json is what Dagster builds its dbt assets from; parsed again only when the dbt project changed.
 DBT_MANIFEST := $(DBT_DIR)/target/manifest.json

@@ -39,6 +39,35 @@ def academy_desktop_analysis(value: str | None) -> str:
     return choice
 
 
+# The warehouse writer pool's limit (SI_WAREHOUSE_WRITERS): how many warehouse steps run at once across the
+# instance. DuckDB allows one writer process; PostgreSQL takes many, and 4 lets a few analysts' backfills go side
+# by side while their dbt builds (4 threads, so 4 connections each: dbt/profiles.yml) stay well inside
+# PostgreSQL's default max_connections of 100.
+DEFAULT_WAREHOUSE_WRITERS = {"duckdb": 1, "postgres": 4}
+
+
+def warehouse_writers(warehouse: str | None, value: str | None) -> int:
+    """The SI_WAREHOUSE_WRITERS setting, checked against SI_WAREHOUSE (unset: duckdb): a whole number from 1, never
+    more than 1 on DuckDB; the warehouse's default when unset."""
+    engine = (warehouse or "").strip().lower() or "duckdb"
+    if engine not in DEFAULT_WAREHOUSE_WRITERS:
+        raise ValueError(f"SI_WAREHOUSE: expected one of {', '.join(DEFAULT_WAREHOUSE_WRITERS)}, got {warehouse!r}")
+    if value is None or not value.strip():
+        return DEFAULT_WAREHOUSE_WRITERS[engine]
+    try:
+        writers = int(value)
+    except ValueError:
+        writers = 0
+    if writers < 1:
+        raise ValueError(f"SI_WAREHOUSE_WRITERS: expected a whole number from 1, got {value!r}")
+    if engine == "duckdb" and writers > 1:
+        raise ValueError(
+            f"SI_WAREHOUSE_WRITERS={writers}: the DuckDB warehouse allows one writer process, so 1 (or unset); "
+            "more writers need SI_WAREHOUSE=postgres"
+        )
+    return writers
+
+
 @dataclass(frozen=True)
 class Settings:
     """Paths and options for one deployment of the warehouse."""

@@ -221,7 +221,7 @@ def test_two_year_backfills_launched_through_graphql_succeed_one_writer_at_a_tim
         assert all(run.status == dg.DagsterRunStatus.SUCCESS for run in runs), (statuses, [r.status for r in runs])
         for name in (*KS2_ASSETS, *KS4_ASSETS):
             assert instance.get_materialized_partitions(dg.AssetKey(name)) == set(YEARS), name
-        # The duckdb_writer pool (limit 1) let one run's warehouse step go at a time.
+        # The warehouse_writer pool (limit 1) let one run's warehouse step go at a time.
         windows = sorted(w for run in runs for w in _pool_step_windows(instance, run.run_id))
         assert len(windows) >= 4
         for (_, first_end), (second_start, _) in zip(windows, windows[1:], strict=False):

@@ -5,7 +5,7 @@ folder emptied of everything but the sources and the returns, runs are started i
 whole group is SIGKILLed at each point in turn: during ingest, during each dbt build and while booklets are being
 rendered. Each point is recognised from the run's own events in DAGSTER_HOME (a step started, models or files
 produced), never from a sleep. Every run after a kill must say in one line that it released what the killed run
-held and get past the point where it was killed (the killed run kept the `duckdb_writer` slot: without the release
+held and get past the point where it was killed (the killed run kept the `warehouse_writer` slot: without the release
 the next run would wait for ever); the last one runs to the end. Its warehouse tables (every column but the
 load timestamps) and its published and restricted files must then equal the baseline's, byte for byte; and one
 more run, with nothing changed, must do nothing.
@@ -293,7 +293,7 @@ def test_a_run_killed_at_any_point_never_blocks_the_next_and_the_last_equals_an_
     statuses = [r.status for r in reversed(instance.get_runs())]
     assert statuses.count(dg.DagsterRunStatus.FAILURE) == len(KILL_POINTS)
     assert not [s for s in statuses if s not in (dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.SUCCESS)]
-    assert not instance.event_log_storage.get_concurrency_info("duckdb_writer").claimed_slots
+    assert not instance.event_log_storage.get_concurrency_info("warehouse_writer").claimed_slots
     # every run is recorded against the job in the code location `make dev` serves, so the UI lists it there
     in_location = instance.get_runs(filters=dg.RunsFilter(tags={REPOSITORY_LABEL_TAG: EXPECTED_LOCATION_LABEL}))
     assert len(in_location) == len(statuses)

@@ -15,7 +15,7 @@ import pytest
 
 from dagster_project.lib.operations.dead_runs import HOST_TAG, PID_TAG, release_dead_runs
 
-POOL = "duckdb_writer"
+POOL = "warehouse_writer"
 
 
 def _gone_pid() -> int:

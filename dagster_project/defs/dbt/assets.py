@@ -26,7 +26,7 @@ from dagster_project.lib.operations.environment import scoped_environ
 from dagster_project.lib.warehouse.academic_years import dbt_academic_years_env, dbt_vars
 from dagster_project.resources import WarehouseResource
 
-DUCKDB_WRITER_POOL = "duckdb_writer"
+WAREHOUSE_WRITER_POOL = "warehouse_writer"
 ACADEMIC_YEAR_MODELS = "tag:academic_year_partitioned"
 # dbt unit tests check model logic on fixed inputs, never the data: they run once in the test suite
 # (tests/integration/test_dbt_unit_tests.py, `make dbt-unit-tests`), not in every refresh.
@@ -105,7 +105,7 @@ def _keep_partial_parse(build_target: Path, kept: Path) -> None:
     dagster_dbt_translator=dbt_translator,
     partitions_def=academic_year_partitions,
     backfill_policy=academic_year_backfill_policy,
-    pool=DUCKDB_WRITER_POOL,
+    pool=WAREHOUSE_WRITER_POOL,
 )
 def academic_year_dbt_assets(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
@@ -119,7 +119,7 @@ def academic_year_dbt_assets(
     exclude=ACADEMIC_YEAR_MODELS,
     name="dbt_models",
     dagster_dbt_translator=dbt_translator,
-    pool=DUCKDB_WRITER_POOL,
+    pool=WAREHOUSE_WRITER_POOL,
 )
 def school_improvement_dbt_assets(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource

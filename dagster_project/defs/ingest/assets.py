@@ -14,7 +14,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 from duckdb import DuckDBPyConnection
 
-from dagster_project.defs.dbt.assets import DUCKDB_WRITER_POOL
+from dagster_project.defs.dbt.assets import WAREHOUSE_WRITER_POOL
 from dagster_project.defs.partitions import academic_year_backfill_policy, academic_year_partitions
 from dagster_project.lib.ingest.errors import SourceLayoutError
 from dagster_project.lib.ingest.source_files import SkippedFile, SourceFile, scan_sources, validate_academic_year
@@ -268,7 +268,7 @@ def build_raw_table_asset(spec: RawTableSpec) -> dg.AssetsDefinition:
         group_name="ingest",
         description=spec.description,
         kinds={"duckdb", "csv"},
-        pool=DUCKDB_WRITER_POOL,
+        pool=WAREHOUSE_WRITER_POOL,
         partitions_def=academic_year_partitions if partitioned else None,
         backfill_policy=academic_year_backfill_policy if partitioned else None,
         check_specs=[

@@ -7,7 +7,7 @@ One check per raw table that has a suite in expectations/<table>.json, named <ta
 import dagster as dg
 import duckdb
 
-from dagster_project.defs.dbt.assets import DUCKDB_WRITER_POOL
+from dagster_project.defs.dbt.assets import WAREHOUSE_WRITER_POOL
 from dagster_project.defs.ingest.assets import RAW_TABLES
 from dagster_project.lib.quality.expectations import suite_path, validate_dataframe
 from dagster_project.resources import WarehouseResource
@@ -52,7 +52,7 @@ def build_expectations_check(table: str) -> dg.AssetChecksDefinition:
         name=f"{table}_expectations",
         blocking=True,
         description=f"expectations/{table}.json (GX Core) on {table}.",
-        pool=DUCKDB_WRITER_POOL,  # reads only, but DuckDB refuses any other process while one writes
+        pool=WAREHOUSE_WRITER_POOL,  # reads only, but DuckDB refuses any other process while one writes
     )
     def _expectations(warehouse: WarehouseResource) -> dg.AssetCheckResult:
         return _check_result(table, warehouse)

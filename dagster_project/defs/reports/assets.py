@@ -13,7 +13,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from dagster_project.defs.dbt.assets import DUCKDB_WRITER_POOL
+from dagster_project.defs.dbt.assets import WAREHOUSE_WRITER_POOL
 from dagster_project.defs.partitions import briefing_month_partitions, reporting_term_partitions
 from dagster_project.lib.quality.permissions import publish_tree
 from dagster_project.lib.quality.published_scan import RESTRICTED_VALUE_COLUMNS, restricted_values, scan_published_tree
@@ -53,7 +53,7 @@ def _published_metadata(html: Path, pdf: Path, downloads: list[Path], engine: st
 
 @dg.asset(
     group_name="reports",
-    pool=DUCKDB_WRITER_POOL,  # read-only, but DuckDB refuses any other process while one writes
+    pool=WAREHOUSE_WRITER_POOL,  # read-only, but DuckDB refuses any other process while one writes
     partitions_def=reporting_term_partitions,
     deps=[
         *(dg.AssetKey(table) for table in RPT_TABLES),
@@ -93,7 +93,7 @@ def committee_report(context: dg.AssetExecutionContext, warehouse: WarehouseReso
 
 @dg.asset(
     group_name="reports",
-    pool=DUCKDB_WRITER_POOL,  # read-only, but DuckDB refuses any other process while one writes
+    pool=WAREHOUSE_WRITER_POOL,  # read-only, but DuckDB refuses any other process while one writes
     partitions_def=briefing_month_partitions,
     deps=[
         dg.AssetKey("rpt_inspection_briefing__inspections"),
@@ -140,7 +140,7 @@ def _or_failure(build, *args, **kwargs):
 
 @dg.asset(
     group_name="reports",
-    pool=DUCKDB_WRITER_POOL,  # read-only, but DuckDB refuses any other process while one writes
+    pool=WAREHOUSE_WRITER_POOL,  # read-only, but DuckDB refuses any other process while one writes
     deps=[
         dg.AssetKey("rpt_gap__school_gaps"),
         dg.AssetKey("rpt_gap__group_comparisons"),
@@ -174,7 +174,7 @@ def narrowing_the_gap_report(context: dg.AssetExecutionContext, warehouse: Wareh
 
 @dg.asset(
     group_name="reports",
-    pool=DUCKDB_WRITER_POOL,  # read-only, but DuckDB refuses any other process while one writes
+    pool=WAREHOUSE_WRITER_POOL,  # read-only, but DuckDB refuses any other process while one writes
     deps=[dg.AssetKey(SUMMARIES_TABLE), SOURCES, dg.AssetKey(CONTEXT_TABLE)],
     kinds={"quarto", "html", "pdf", "xlsx"},
     description="Partnership summaries (published, with each refresh): the LA's schools by partnership, cluster, "
@@ -206,7 +206,7 @@ def partnership_summaries(context: dg.AssetExecutionContext, warehouse: Warehous
 
 @dg.asset(
     group_name="reports",
-    pool=DUCKDB_WRITER_POOL,  # read-only, but DuckDB refuses any other process while one writes
+    pool=WAREHOUSE_WRITER_POOL,  # read-only, but DuckDB refuses any other process while one writes
     deps=[
         committee_report,
         inspection_briefing,
@@ -239,7 +239,7 @@ def published_site(context: dg.AssetExecutionContext, warehouse: WarehouseResour
 
 @dg.asset(
     group_name="reports",
-    pool=DUCKDB_WRITER_POOL,  # read-only, but DuckDB refuses any other process while one writes
+    pool=WAREHOUSE_WRITER_POOL,  # read-only, but DuckDB refuses any other process while one writes
     deps=[dg.AssetKey(REGISTER_TABLE), SOURCES, dg.AssetKey(CONTEXT_TABLE)],
     kinds={"quarto", "html", "pdf", "xlsx"},
     description="RESTRICTED: schools causing concern register (concerns, support, progress, next steps, lead "
@@ -263,7 +263,7 @@ def causing_concern_register(context: dg.AssetExecutionContext, warehouse: Wareh
 
 @dg.asset(
     group_name="reports",
-    pool=DUCKDB_WRITER_POOL,  # read-only, but DuckDB refuses any other process while one writes
+    pool=WAREHOUSE_WRITER_POOL,  # read-only, but DuckDB refuses any other process while one writes
     deps=[
         dg.AssetKey("rpt_booklet__schools"),
         dg.AssetKey("rpt_booklet__measures"),
@@ -304,7 +304,7 @@ def school_booklets(context: dg.AssetExecutionContext, warehouse: WarehouseResou
 
 @dg.asset(
     group_name="reports",
-    pool=DUCKDB_WRITER_POOL,  # read-only, but DuckDB refuses any other process while one writes
+    pool=WAREHOUSE_WRITER_POOL,  # read-only, but DuckDB refuses any other process while one writes
     deps=[
         dg.AssetKey(SOURCE_TABLE),
         dg.AssetKey(CATEGORIES_TABLE),
@@ -325,7 +325,7 @@ def support_category_list(context: dg.AssetExecutionContext, warehouse: Warehous
 
 @dg.asset(
     group_name="reports",
-    pool=DUCKDB_WRITER_POOL,  # read-only, but DuckDB refuses any other process while one writes
+    pool=WAREHOUSE_WRITER_POOL,  # read-only, but DuckDB refuses any other process while one writes
     deps=[
         dg.AssetKey(DELIVERY_TABLE),
         dg.AssetKey(CASELOAD_TABLE),

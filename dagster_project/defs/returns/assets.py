@@ -11,7 +11,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from dagster_project.defs.dbt.assets import DUCKDB_WRITER_POOL
+from dagster_project.defs.dbt.assets import WAREHOUSE_WRITER_POOL
 from dagster_project.defs.operations.downloads import state_dir
 from dagster_project.lib.returns.errors import errors_markdown
 from dagster_project.lib.returns.ingest import ReturnIngestReport, ingest_return
@@ -81,7 +81,7 @@ def build_return_asset(spec: ReturnSpec) -> dg.AssetsDefinition:
         "see docs/returns.md. Free-text columns are restricted.",
         kinds={"duckdb", "csv", "xlsx"},
         deps=deps,
-        pool=DUCKDB_WRITER_POOL,
+        pool=WAREHOUSE_WRITER_POOL,
         check_specs=[
             dg.AssetCheckSpec(
                 f"{spec.name}_{CHECK_SUFFIX}",

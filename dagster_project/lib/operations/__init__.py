@@ -1,1 +1,2 @@
-"""Running the pipeline safely: alerts, dead runs, child-process environments, skip-when-unchanged."""
+"""Running the pipeline safely: alerts, dead runs, child-process environments, skip-when-unchanged, the
+instance config's writer limit."""

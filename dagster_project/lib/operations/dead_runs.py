@@ -1,7 +1,7 @@
 """Release what a killed or crashed run held, so that it never blocks the next run.
 
 A run killed with SIGKILL (or a machine that lost power) never records its end: Dagster keeps it STARTED, and the
-`duckdb_writer` pool slot its step claimed stays claimed, so every later warehouse step waits for ever. Before
+`warehouse_writer` pool slot its step claimed stays claimed, so every later warehouse step waits for ever. Before
 each `make run` (and with `python -m dagster_project recover`) this module finds such runs and releases them:
 
 - a run is dead when the process executing it is gone. The process id comes from the run's `si/pid` tag (runs

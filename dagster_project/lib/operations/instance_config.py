@@ -1,0 +1,42 @@
+"""DAGSTER_HOME's dagster.yaml: one of config/'s instance files with the warehouse writer pool's limit from
+SI_WAREHOUSE_WRITERS (settings.warehouse_writers). Dagster reads `concurrency.pools.default_limit` as a plain
+number, never `{env: ...}`, so `make run` and `make dev` write the value in:
+
+    python -m dagster_project.lib.operations.instance_config config/dagster.yaml > "$DAGSTER_HOME/dagster.yaml"
+
+A setting DuckDB cannot take stops here, with the reason, before anything starts.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+import yaml
+
+from dagster_project.settings import warehouse_writers
+
+
+def instance_config(template: Path, env: Mapping[str, str]) -> str:
+    """The instance config `template` with the pool limit the environment's settings give."""
+    config = yaml.safe_load(template.read_text(encoding="utf-8"))
+    config["concurrency"]["pools"]["default_limit"] = warehouse_writers(
+        env.get("SI_WAREHOUSE"), env.get("SI_WAREHOUSE_WRITERS")
+    )
+    header = f"# Written by `make` from config/{template.name} (edit that), the pool limit from SI_WAREHOUSE_WRITERS.\n"
+    return header + yaml.safe_dump(config, sort_keys=False)
+
+
+def main(argv: list[str]) -> int:
+    try:
+        sys.stdout.write(instance_config(Path(argv[0]), os.environ))
+    except ValueError as error:
+        print(f"!! {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
