@@ -59,7 +59,10 @@ def recover(settings: Settings, instance: dg.DagsterInstance, say: Callable[[str
     """Release what a killed or crashed run held (its pool slot above all), saying so in one line."""
     from dagster_project.defs.dbt.project import DBT_PROJECT_DIR
     from dagster_project.lib.operations.dead_runs import release_dead_runs
+    from dagster_project.lib.operations.pool_limits import reset_pools_from_another_default
 
+    for pool in reset_pools_from_another_default(instance):
+        say(f"==> pool {pool}: the limit is now {instance.global_op_concurrency_default_limit} (SI_WAREHOUSE_WRITERS)")
     recovery = release_dead_runs(
         instance,
         dbt_target_dir=DBT_PROJECT_DIR / "target",

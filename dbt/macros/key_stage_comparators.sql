@@ -95,7 +95,8 @@ national_results as (
 
 final as (
 
-    select * exclude (rectype, record_type, source_row_number, loaded_at)
+    select {{ star_except(ref('stg_' ~ key_stage ~ '__national_results'),
+        ['rectype', 'record_type', 'source_row_number', 'loaded_at']) }}
     from national_results
     where national_scope = 'state_funded'
 

@@ -10,13 +10,18 @@
 {%- set kept = ['record_type', 'urn', 'lea', 'nftype', 'academic_year', 'data_version'] -%}
 with
 
-areas as (
+area_rows as (
 
     select * from {{ raw_relation }}
     where record_type in ('mainstream_school', 'special_school', 'local_authority', 'national_state_funded')
-    -- Provisional, revised and final files of one year may all be loaded: the latest version wins.
-    qualify {{ data_version_rank('data_version') }}
-        = max({{ data_version_rank('data_version') }}) over (partition by academic_year)
+
+),
+
+-- Provisional, revised and final files of one year may all be loaded: the latest version wins.
+areas as (
+
+    {{ keep_rows('area_rows', data_version_rank('data_version') ~ ' = max(' ~ data_version_rank('data_version')
+        ~ ') over (partition by academic_year)') }}
 
 ),
 
@@ -27,37 +32,9 @@ group_columns as (
 
 ),
 
--- DuckDB's UNPIVOT keeps the column name, so the seed says what each column is. Its short form drops NULLs, so
--- values and reasons are unpivoted apart and joined back: every cell has a value or a reason (a blank is BLANK).
-values_wide as (
-
-    select {{ kept | join(', ') }}, columns(lambda c: c not like '%\_reason' escape '\' and c not in ('{{ identifiers | join("', '") }}'))
-    from areas
-
-),
-
-reasons_wide as (
-
-    select {{ kept | join(', ') }}, columns(lambda c: c like '%\_reason' escape '\')
-    from areas
-
-),
-
-measure_values as (
-
-    unpivot values_wide
-    on columns(* exclude ({{ kept | join(', ') }}))
-    into name raw_column value measure_value
-
-),
-
-measure_reasons as (
-
-    unpivot reasons_wide
-    on columns(* exclude ({{ kept | join(', ') }}))
-    into name reason_column value measure_value_reason
-
-),
+-- Each cell of areas becomes a row named by its raw column, so the seed says what each column is. Values and reasons
+-- are unpivoted apart and joined back: every cell has a value or a reason (a blank is BLANK).
+{{ pupil_group_cells(raw_relation, kept, identifiers) }}
 
 cells as (
 
@@ -75,8 +52,8 @@ cells as (
     full outer join measure_reasons
         on measure_reasons.academic_year = measure_values.academic_year
         and measure_reasons.record_type = measure_values.record_type
-        and measure_reasons.urn is not distinct from measure_values.urn
-        and measure_reasons.lea is not distinct from measure_values.lea
+        and {{ null_safe_equals('measure_reasons.urn', 'measure_values.urn') }}
+        and {{ null_safe_equals('measure_reasons.lea', 'measure_values.lea') }}
         and measure_reasons.reason_column = measure_values.raw_column || '_reason'
 
 ),
@@ -107,7 +84,7 @@ final as (
         '{{ key_stage }}' as key_stage,
         long.measure_code,
         long.group_code,
-        cast(long.measure_value as double) as measure_value,
+        cast(long.measure_value as double precision) as measure_value,
         long.measure_value_reason,
         cohort.measure_value as group_pupils,
         cohort.measure_value_reason as group_pupils_reason,
@@ -119,8 +96,8 @@ final as (
     left join long as cohort
         on cohort.academic_year = long.academic_year
         and cohort.record_type = long.record_type
-        and cohort.urn is not distinct from long.urn
-        and cohort.lea is not distinct from long.lea
+        and {{ null_safe_equals('cohort.urn', 'long.urn') }}
+        and {{ null_safe_equals('cohort.lea', 'long.lea') }}
         and cohort.group_code = long.group_code
         and cohort.measure_code = 'pupils'
     where long.measure_code != 'pupils'
@@ -128,4 +105,81 @@ final as (
 )
 
 select * from final
+{%- endmacro %}
+
+
+{#- CTEs measure_values (`kept`, raw_column, measure_value) and measure_reasons (`kept`, reason_column,
+    measure_value_reason) from the CTE areas: one row per non-NULL cell of each value column (not `identifiers`, not
+    *_reason) and each *_reason column of `raw_relation`. -#}
+{% macro pupil_group_cells(raw_relation, kept, identifiers) -%}
+    {{ return(adapter.dispatch('pupil_group_cells')(raw_relation, kept, identifiers)) }}
+{%- endmacro %}
+
+{#- DuckDB picks the columns by name pattern as it runs; UNPIVOT's short form drops NULLs. -#}
+{% macro duckdb__pupil_group_cells(raw_relation, kept, identifiers) -%}
+values_wide as (
+
+    select {{ kept | join(', ') }}, columns(lambda c: c not like '%\_reason' escape '\' and c not in ('{{ identifiers | join("', '") }}'))
+    from areas
+
+),
+
+reasons_wide as (
+
+    select {{ kept | join(', ') }}, columns(lambda c: c like '%\_reason' escape '\')
+    from areas
+
+),
+
+measure_values as (
+
+    unpivot values_wide
+    on columns(* exclude ({{ kept | join(', ') }}))
+    into name raw_column value measure_value
+
+),
+
+measure_reasons as (
+
+    unpivot reasons_wide
+    on columns(* exclude ({{ kept | join(', ') }}))
+    into name reason_column value measure_value_reason
+
+),
+{%- endmacro %}
+
+{#- PostgreSQL has no UNPIVOT: the raw relation's columns are read when the model compiles and each row is spread
+    with a lateral VALUES list, keeping the non-NULL cells as DuckDB's UNPIVOT does. -#}
+{% macro default__pupil_group_cells(raw_relation, kept, identifiers) -%}
+{%- set value_columns, reason_columns = [], [] -%}
+{%- if execute -%}
+    {%- for column in adapter.get_columns_in_relation(raw_relation) -%}
+        {%- if column.name.endswith('_reason') -%}
+            {%- do reason_columns.append(column.name) -%}
+        {%- elif column.name not in identifiers -%}
+            {%- do value_columns.append(column.name) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if not value_columns or not reason_columns -%}
+        {{ exceptions.raise_compiler_error("pupil_group_cells: " ~ raw_relation ~ " has no value or no *_reason columns") }}
+    {%- endif -%}
+{%- endif -%}
+{%- for cte, name_column, value_column, columns in [
+    ('measure_values', 'raw_column', 'measure_value', value_columns),
+    ('measure_reasons', 'reason_column', 'measure_value_reason', reason_columns),
+] -%}
+{{ cte }} as (
+
+    select {% for column in kept %}areas.{{ column }}, {% endfor %}cell.{{ name_column }}, cell.{{ value_column }}
+    from areas
+    cross join lateral (
+        values
+        {%- for column in columns %}
+            ('{{ column }}', areas.{{ adapter.quote(column) }}){{ ',' if not loop.last }}
+        {%- endfor %}
+    ) as cell ({{ name_column }}, {{ value_column }})
+    where cell.{{ value_column }} is not null
+
+),{{ '\n\n' if not loop.last }}
+{%- endfor %}
 {%- endmacro %}

@@ -17,10 +17,10 @@ by_term as (
         {{ group_column }} is not null as is_assigned,
         academic_year,
         term_code,
-        any_value(term_name) as term_name,
-        any_value(term_order) as term_order,
+        {{ any_one('term_name') }} as term_name,
+        {{ any_one('term_order') }} as term_order,
         bool_or(is_report_term) as is_report_term,
-        any_value(delivery_status) as delivery_status,
+        {{ any_one('delivery_status') }} as delivery_status,
         count(distinct urn) as schools,
         sum(planned_days) as planned_days,
         sum(planned_days_to_date) as planned_days_to_date,
@@ -30,7 +30,8 @@ by_term as (
         sum(delivered_cost_gbp) as delivered_cost_gbp,
         sum(traded_income_gbp) as traded_income_gbp
     from ledger
-    group by all
+    -- The select's own grouping expressions (PostgreSQL has no GROUP BY ALL).
+    group by coalesce({{ group_column }}, '{{ unassigned }}'), {{ group_column }} is not null, academic_year, term_code
 
 ),
 

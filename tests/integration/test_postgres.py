@@ -1,10 +1,12 @@
-"""The shared warehouse's first parts on a real PostgreSQL (Debian's server on 127.0.0.1, started by
-lib/warehouse/local_postgres.py): the roles and their schemas, dbt's seeds loading the same rows as on DuckDB, and
-Dagster's runs recorded in PostgreSQL storage (config/dagster_postgres.yaml)."""
+"""The shared warehouse on a real PostgreSQL (Debian's server on 127.0.0.1, started by
+lib/warehouse/local_postgres.py): the roles and their schemas, the raw tables copied across, the whole dbt project
+built there with DuckDB's rows, and Dagster's runs recorded in PostgreSQL storage (config/dagster_postgres.yaml)."""
 
 from __future__ import annotations
 
+import decimal
 import hashlib
+import json
 import os
 import shutil
 import socket
@@ -87,14 +89,21 @@ def test_the_reader_reads_published_schemas_only_and_writes_nothing(server):
         reader.close()
 
 
+def _text(value) -> str:
+    """A value as text for comparing engines: floats to 9 significant digits, after rounding away the last-bit noise
+    of double sums near zero (DuckDB's own parallel sums differ there from run to run)."""
+    if value is None:
+        return ""
+    if isinstance(value, float | decimal.Decimal):
+        return format(round(float(value), 12) + 0.0, ".9g")
+    return str(value)
+
+
 def _table_hashes(rows_by_table: dict[str, list[tuple]]) -> dict[str, str]:
     """Order-free hash of each table's rows, values as text (floats to 9 significant digits)."""
 
-    def text(value) -> str:
-        return "" if value is None else format(value, ".9g") if isinstance(value, float) else str(value)
-
     return {
-        table: hashlib.sha256("\n".join(sorted("|".join(text(v) for v in row) for row in rows)).encode()).hexdigest()
+        table: hashlib.sha256("\n".join(sorted("|".join(_text(v) for v in row) for row in rows)).encode()).hexdigest()
         for table, rows in rows_by_table.items()
     }
 
@@ -243,48 +252,12 @@ def test_a_new_copy_replaces_the_rows_keeps_views_and_a_failed_one_keeps_the_las
         pipeline.close()
 
 
-# Staging models whose SQL builds on PostgreSQL so far (macros/portable_sql.sql): all but the pupil-group ones.
-PORTED_TO_POSTGRES = (
-    "stg_absence__area_absence",
-    "stg_absence__school_absence",
-    "stg_census__school_census",
-    "stg_gias__establishments",
-    "stg_gias__headteachers",
-    "stg_gias__links",
-    "stg_ingest__file_manifest",
-    "stg_ks2__la_results",
-    "stg_ks2__national_results",
-    "stg_ks2__school_results",
-    "stg_ks4__la_results",
-    "stg_ks4__national_results",
-    "stg_ks4__school_results",
-    "stg_ks4_destinations__destinations",
-    "stg_ks5__area_results",
-    "stg_ks5__school_results",
-    "stg_la_codes__local_authorities",
-    "stg_ofsted__inspections",
-    "stg_returns__advisers",
-    "stg_returns__capacity_judgements",
-    "stg_returns__category_override_history",
-    "stg_returns__category_overrides",
-    "stg_returns__causing_concern_register",
-    "stg_returns__causing_concern_register_history",
-    "stg_returns__groupings",
-    "stg_returns__groupings_history",
-    "stg_returns__targets",
-    "stg_returns__traded_work",
-    "stg_returns__versions",
-    "stg_returns__visits",
-    "stg_school_information__schools",
-    "stg_statistical_neighbours__neighbours",
-    "stg_suspensions__school_suspensions",
-)
-
-
-def test_ported_staging_models_on_postgres_equal_the_duckdb_build(materialized, pipeline_settings, server, tmp_path):
-    """The session's raw tables copied into PostgreSQL and the ported staging models built there by dbt give
-    DuckDB's columns and rows."""
-    from dagster_project.lib.warehouse.postgres_load import copy_tables, schema_for
+def test_the_whole_project_on_postgres_equals_the_duckdb_build(materialized, pipeline_settings, server, tmp_path):
+    """The session's raw tables copied into PostgreSQL and every dbt model built there, with the data tests, by the
+    same `dbt build` Dagster runs: every model has DuckDB's columns and rows (hash per table), the restricted ones
+    sit in the restricted schema, and the report readers' role reads every published model and no restricted one."""
+    from dagster_project.lib.warehouse.academic_years import dbt_academic_years_env, dbt_vars
+    from dagster_project.lib.warehouse.postgres_load import copy_tables
 
     source = duckdb.connect(str(pipeline_settings.duckdb_path), read_only=True)
     raw = [
@@ -294,33 +267,101 @@ def test_ported_staging_models_on_postgres_equal_the_duckdb_build(materialized, 
             "(table_name like 'raw\\_%' escape '\\' or table_name like '%file_manifest')"
         ).fetchall()
     ]
+    target = tmp_path / "target"
+    variables = dbt_vars(pipeline_settings.la_code, academy_desktop_analysis=pipeline_settings.academy_desktop_analysis)
     pipeline = _connect(server, local_postgres.PIPELINE_ROLE)
     try:
         copied = copy_tables(source, raw, pipeline)
         assert {c.table: c.rows for c in copied} == {
             name: source.execute(f'select count(*) from "{name}"').fetchone()[0] for name in raw
         }
+        # Unit tests stay DuckDB's: their fixtures are CTEs, and dbt names their relations past PostgreSQL's 63.
         subprocess.run(
             [str(Path(sys.executable).with_name("dbt")), "build", "--quiet", "--profiles-dir", "."]
-            + ["--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")]
-            + ["--resource-type", "seed", "--resource-type", "model", "--select", *PORTED_TO_POSTGRES]
-            + ["--select", "resource_type:seed"],
+            + ["--target-path", str(target), "--log-path", str(tmp_path / "logs"), "--exclude", "test_type:unit"]
+            + ["--vars", variables],
             cwd=DBT_PROJECT_DIR,
-            env={**os.environ, "SI_WAREHOUSE": "postgres", **_role_env(server, local_postgres.PIPELINE_ROLE)},
+            env={
+                **os.environ,
+                "SI_WAREHOUSE": "postgres",
+                **_role_env(server, local_postgres.PIPELINE_ROLE),
+                **dbt_academic_years_env(None),
+            },
             check=True,
         )
-        rows = {}
-        for model in PORTED_TO_POSTGRES:
-            columns = [c for (c,) in source.execute(f"select column_name from (describe {model})").fetchall()]
-            on_duckdb = source.execute(f"select * from {model}").fetchall()
+        manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+        models = {
+            node["name"]: node["schema"]
+            for node in manifest["nodes"].values()
+            if node["resource_type"] == "model" and node["config"]["materialized"] != "ephemeral"
+        }
+        assert {m for m, schema in models.items() if schema == local_postgres.RESTRICTED_SCHEMA} >= {
+            "stg_returns__causing_concern_register",
+            "fct_causing_concern_register",
+            "rpt_causing_concern__register",
+            "stg_returns__capacity_judgements",
+            "int_adviser_capacity_judgements",
+            "rpt_support__schools",
+        }
+        rows, differing = {}, []
+        for model, schema in sorted(models.items()):
+            on_duckdb = source.execute(f"select * from {model}")
+            columns = [d[0] for d in on_duckdb.description]
+            duckdb_rows = on_duckdb.fetchall()
             with pipeline.cursor() as cursor:
-                cursor.execute(f"select * from {schema_for(model)}.{model}")
+                cursor.execute(f"select * from {schema}.{model}")
                 assert [d.name for d in cursor.description] == columns, model
-                on_postgres = cursor.fetchall()
-            rows[model] = len(on_duckdb)
-            assert _table_hashes({model: on_postgres}) == _table_hashes({model: on_duckdb}), model
-        # the bundled LA sends no school-information file; the national and returns models all hold rows
-        assert all(rows[m] for m in PORTED_TO_POSTGRES if m != "stg_school_information__schools"), rows
+                postgres_rows = cursor.fetchall()
+            rows[model] = len(duckdb_rows)
+            if _table_hashes({model: postgres_rows}) != _table_hashes({model: duckdb_rows}):
+                differing.append(model)
+        assert not differing, f"models whose rows differ between PostgreSQL and DuckDB: {differing}"
+        assert sum(1 for count in rows.values() if count) > 0.8 * len(rows), rows
     finally:
         pipeline.close()
         source.close()
+    reader = _connect(server, local_postgres.READER_ROLE)
+    reader.autocommit = True
+    try:
+        for model, schema in models.items():
+            with reader.cursor() as cursor:
+                if schema == local_postgres.RESTRICTED_SCHEMA:
+                    with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+                        cursor.execute(f"select 1 from {schema}.{model} limit 1")
+                else:  # a published view over a restricted table would refuse the reader (security_invoker)
+                    cursor.execute(f"select 1 from {schema}.{model} limit 1")
+    finally:
+        reader.close()
+
+
+def test_the_shared_instance_gives_the_writer_pool_the_setting_s_limit(server, tmp_path: Path):
+    """config/dagster_postgres.yaml as `make` writes it for a PostgreSQL warehouse: the instance on the server gives
+    the warehouse writer pool SI_WAREHOUSE_WRITERS slots (Dagster takes no environment variable for the limit), also
+    when the pool was made from an earlier setting (lib/operations/pool_limits.py: Dagster's own move to a new
+    default aborts its transaction on PostgreSQL)."""
+    from dagster_project.__main__ import recover
+    from dagster_project.defs.dbt.assets import WAREHOUSE_WRITER_POOL
+    from dagster_project.lib.operations.instance_config import instance_config
+
+    def instance_with(writers: str) -> Path:
+        home = tmp_path / f"dagster_home_{writers}"
+        home.mkdir()
+        setting = {"SI_WAREHOUSE": "postgres", "SI_WAREHOUSE_WRITERS": writers}
+        config = instance_config(CONFIG_DIR / "dagster_postgres.yaml", setting)
+        (home / "dagster.yaml").write_text(config, encoding="utf-8")
+        return home
+
+    pipeline = _role_env(server, local_postgres.PIPELINE_ROLE)
+    said = []
+    for writers in ("2", "3"):
+        with (
+            scoped_environ({**pipeline, "DAGSTER_HOME": str(instance_with(writers))}),
+            dg.DagsterInstance.get() as instance,
+        ):
+            storage = instance.event_log_storage
+            assert type(storage).__name__ == "PostgresEventLogStorage"
+            recover(settings_for(tmp_path / "data"), instance, said.append)  # what `make run` does first
+            # what a step in the pool does first when the pool has no slots yet, or slots from another default
+            storage.initialize_concurrency_limit_to_default(WAREHOUSE_WRITER_POOL)
+            assert storage.get_concurrency_info(WAREHOUSE_WRITER_POOL).slot_count == int(writers)
+    assert f"==> pool {WAREHOUSE_WRITER_POOL}: the limit is now 3 (SI_WAREHOUSE_WRITERS)" in said

@@ -24,26 +24,19 @@ recomputed as (
         la_code,
         phase_code,
         academic_year,
-        -- Exact decimal sums: a double sum's last bits follow the row order, and a weighted mean of one-decimal
-        -- rates can sit exactly on a rounding tie (e.g. 14.8112125), so re-runs would differ in the last place.
-        cast(
-            sum(cast(overall_absence_pct as decimal(18, 6)) * cast(overall_weight as decimal(18, 0)))
-            / nullif(sum(case when overall_absence_pct is not null then cast(overall_weight as decimal(18, 0)) end), 0)
-            as double
-        ) as overall_absence_pct,
-        cast(
-            sum(cast(persistent_absence_pct as decimal(18, 6)) * cast(persistent_weight as decimal(18, 0)))
-            / nullif(
-                sum(case when persistent_absence_pct is not null then cast(persistent_weight as decimal(18, 0)) end), 0
-            )
-            as double
-        ) as persistent_absence_pct,
+        -- Exact sums (macros/exact_means.sql): a weighted mean of one-decimal rates can sit on a rounding tie.
+        {{ weighted_mean('overall_absence_pct', 'overall_weight') }} as overall_absence_pct,
+        {{ weighted_mean('persistent_absence_pct', 'persistent_weight') }} as persistent_absence_pct,
         count(persistent_absence_pct) as schools_with_figures
     from (
-        select *, 'la' as geography_level from schools
+        select 'la' as geography_level, la_code, phase_code, academic_year, overall_absence_pct, overall_weight,
+            persistent_absence_pct, persistent_weight
+        from schools
         union all
-        select * replace (cast(null as integer) as la_code), 'national' from schools
-    )
+        select 'national', cast(null as integer), phase_code, academic_year, overall_absence_pct, overall_weight,
+            persistent_absence_pct, persistent_weight
+        from schools
+    ) as areas
     where phase_code is not null
     group by geography_level, la_code, phase_code, academic_year
 

@@ -39,7 +39,7 @@ unpivoted as (
         la_code,
         academic_year,
         measure_code,
-        sum(measure_value * weight_pupils) / nullif(sum(case when measure_value is not null then weight_pupils end), 0),
+        {{ weighted_mean('measure_value', 'weight_pupils') }},
         cast(null as varchar),
         'recomputed',
         sum(case when measure_value is not null then weight_pupils end),
@@ -53,7 +53,7 @@ unpivoted as (
         cast(null as integer),
         academic_year,
         measure_code,
-        sum(measure_value * weight_pupils) / nullif(sum(case when measure_value is not null then weight_pupils end), 0),
+        {{ weighted_mean('measure_value', 'weight_pupils') }},
         cast(null as varchar),
         'recomputed',
         sum(case when measure_value is not null then weight_pupils end),
@@ -67,7 +67,7 @@ unpivoted as (
         cast(la_code as integer) as la_code,
         academic_year,
         '{{ measure_code }}' as measure_code,
-        sum({{ column }} * {{ weight }}) / nullif(sum(case when {{ column }} is not null then {{ weight }} end), 0)
+        {{ weighted_mean(column, weight) }}
             as measure_value,
         cast(null as varchar) as measure_value_reason,
         'recomputed' as value_source,
@@ -82,7 +82,7 @@ unpivoted as (
         cast(null as integer),
         academic_year,
         '{{ measure_code }}',
-        sum({{ column }} * {{ weight }}) / nullif(sum(case when {{ column }} is not null then {{ weight }} end), 0),
+        {{ weighted_mean(column, weight) }},
         cast(null as varchar),
         'recomputed',
         sum(case when {{ column }} is not null then {{ weight }} end),
@@ -126,13 +126,13 @@ final as (
         la_code,
         academic_year,
         measure_code,
-        cast(measure_value as double) as measure_value,
+        cast(measure_value as double precision) as measure_value,
         measure_value_reason,
         case
             when measure_value is not null then value_source
         end as value_source,
         {{ measure_status('measure_value', 'measure_value_reason') }} as measure_status,
-        cast(weight_pupils as double) as weight_pupils,
+        cast(weight_pupils as double precision) as weight_pupils,
         data_version
     from unpivoted
 

@@ -53,7 +53,7 @@ region_values as (
         region_name,
         academic_year,
         measure_code,
-        sum(measure_value * weight_pupils) / nullif(sum(case when measure_value is not null then weight_pupils end), 0)
+        {{ weighted_mean('measure_value', 'weight_pupils') }}
             as region_value,
         count(measure_value) as region_la_count
     from la_measures

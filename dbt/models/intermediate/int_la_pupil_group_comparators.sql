@@ -70,7 +70,7 @@ statistical_neighbour_values as (
         la_groups.key_stage,
         la_groups.measure_code,
         la_groups.group_code,
-        avg(la_groups.measure_value) as statistical_neighbour_value,
+        {{ exact_mean('la_groups.measure_value') }} as statistical_neighbour_value,
         cast(count(la_groups.measure_value) as integer) as statistical_neighbour_count
     from neighbours
     inner join la_groups

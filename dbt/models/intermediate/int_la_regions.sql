@@ -18,8 +18,8 @@ gias_las as (
 
     select
         cast(la_code as integer) as la_code,
-        mode(la_name) as la_name,
-        mode(region_name) as region_name
+        {{ most_common("la_name") }} as la_name,
+        {{ most_common("region_name") }} as region_name
     from establishments
     where la_code is not null
     group by la_code

@@ -22,7 +22,7 @@ final as (
         neighbours.la_code,
         area_measures.academic_year,
         area_measures.measure_code,
-        avg(area_measures.measure_value) as statistical_neighbour_value,
+        {{ exact_mean('area_measures.measure_value') }} as statistical_neighbour_value,
         cast(count(area_measures.measure_value) as integer) as statistical_neighbour_count,
         max(neighbours.sn_release) as sn_release
     from neighbours

@@ -42,12 +42,11 @@ chain_counts as (
 -- The latest inspection: the school's own first (generations_back 0), newest first.
 latest as (
 
-    select *
-    from outcomes
-    qualify row_number() over (
+    {{ keep_rows('outcomes', "row_number() over (
         partition by urn
-        order by generations_back, inspection_start_date desc, publication_date desc, inspection_number desc
-    ) = 1
+        order by generations_back, inspection_start_date desc nulls last, publication_date desc nulls last,
+            inspection_number desc nulls last
+    ) = 1") }}
 
 ),
 

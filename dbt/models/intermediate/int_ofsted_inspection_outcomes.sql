@@ -48,15 +48,20 @@ report_date as (
 ),
 
 -- The rule version in force on the report date (the most recently effective one when several overlap).
-rules as (
+rules_in_effect as (
 
     select ofsted_outcome_rules.*
     from {{ ref('ofsted_outcome_rules') }} as ofsted_outcome_rules
     cross join report_date
     where ofsted_outcome_rules.effective_from <= report_date.report_date
         and (ofsted_outcome_rules.effective_to is null or ofsted_outcome_rules.effective_to > report_date.report_date)
-    qualify ofsted_outcome_rules.rule_version
-        = first_value(ofsted_outcome_rules.rule_version) over (order by ofsted_outcome_rules.effective_from desc, ofsted_outcome_rules.rule_version desc)
+
+),
+
+rules as (
+
+    {{ keep_rows('rules_in_effect', "rule_version
+        = first_value(rule_version) over (order by effective_from desc, rule_version desc nulls last)") }}
 
 ),
 
@@ -197,9 +202,8 @@ counted as (
 
 ),
 
--- First matching rule (lowest rule_order) for an inspection that records a judgement; every empty condition
--- matches anything.
-judgement_matches as (
+-- Every rule matching an inspection that records a judgement; every empty condition matches anything.
+judgement_candidates as (
 
     select
         counted.urn,
@@ -207,7 +211,8 @@ judgement_matches as (
         rules.rule_version,
         rules.rule_code,
         rules.rule_wording,
-        rules.outcome_state
+        rules.outcome_state,
+        rules.rule_order
     from counted
     inner join rules
         on rules.judgement_kind = 'judgement'
@@ -224,7 +229,16 @@ judgement_matches as (
         )
         and (not rules.requires_every_judgement or counted.judgements_missing = 0)
     where counted.records_judgement
-    qualify row_number() over (partition by counted.urn, counted.inspection_number order by rules.rule_order) = 1
+
+),
+
+-- The first matching rule (lowest rule_order).
+judgement_matches as (
+
+    select urn, inspection_number, rule_version, rule_code, rule_wording, outcome_state
+    from (
+        {{ keep_rows('judgement_candidates', "row_number() over (partition by urn, inspection_number order by rule_order) = 1") }}
+    ) as first_rule
 
 ),
 
@@ -234,18 +248,20 @@ with_previous_judgement as (
 
     select
         counted.*,
-        lag(judgement_matches.outcome_state ignore nulls) over (
-            partition by counted.urn
-            order by counted.inspection_start_date, counted.publication_date, counted.inspection_number
-        ) as previous_judgement_state
+        {{ last_non_null('judgement_matches.outcome_state', 'before_inspection') }} as previous_judgement_state
     from counted
     left join judgement_matches
         on judgement_matches.urn = counted.urn
         and judgement_matches.inspection_number = counted.inspection_number
+    window before_inspection as (
+        partition by counted.urn
+        order by counted.inspection_start_date, counted.publication_date, counted.inspection_number
+        rows between unbounded preceding and 1 preceding
+    )
 
 ),
 
-ungraded_matches as (
+ungraded_candidates as (
 
     select
         inspections.urn,
@@ -253,7 +269,8 @@ ungraded_matches as (
         rules.rule_version,
         rules.rule_code,
         rules.rule_wording,
-        rules.outcome_state
+        rules.outcome_state,
+        rules.rule_order
     from with_previous_judgement as inspections
     inner join rules
         on rules.judgement_kind = 'ungraded'
@@ -267,10 +284,18 @@ ungraded_matches as (
         )
         and (
             rules.ungraded_outcome_pattern is null
-            or regexp_matches(coalesce(inspections.ungraded_outcome, ''), rules.ungraded_outcome_pattern, 'i')
+            or {{ matches_pattern("coalesce(inspections.ungraded_outcome, '')", 'rules.ungraded_outcome_pattern') }}
         )
     where not inspections.records_judgement
-    qualify row_number() over (partition by inspections.urn, inspections.inspection_number order by rules.rule_order) = 1
+
+),
+
+ungraded_matches as (
+
+    select urn, inspection_number, rule_version, rule_code, rule_wording, outcome_state
+    from (
+        {{ keep_rows('ungraded_candidates', "row_number() over (partition by urn, inspection_number order by rule_order) = 1") }}
+    ) as first_rule
 
 ),
 
@@ -293,11 +318,9 @@ with_outcome as (
         matched.rule_wording as outcome_rule_wording,
         matched.outcome_state as inspection_outcome_state,
         matched.outcome_state is not null as bears_judgement,
-        coalesce(
-            last_value(matched.outcome_state ignore nulls) over chain_to_here, 'no_grade'
-        ) as outcome_state,
-        last_value(case when matched.outcome_state is not null then counted.inspection_number end ignore nulls)
-            over chain_to_here as judgement_inspection_number
+        coalesce({{ last_non_null('matched.outcome_state', 'chain_to_here') }}, 'no_grade') as outcome_state,
+        {{ last_non_null('case when matched.outcome_state is not null then counted.inspection_number end', 'chain_to_here') }}
+            as judgement_inspection_number
     from counted
     left join matched
         on matched.urn = counted.urn
@@ -359,20 +382,24 @@ with_previous as (
 
     select
         *,
-        lag(case when bears_judgement then inspection_number end ignore nulls) over chain_order
+        {{ last_non_null('case when bears_judgement then inspection_number end', 'chain_before') }}
             as previous_inspection_number,
-        lag(case when bears_judgement then outcome_label end ignore nulls) over chain_order
+        {{ last_non_null('case when bears_judgement then outcome_label end', 'chain_before') }}
             as previous_outcome_label,
-        lag(case when bears_judgement then inspection_regime end ignore nulls) over chain_order
+        {{ last_non_null('case when bears_judgement then inspection_regime end', 'chain_before') }}
             as previous_inspection_regime,
-        lag(case when bears_judgement then overall_effectiveness_grade end ignore nulls) over chain_order
+        {{ last_non_null('case when bears_judgement then overall_effectiveness_grade end', 'chain_before') }}
             as previous_judgement_grade,
-        lag(case when bears_judgement then outcome_state end ignore nulls) over chain_order
+        {{ last_non_null('case when bears_judgement then outcome_state end', 'chain_before') }}
             as previous_outcome_state,
-        lag(case when bears_judgement then state_is_good_or_outstanding end ignore nulls) over chain_order
+        {{ last_non_null('case when bears_judgement then state_is_good_or_outstanding end', 'chain_before') }}
             as previous_is_good_or_outstanding
     from labelled
-    window chain_order as (partition by urn order by inspection_start_date, publication_date, inspection_number)
+    window chain_before as (
+        partition by urn
+        order by inspection_start_date, publication_date, inspection_number
+        rows between unbounded preceding and 1 preceding
+    )
 
 ),
 

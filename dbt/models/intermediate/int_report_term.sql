@@ -15,7 +15,7 @@ report_date as (
 
 ),
 
-final as (
+candidates as (
 
     select
         report_date.report_date,
@@ -29,11 +29,16 @@ final as (
     from report_date
     cross join terms
     where report_date.report_date is not null
-    qualify row_number() over (
+
+),
+
+final as (
+
+    {{ keep_rows('candidates', "row_number() over (
         order by
-            report_date.report_date between terms.term_start and terms.term_end desc,
-            least(abs(report_date.report_date - terms.term_start), abs(report_date.report_date - terms.term_end))
-    ) = 1
+            report_date between term_start and term_end desc,
+            least(abs(report_date - term_start), abs(report_date - term_end))
+    ) = 1") }}
 
 )
 

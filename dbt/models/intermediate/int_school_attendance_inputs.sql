@@ -45,8 +45,8 @@ final as (
         absence.severe_absence_pct_reason,
         absence.enrolments,
         -- Years without a census loaded (e.g. 2014-15) fall back to GIAS's latest number of pupils.
-        cast(coalesce(absence.sessions_possible, census.pupils_on_roll, schools.number_of_pupils) as double) as overall_weight,
-        cast(coalesce(absence.enrolments, census.pupils_on_roll, schools.number_of_pupils) as double) as persistent_weight,
+        cast(coalesce(absence.sessions_possible, census.pupils_on_roll, schools.number_of_pupils) as double precision) as overall_weight,
+        cast(coalesce(absence.enrolments, census.pupils_on_roll, schools.number_of_pupils) as double precision) as persistent_weight,
         cast(coalesce(absence.enrolments, census.pupils_on_roll, schools.number_of_pupils) as integer) as pupils,
         absence.file_layout,
         absence.data_version

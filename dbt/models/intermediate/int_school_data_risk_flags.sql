@@ -97,7 +97,8 @@ ks2_la_percentiles as (
     select
         urn,
         academic_year,
-        round(100 * percent_rank() over (partition by la_code, academic_year order by rwm_expected_pct), 0) as la_percentile_rank,
+        {{ round_to('100 * percent_rank() over (partition by la_code, academic_year order by rwm_expected_pct)', 0) }}
+            as la_percentile_rank,
         count(*) over (partition by la_code, academic_year) as la_schools_ranked
     from ks2_results
     where rwm_expected_pct is not null
@@ -110,7 +111,8 @@ ks4_la_percentiles as (
     select
         urn,
         academic_year,
-        round(100 * percent_rank() over (partition by la_code, academic_year order by attainment8_score), 0) as la_percentile_rank,
+        {{ round_to('100 * percent_rank() over (partition by la_code, academic_year order by attainment8_score)', 0) }}
+            as la_percentile_rank,
         count(*) over (partition by la_code, academic_year) as la_schools_ranked
     from ks4_results
     where attainment8_score is not null
@@ -119,35 +121,47 @@ ks4_la_percentiles as (
 ),
 
 -- A school's own results, or those of its nearest predecessor when it has none that year.
-ks2_chain_results as (
+ks2_chain_candidates as (
 
     select
         chain.urn,
+        chain.generations_back,
         ks2_results.urn as results_urn,
-        ks2_results.*
-            exclude (urn)
+        {{ star_except(ref('stg_ks2__school_results'), ['urn'], 'ks2_results') }}
     from chain
     inner join ks2_results
         on ks2_results.urn = chain.predecessor_urn
-    qualify row_number() over (
-        partition by chain.urn, ks2_results.academic_year order by chain.generations_back, chain.predecessor_urn  -- merged predecessors tie: same pick every run
-    ) = 1
+
+),
+
+ks2_chain_results as (
+
+    -- merged predecessors tie: same pick every run (results_urn is the predecessor's URN)
+    {{ keep_rows('ks2_chain_candidates', "row_number() over (
+        partition by urn, academic_year order by generations_back, results_urn
+    ) = 1") }}
+
+),
+
+ks4_chain_candidates as (
+
+    select
+        chain.urn,
+        chain.generations_back,
+        ks4_results.urn as results_urn,
+        {{ star_except(ref('stg_ks4__school_results'), ['urn'], 'ks4_results') }}
+    from chain
+    inner join ks4_results
+        on ks4_results.urn = chain.predecessor_urn
 
 ),
 
 ks4_chain_results as (
 
-    select
-        chain.urn,
-        ks4_results.urn as results_urn,
-        ks4_results.*
-            exclude (urn)
-    from chain
-    inner join ks4_results
-        on ks4_results.urn = chain.predecessor_urn
-    qualify row_number() over (
-        partition by chain.urn, ks4_results.academic_year order by chain.generations_back, chain.predecessor_urn  -- merged predecessors tie: same pick every run
-    ) = 1
+    -- merged predecessors tie: same pick every run (results_urn is the predecessor's URN)
+    {{ keep_rows('ks4_chain_candidates', "row_number() over (
+        partition by urn, academic_year order by generations_back, results_urn
+    ) = 1") }}
 
 ),
 
@@ -165,7 +179,7 @@ ks2_progress as (
             results.writing_progress_upper_score,
             results.maths_progress_upper_score
         ) as measure_value,
-        cast(null as double) as comparator_value,
+        cast(null as double precision) as comparator_value,
         nullif(concat_ws(
             ', ',
             case when results.reading_progress_upper_score is null then 'reading' end,
@@ -175,11 +189,11 @@ ks2_progress as (
         concat_ws(
             ', ',
             case when results.reading_progress_upper_score < flag_rules.threshold_value
-                then printf('reading %.2f (upper limit %.2f)', results.reading_progress_score, results.reading_progress_upper_score) end,
+                then {{ format_string('reading %.2f (upper limit %.2f)', ['results.reading_progress_score', 'results.reading_progress_upper_score']) }} end,
             case when results.writing_progress_upper_score < flag_rules.threshold_value
-                then printf('writing %.2f (upper limit %.2f)', results.writing_progress_score, results.writing_progress_upper_score) end,
+                then {{ format_string('writing %.2f (upper limit %.2f)', ['results.writing_progress_score', 'results.writing_progress_upper_score']) }} end,
             case when results.maths_progress_upper_score < flag_rules.threshold_value
-                then printf('maths %.2f (upper limit %.2f)', results.maths_progress_score, results.maths_progress_upper_score) end
+                then {{ format_string('maths %.2f (upper limit %.2f)', ['results.maths_progress_score', 'results.maths_progress_upper_score']) }} end
         ) as breach_detail
     from ks2_chain_results as results
     inner join evaluation_years
@@ -201,11 +215,14 @@ ks2_attainment as (
         results.rwm_expected_pct - ks2_national.rwm_expected_pct as measure_value,
         ks2_national.rwm_expected_pct as comparator_value,
         cast(null as varchar) as missing_parts,
-        printf(
+        {{ format_string(
             'RWM expected standard %.0f%% vs national %.0f%% (%+.0f points)',
-            results.rwm_expected_pct, ks2_national.rwm_expected_pct,
-            results.rwm_expected_pct - ks2_national.rwm_expected_pct
-        ) as breach_detail
+            [
+                'results.rwm_expected_pct',
+                'ks2_national.rwm_expected_pct',
+                'results.rwm_expected_pct - ks2_national.rwm_expected_pct'
+            ]
+        ) }} as breach_detail
     from ks2_chain_results as results
     inner join evaluation_years
         on evaluation_years.flag_code = 'KS2_RWM_EXP_BELOW_NATIONAL'
@@ -270,11 +287,18 @@ ks2_declining as (
                     then 'cohort of ' || cast(coalesce(earliest.cohort_pupils, 0) as integer) || ' pupils in ' || trend_years.first_year
             end
         ), '') as missing_parts,
-        printf(
+        {{ format_string(
             'RWM expected standard %.0f%% in %s, %.0f%% in %s, %.0f%% in %s (%+.0f points)',
-            earliest.rwm_expected_pct, earliest.academic_year, middle.rwm_expected_pct, middle.academic_year,
-            latest.rwm_expected_pct, latest.academic_year, latest.rwm_expected_pct - earliest.rwm_expected_pct
-        ) as breach_detail
+            [
+                'earliest.rwm_expected_pct',
+                'earliest.academic_year',
+                'middle.rwm_expected_pct',
+                'middle.academic_year',
+                'latest.rwm_expected_pct',
+                'latest.academic_year',
+                'latest.rwm_expected_pct - earliest.rwm_expected_pct'
+            ]
+        ) }} as breach_detail
     from ks2_chain_results as latest
     inner join trend_years
         on trend_years.flag_code = 'KS2_RWM_EXP_DECLINING'
@@ -316,11 +340,18 @@ ks2_gap_widening as (
                     then cast(coalesce(earliest.disadvantaged_pupils, 0) as integer) || ' disadvantaged pupils in ' || trend_years.first_year
             end
         ), '') as missing_parts,
-        printf(
+        {{ format_string(
             'gap to national other pupils %+.0f points in %s, %+.0f in %s, %+.0f in %s (%+.0f points)',
-            earliest.disadvantaged_gap, earliest.academic_year, middle.disadvantaged_gap, middle.academic_year,
-            latest.disadvantaged_gap, latest.academic_year, latest.disadvantaged_gap - earliest.disadvantaged_gap
-        ) as breach_detail
+            [
+                'earliest.disadvantaged_gap',
+                'earliest.academic_year',
+                'middle.disadvantaged_gap',
+                'middle.academic_year',
+                'latest.disadvantaged_gap',
+                'latest.academic_year',
+                'latest.disadvantaged_gap - earliest.disadvantaged_gap'
+            ]
+        ) }} as breach_detail
     from ks2_gaps as latest
     inner join ks2_chain_results as results
         on results.urn = latest.urn
@@ -348,9 +379,9 @@ ks4_progress as (
         results.results_urn,
         results.cohort_pupils,
         results.progress8_upper_score as measure_value,
-        cast(null as double) as comparator_value,
+        cast(null as double precision) as comparator_value,
         cast(null as varchar) as missing_parts,
-        printf('Progress 8 %.2f (upper limit %.2f)', results.progress8_score, results.progress8_upper_score) as breach_detail
+        {{ format_string('Progress 8 %.2f (upper limit %.2f)', ['results.progress8_score', 'results.progress8_upper_score']) }} as breach_detail
     from ks4_chain_results as results
     inner join evaluation_years
         on evaluation_years.flag_code = 'KS4_P8_SIG_BELOW'
@@ -369,11 +400,14 @@ ks4_attainment as (
         results.attainment8_score - ks4_national.attainment8_score as measure_value,
         ks4_national.attainment8_score as comparator_value,
         cast(null as varchar) as missing_parts,
-        printf(
+        {{ format_string(
             'Attainment 8 %.1f vs national %.1f (%+.1f points)',
-            results.attainment8_score, ks4_national.attainment8_score,
-            results.attainment8_score - ks4_national.attainment8_score
-        ) as breach_detail
+            [
+                'results.attainment8_score',
+                'ks4_national.attainment8_score',
+                'results.attainment8_score - ks4_national.attainment8_score'
+            ]
+        ) }} as breach_detail
     from ks4_chain_results as results
     inner join evaluation_years
         on evaluation_years.flag_code = 'KS4_ATT8_BELOW_NATIONAL'
@@ -395,11 +429,15 @@ absence_above_national as (
         attendance.national_persistent_absence_pct as comparator_value,
         case when attendance.national_persistent_absence_pct is null
             then 'no national figure for ' || coalesce(attendance.phase_name, 'the school''s phase') end as missing_parts,
-        printf(
+        {{ format_string(
             'persistent absence %.1f%% vs %.1f%% nationally for %s schools (%+.1f points)',
-            attendance.persistent_absence_pct, attendance.national_persistent_absence_pct, attendance.phase_name,
-            attendance.persistent_vs_national_pts
-        ) as breach_detail
+            [
+                'attendance.persistent_absence_pct',
+                'attendance.national_persistent_absence_pct',
+                'attendance.phase_name',
+                'attendance.persistent_vs_national_pts'
+            ]
+        ) }} as breach_detail
     from attendance
     inner join evaluation_years
         on evaluation_years.flag_code = 'ABSENCE_PERSISTENT_ABOVE_NATIONAL'
@@ -425,12 +463,18 @@ absence_rising as (
             case when middle.persistent_absence_pct is null then 'no figure for ' || absence_trend_years.middle_year end,
             case when middle.previous_persistent_absence_pct is null then 'no figure for ' || absence_trend_years.first_year end
         ), '') as missing_parts,
-        printf(
+        {{ format_string(
             'persistent absence %.1f%% in %s, %.1f%% in %s, %.1f%% in %s (%+.1f points)',
-            middle.previous_persistent_absence_pct, absence_trend_years.first_year, middle.persistent_absence_pct,
-            absence_trend_years.middle_year, latest.persistent_absence_pct, latest.academic_year,
-            latest.persistent_absence_pct - middle.previous_persistent_absence_pct
-        ) as breach_detail
+            [
+                'middle.previous_persistent_absence_pct',
+                'absence_trend_years.first_year',
+                'middle.persistent_absence_pct',
+                'absence_trend_years.middle_year',
+                'latest.persistent_absence_pct',
+                'latest.academic_year',
+                'latest.persistent_absence_pct - middle.previous_persistent_absence_pct'
+            ]
+        ) }} as breach_detail
     from attendance as latest
     inner join trend_years as absence_trend_years
         on absence_trend_years.flag_code = 'ABSENCE_PERSISTENT_RISING'
@@ -453,13 +497,17 @@ absence_rising as (
         results.academic_year,
         results.results_urn,
         results.cohort_pupils,
-        cast({{ ks }}_la_percentiles.la_percentile_rank as double) as measure_value,
-        cast({{ ks }}_la_percentiles.la_schools_ranked as double) as comparator_value,
+        cast({{ ks }}_la_percentiles.la_percentile_rank as double precision) as measure_value,
+        cast({{ ks }}_la_percentiles.la_schools_ranked as double precision) as comparator_value,
         cast(null as varchar) as missing_parts,
-        printf(
-            '{{ label }}, percentile rank %.0f among %d LA schools',
-            results.{{ column }}, {{ ks }}_la_percentiles.la_percentile_rank, {{ ks }}_la_percentiles.la_schools_ranked
-        ) as breach_detail
+        {{ format_string(
+            label ~ ', percentile rank %.0f among %d LA schools',
+            [
+                'results.' ~ column,
+                ks ~ '_la_percentiles.la_percentile_rank',
+                ks ~ '_la_percentiles.la_schools_ranked'
+            ]
+        ) }} as breach_detail
     from {{ ks }}_chain_results as results
     inner join evaluation_years
         on evaluation_years.flag_code = '{{ flag_code }}'

@@ -164,8 +164,8 @@ with_missing as (
 
 ),
 
--- The first exclusion (by exclusion_order) that applies.
-excluded as (
+-- Every exclusion that applies.
+applicable_exclusions as (
 
     select
         with_missing.urn,
@@ -173,7 +173,8 @@ excluded as (
         with_missing.key_stage,
         with_missing.standard_type,
         exclusions.exclusion_code,
-        exclusions.exclusion_reason
+        exclusions.exclusion_reason,
+        exclusions.exclusion_order
     from with_missing
     inner join exclusions
         on (exclusions.exclusion_code = 'SPECIAL_SCHOOL' and with_missing.is_special)
@@ -183,10 +184,16 @@ excluded as (
         or (exclusions.exclusion_code = 'COHORT_UNDER_11'
             and with_missing.has_results and coalesce(with_missing.cohort_pupils, 0) < exclusions.min_cohort_pupils)
         or (exclusions.exclusion_code = 'MISSING_DATA' and (not with_missing.has_results or with_missing.is_missing_data))
-    qualify row_number() over (
-        partition by with_missing.urn, with_missing.academic_year, with_missing.key_stage, with_missing.standard_type
-        order by exclusions.exclusion_order
-    ) = 1
+
+),
+
+-- The first exclusion (by exclusion_order) that applies.
+excluded as (
+
+    {{ keep_rows('applicable_exclusions', "row_number() over (
+        partition by urn, academic_year, key_stage, standard_type
+        order by exclusion_order
+    ) = 1") }}
 
 ),
 
@@ -263,13 +270,16 @@ final as (
                 end
             when key_stage = 'KS2' then
                 standard_name || ' ' || academic_year || ': reading, writing and maths expected standard '
-                || printf('%.0f', cast(rwm_expected_pct as double))
-                || '% (threshold ' || printf('%.0f', cast(attainment_below as double)) || '%)'
-                || printf('; progress reading %.1f, writing %.1f, maths %.1f', reading_progress_score, writing_progress_score, maths_progress_score)
+                || {{ format_string('%.0f', ['cast(rwm_expected_pct as double precision)']) }}
+                || '% (threshold ' || {{ format_string('%.0f', ['cast(attainment_below as double precision)']) }} || '%)'
+                || {{ format_string(
+                    '; progress reading %.1f, writing %.1f, maths %.1f',
+                    ['reading_progress_score', 'writing_progress_score', 'maths_progress_score']
+                ) }}
                 || case when is_below then ' - below' else ' - not below' end
             else
-                standard_name || ' ' || academic_year || ': Progress 8 ' || printf('%.2f', progress8_score)
-                || ' (upper limit ' || printf('%.2f', progress8_upper_score) || ')'
+                standard_name || ' ' || academic_year || ': Progress 8 ' || {{ format_string('%.2f', ['progress8_score']) }}
+                || ' (upper limit ' || {{ format_string('%.2f', ['progress8_upper_score']) }} || ')'
                 || case when is_below then ' - below' else ' - not below' end
         end as floor_explanation
     from judged

@@ -54,20 +54,29 @@ report_term as (
 -- The term the data date falls in (the nearest term for a date outside every term), and the end of the term after it:
 -- "due within two terms" means due by then. When seed school_terms does not list that term yet, four months after
 -- the current term ends stands in for it.
-as_at_term as (
+as_at_candidates as (
 
     select
         report_term.data_date as forecast_as_at,
         terms.term_name as as_at_term,
+        terms.term_start as as_at_term_start,
         terms.term_end as as_at_term_end
     from report_term
     cross join terms
     where report_term.data_date is not null
-    qualify row_number() over (
-        order by
-            report_term.data_date between terms.term_start and terms.term_end desc,
-            least(abs(report_term.data_date - terms.term_start), abs(report_term.data_date - terms.term_end))
-    ) = 1
+
+),
+
+as_at_term as (
+
+    select forecast_as_at, as_at_term, as_at_term_end
+    from (
+        {{ keep_rows('as_at_candidates', "row_number() over (
+            order by
+                forecast_as_at between as_at_term_start and as_at_term_end desc,
+                least(abs(forecast_as_at - as_at_term_start), abs(forecast_as_at - as_at_term_end))
+        ) = 1") }}
+    ) as nearest_term
 
 ),
 
@@ -77,7 +86,7 @@ due_window as (
         as_at_term.forecast_as_at,
         as_at_term.as_at_term,
         coalesce(next_term.term_name, 'the next term') as next_term,
-        coalesce(next_term.term_end, cast(as_at_term.as_at_term_end + to_months(4) as date)) as due_soon_by
+        coalesce(next_term.term_end, cast(as_at_term.as_at_term_end + interval '4 months' as date)) as due_soon_by
     from as_at_term
     left join terms as next_term
         on next_term.term_start = as_at_term.as_at_term_end + 1
@@ -132,7 +141,12 @@ with_rule_date as (
         *,
         case when latest_inspection_kind = 'none' then open_date else last_inspection_date end as rule_date,
         -- 31 August ending the school year of the latest inspection.
-        make_date(year(last_inspection_date) + (month(last_inspection_date) >= 9)::integer, 8, 31)
+        make_date(
+            cast(extract(year from last_inspection_date) as integer)
+                + (extract(month from last_inspection_date) >= 9)::integer,
+            8,
+            31
+        )
             as last_school_year_end
     from inputs
 
@@ -140,10 +154,11 @@ with_rule_date as (
 
 -- The first interval row that applies; '*' matches anything except a school with no inspection of its own, which
 -- only the rows written for new schools ('none') match.
-matched as (
+interval_candidates as (
 
     select
         with_rule_date.urn,
+        intervals.rule_order,
         intervals.rule_version,
         intervals.rule_code,
         intervals.rule_wording,
@@ -152,11 +167,11 @@ matched as (
         intervals.latest_is_la_default,
         {%- for side in anchors %}
         cast(case intervals.{{ side }}_anchor
-            when 'latest_inspection' then with_rule_date.last_inspection_date + to_months(intervals.{{ side }}_months)
+            when 'latest_inspection' then with_rule_date.last_inspection_date + intervals.{{ side }}_months * interval '1 month'
             when 'judgement_publication'
-                then with_rule_date.judgement_publication_date + to_months(intervals.{{ side }}_months)
-            when 'latest_school_year_end' then with_rule_date.last_school_year_end + to_months(intervals.{{ side }}_months)
-            when 'open_date' then with_rule_date.open_date + to_months(intervals.{{ side }}_months)
+                then with_rule_date.judgement_publication_date + intervals.{{ side }}_months * interval '1 month'
+            when 'latest_school_year_end' then with_rule_date.last_school_year_end + intervals.{{ side }}_months * interval '1 month'
+            when 'open_date' then with_rule_date.open_date + intervals.{{ side }}_months * interval '1 month'
             when 'fixed_date' then intervals.{{ side }}_date
         end as date) as {{ side }}_rule_date{{ ',' if not loop.last }}
         {%- endfor %}
@@ -172,11 +187,16 @@ matched as (
         )
         and (
             intervals.ungraded_outcome_pattern is null
-            or regexp_matches(coalesce(with_rule_date.last_ungraded_outcome, ''), intervals.ungraded_outcome_pattern, 'i')
+            or {{ matches_pattern("coalesce(with_rule_date.last_ungraded_outcome, '')", 'intervals.ungraded_outcome_pattern') }}
         )
-    qualify row_number() over (
-        partition by with_rule_date.urn order by intervals.rule_order, intervals.rule_version desc
-    ) = 1
+
+),
+
+matched as (
+
+    {{ keep_rows('interval_candidates', "row_number() over (
+        partition by urn order by rule_order, rule_version desc nulls last
+    ) = 1") }}
 
 ),
 

@@ -45,12 +45,13 @@ sequenced as (
             order by inspection_start_date, publication_date, inspection_number
         ) as inspection_sequence,
         -- The previous graded judgement, following the chain back through predecessor URNs.
-        last_value(overall_effectiveness_grade ignore nulls) over (
-            partition by urn
-            order by inspection_start_date, publication_date, inspection_number
-            rows between unbounded preceding and 1 preceding
-        ) as previous_effectiveness_grade
+        {{ last_non_null('overall_effectiveness_grade', 'earlier_in_chain') }} as previous_effectiveness_grade
     from chain_inspections
+    window earlier_in_chain as (
+        partition by urn
+        order by inspection_start_date, publication_date, inspection_number
+        rows between unbounded preceding and 1 preceding
+    )
 
 ),
 

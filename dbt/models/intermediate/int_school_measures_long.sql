@@ -20,8 +20,7 @@ census as (
 
 ),
 
--- The latest version of each school's absence row, with its census pupils on roll as the weight.
-absence as (
+absence_with_census as (
 
     select
         absence_rows.*,
@@ -31,10 +30,14 @@ absence as (
     left join census
         on census.urn = absence_rows.urn
         and census.academic_year = absence_rows.academic_year
-    qualify row_number() over (
-        partition by absence_rows.urn, absence_rows.academic_year
-        order by {{ data_version_rank('absence_rows.data_version') }} desc
-    ) = 1
+
+),
+
+-- The latest version of each school's absence row, with its census pupils on roll as the weight.
+absence as (
+
+    {{ keep_rows('absence_with_census', 'row_number() over (partition by urn, academic_year order by '
+        ~ data_version_rank('data_version') ~ ' desc) = 1') }}
 
 ),
 
@@ -70,12 +73,12 @@ final as (
         academic_year,
         cast(la_code as integer) as la_code,
         measure_code,
-        cast(measure_value as double) as measure_value,
+        cast(measure_value as double precision) as measure_value,
         measure_value_reason,
         {{ measure_status('measure_value', 'measure_value_reason') }} as measure_status,
         is_state_funded,
         is_special_school,
-        cast(weight_pupils as double) as weight_pupils,
+        cast(weight_pupils as double precision) as weight_pupils,
         data_version
     from unpivoted
 

@@ -63,7 +63,8 @@ school_urns as (
 
 ),
 
--- Walk back through predecessors of predecessors; the path guards against cycles in the links file.
+-- Walk back through predecessors of predecessors; the path (URNs joined by ' <- ', as text so that both warehouses
+-- read it) guards against cycles in the links file.
 walked as (
 
     select *
@@ -73,34 +74,42 @@ walked as (
                 urn,
                 urn,
                 0,
-                [urn]
+                cast(urn as varchar)
             from school_urns
             union all
             select
                 walk.urn,
                 edge.earlier_urn,
                 walk.generations_back + 1,
-                list_append(walk.urn_path, edge.earlier_urn)
+                cast(walk.urn_path || ' <- ' || cast(edge.earlier_urn as varchar) as varchar)
             from walk
             inner join succession_edges as edge
                 on edge.later_urn = walk.predecessor_urn
-            where not list_contains(walk.urn_path, edge.earlier_urn)
+            where position(' <- ' || cast(edge.earlier_urn as varchar) || ' <- ' in ' <- ' || walk.urn_path || ' <- ') = 0
         )
         select * from walk
     ) as recursion
 
 ),
 
--- A predecessor reachable by two routes (e.g. after a merger) keeps its nearest generation.
-nearest as (
+-- A predecessor reachable by two routes (e.g. after a merger) keeps its nearest generation (of two equally near
+-- routes, the first path in text order).
+nearest_route as (
 
     select
         urn,
         predecessor_urn,
-        min(generations_back) as generations_back,
-        arg_min(array_to_string(urn_path, ' <- '), generations_back) as succession_path
+        generations_back,
+        urn_path as succession_path
     from walked
-    group by urn, predecessor_urn
+
+),
+
+nearest as (
+
+    {{ keep_rows('nearest_route', "row_number() over (
+        partition by urn, predecessor_urn order by generations_back, succession_path
+    ) = 1") }}
 
 ),
 

@@ -77,7 +77,7 @@ from_gias as (
         region_name,
         religious_character,
         gias_extract_date,
-        'GIAS establishments extract of ' || strftime(gias_extract_date, '%-d %B %Y') as register_source,
+        'GIAS establishments extract of ' || {{ date_words('gias_extract_date') }} as register_source,
         1 as source_priority
     from gias
 
@@ -112,7 +112,9 @@ from_school_information as (
 
 ),
 
--- A school's own KS2 / KS4 rows, newest year first: name, LA, type code and the closed flag.
+-- A school's own KS2 / KS4 rows, newest year first: name, LA, type code and the closed flag. These candidates and
+-- the census ones carry every column of from_school_information (NULL where they have none), so they union by
+-- position in both warehouses.
 results as (
 
     select urn, academic_year, la_code, establishment_number, school_name, school_type_code, is_closed,
@@ -125,21 +127,38 @@ results as (
 
 ),
 
+latest_results as (
+
+    {{ keep_rows('results', "row_number() over (partition by urn order by academic_year desc nulls last, key_stage desc) = 1") }}
+
+),
+
 from_results as (
 
     select
         urn,
         la_code * 10000 + establishment_number as laestab,
         la_code,
+        cast(null as varchar) as la_name,
         school_name,
         school_type_code as type_name,
         case when is_closed then 'Closed' else 'Open' end as establishment_status,
         not coalesce(is_closed, false) as is_open,
+        cast(null as date) as open_date,
+        cast(null as date) as close_date,
         phase_of_education,
+        cast(null as integer) as statutory_low_age,
+        cast(null as integer) as statutory_high_age,
+        cast(null as varchar) as religious_character,
         key_stage || ' performance tables ' || academic_year || ' (not in the GIAS extract)' as register_source,
         3 as source_priority
-    from results
-    qualify row_number() over (partition by urn order by academic_year desc, key_stage desc) = 1
+    from latest_results
+
+),
+
+latest_census as (
+
+    {{ keep_rows('census', "row_number() over (partition by urn order by academic_year desc nulls last) = 1") }}
 
 ),
 
@@ -147,13 +166,27 @@ from_census as (
 
     select
         urn,
-        try_cast(la_code * 10000 + try_cast(establishment_number as integer) as integer) as laestab,
+        -- The census establishment number is text: a non-numeric one gives no LAESTAB.
+        cast(
+            case when establishment_number similar to '[0-9]{1,9}'
+                then la_code * 10000 + cast(establishment_number as integer)
+            end as integer
+        ) as laestab,
         la_code,
+        cast(null as varchar) as la_name,
+        cast(null as varchar) as school_name,
         school_type as type_name,
+        cast(null as varchar) as establishment_status,
+        cast(null as boolean) as is_open,
+        cast(null as date) as open_date,
+        cast(null as date) as close_date,
+        cast(null as varchar) as phase_of_education,
+        cast(null as integer) as statutory_low_age,
+        cast(null as integer) as statutory_high_age,
+        cast(null as varchar) as religious_character,
         'school census ' || academic_year || ' (not in the GIAS extract; no school name)' as register_source,
         4 as source_priority
-    from census
-    qualify row_number() over (partition by urn order by academic_year desc) = 1
+    from latest_census
 
 ),
 
@@ -177,7 +210,7 @@ not_in_gias as (
         candidates.statutory_low_age,
         candidates.statutory_high_age,
         cast(null as integer) as number_of_pupils,
-        cast(null as double) as fsm_pct,
+        cast(null as double precision) as fsm_pct,
         cast(null as varchar) as trust_name,
         regions.region_name,
         candidates.religious_character,
@@ -186,9 +219,9 @@ not_in_gias as (
         candidates.source_priority
     from (
         select * from from_school_information
-        union all by name
+        union all
         select * from from_results
-        union all by name
+        union all
         select * from from_census
     ) as candidates
     left join school_types
@@ -204,8 +237,15 @@ not_in_gias as (
 unioned as (
 
     select * from from_gias
-    union all by name
+    union all
     select * from not_in_gias
+
+),
+
+-- Each school from its first source (GIAS, then school information, results, census).
+first_source as (
+
+    {{ keep_rows('unioned', "row_number() over (partition by urn order by source_priority) = 1") }}
 
 ),
 
@@ -235,8 +275,7 @@ final as (
         gias_extract_date,
         source_priority = 1 as is_in_gias,
         register_source
-    from unioned
-    qualify row_number() over (partition by urn order by source_priority) = 1
+    from first_source
 
 )
 

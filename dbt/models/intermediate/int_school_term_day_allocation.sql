@@ -118,7 +118,7 @@ term_rule_versions as (
 ),
 
 -- Ordered first-match per allocation: the lowest rule_order whose every condition holds.
-matched as (
+match_candidates as (
 
     select
         rules_in_force.*,
@@ -145,10 +145,15 @@ matched as (
         end
         and (rules_in_force.partnership_size_min is null or inputs.partnership_size >= rules_in_force.partnership_size_min)
         and (rules_in_force.partnership_size_max is null or inputs.partnership_size <= rules_in_force.partnership_size_max)
-    qualify row_number() over (
-        partition by inputs.urn, inputs.academic_year, inputs.term_code, rules_in_force.allocation_code
-        order by rules_in_force.rule_order
-    ) = 1
+
+),
+
+matched as (
+
+    {{ keep_rows(
+        'match_candidates',
+        'row_number() over (partition by urn, academic_year, term_code, allocation_code order by rule_order) = 1'
+    ) }}
 
 ),
 
@@ -163,17 +168,17 @@ planned as (
             else matched.days_per_year
         end as school_days_per_year,
         case
-            when list_contains(string_split(matched.planned_terms, ' '), matched.term_code)
+            when {{ in_spaced_list('matched.term_code', 'matched.planned_terms') }}
                 then matched.days_per_year * matched.term_share_open / (
-                    len(string_split(matched.planned_terms, ' '))
+                    {{ spaced_list_length('matched.planned_terms') }}
                     * case matched.allocation_basis when 'per_partnership' then matched.partnership_size else 1 end
                 )
             else 0
         end as term_days,
         case
-            when list_contains(string_split(matched.planned_terms, ' '), matched.term_code)
+            when {{ in_spaced_list('matched.term_code', 'matched.planned_terms') }}
                 then matched.days_per_year * matched.term_share_judged / (
-                    len(string_split(matched.planned_terms, ' '))
+                    {{ spaced_list_length('matched.planned_terms') }}
                     * case matched.allocation_basis when 'per_partnership' then matched.partnership_size else 1 end
                 )
             else 0
@@ -227,7 +232,7 @@ final as (
         inputs.term_end,
         inputs.is_report_term,
         inputs.judged_to,
-        cast(inputs.term_share_open as double) as term_share_open,
+        cast(inputs.term_share_open as double precision) as term_share_open,
         inputs.district,
         inputs.partnership,
         inputs.partnership_size,
@@ -235,22 +240,22 @@ final as (
         inputs.is_causing_concern,
         term_rule_versions.rule_version,
         by_school_term.partnership_rule_code,
-        cast(by_school_term.partnership_days_per_year as double) as partnership_days_per_year,
-        cast(by_school_term.partnership_share_days_per_year as double) as partnership_share_days_per_year,
-        cast(coalesce(by_school_term.planned_partnership_days, 0) as double) as planned_partnership_days,
+        cast(by_school_term.partnership_days_per_year as double precision) as partnership_days_per_year,
+        cast(by_school_term.partnership_share_days_per_year as double precision) as partnership_share_days_per_year,
+        cast(coalesce(by_school_term.planned_partnership_days, 0) as double precision) as planned_partnership_days,
         by_school_term.school_rule_code,
-        cast(by_school_term.school_days_per_year as double) as school_days_per_year,
-        cast(coalesce(by_school_term.planned_school_days, 0) as double) as planned_school_days,
+        cast(by_school_term.school_days_per_year as double precision) as school_days_per_year,
+        cast(coalesce(by_school_term.planned_school_days, 0) as double precision) as planned_school_days,
         by_school_term.causing_concern_rule_code,
-        cast(by_school_term.causing_concern_days_per_year as double) as causing_concern_days_per_year,
-        cast(coalesce(by_school_term.planned_causing_concern_days, 0) as double) as planned_causing_concern_days,
+        cast(by_school_term.causing_concern_days_per_year as double precision) as causing_concern_days_per_year,
+        cast(coalesce(by_school_term.planned_causing_concern_days, 0) as double precision) as planned_causing_concern_days,
         cast(
             coalesce(by_school_term.planned_partnership_days, 0)
             + coalesce(by_school_term.planned_school_days, 0)
             + coalesce(by_school_term.planned_causing_concern_days, 0)
-            as double
+            as double precision
         ) as planned_days,
-        cast(coalesce(by_school_term.planned_days_to_date, 0) as double) as planned_days_to_date,
+        cast(coalesce(by_school_term.planned_days_to_date, 0) as double precision) as planned_days_to_date,
         coalesce(by_school_term.planned_days_is_la_default, false) as planned_days_is_la_default,
         coalesce(by_school_term.allocation_wording, 'No allocation rule applies') as allocation_wording
     from inputs

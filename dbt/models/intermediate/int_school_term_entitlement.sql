@@ -92,7 +92,7 @@ spine as (
         terms.academic_year = report_term.academic_year and terms.term_code = report_term.term_code as is_report_term,
         least(terms.term_end, report_term.report_date) as judged_to,
         greatest(terms.term_start, coalesce(schools.open_date, terms.term_start)) as open_from,
-        date_diff('day', terms.term_start, terms.term_end) + 1 as term_days
+        terms.term_end - terms.term_start + 1 as term_days
     from schools
     cross join terms
     cross join report_term
@@ -109,10 +109,10 @@ shares as (
         spine.*,
         case when spine.report_date > spine.term_end then 'ended' else 'current' end as term_status,
         -- Share of the term the school was open (1 unless it opened during the term).
-        cast(greatest(0, date_diff('day', spine.open_from, spine.term_end) + 1) as double) / spine.term_days
+        cast(greatest(0, spine.term_end - spine.open_from + 1) as double precision) / spine.term_days
             as term_share_open,
         -- Share of the term judged: open, and elapsed by the report date (the current term is judged to date).
-        cast(greatest(0, date_diff('day', spine.open_from, spine.judged_to) + 1) as double) / spine.term_days
+        cast(greatest(0, spine.judged_to - spine.open_from + 1) as double precision) / spine.term_days
             as term_share_judged
     from spine
 
@@ -175,7 +175,7 @@ term_rule_versions as (
 ),
 
 -- Ordered first-match per entitlement: the lowest rule_order whose every condition holds.
-matched as (
+match_candidates as (
 
     select
         rules_in_force.*,
@@ -196,10 +196,15 @@ matched as (
             when 'on_register' then inputs.is_on_register_in_term
             else false
         end
-    qualify row_number() over (
-        partition by inputs.urn, inputs.academic_year, inputs.term_code, rules_in_force.entitlement_code
-        order by rules_in_force.rule_order
-    ) = 1
+
+),
+
+matched as (
+
+    {{ keep_rows(
+        'match_candidates',
+        'row_number() over (partition by urn, academic_year, term_code, entitlement_code order by rule_order) = 1'
+    ) }}
 
 ),
 
@@ -215,7 +220,7 @@ windows as (
         max(terms.term_end) as window_end
     from rules
     inner join terms
-        on list_contains(string_split(rules.due_terms, ' '), terms.term_code)
+        on {{ in_spaced_list('terms.term_code', 'rules.due_terms') }}
     where rules.frequency_per = 'year'
     group by rules.rule_version, rules.rule_code, terms.academic_year
 
@@ -292,7 +297,7 @@ entitled as (
         core_visit.window_first_term_order as core_visit_window_first_term_order,
         core_visit.window_last_term_order as core_visit_window_last_term_order,
         core_visit.window_end as core_visit_window_end,
-        coalesce(list_contains(string_split(core_visit.due_terms, ' '), inputs.term_code), false) as is_core_visit_term,
+        coalesce({{ in_spaced_list('inputs.term_code', 'core_visit.due_terms') }}, false) as is_core_visit_term,
         -- SI12 monitoring meetings and SI9 register reviews, per term.
         monitoring.rule_code as monitoring_rule_code,
         monitoring.counted_visit_types as monitoring_visit_types,
@@ -346,8 +351,8 @@ final as (
         entitled.report_date,
         entitled.judged_to,
         entitled.open_from,
-        cast(entitled.term_share_open as double) as term_share_open,
-        cast(entitled.term_share_judged as double) as term_share_judged,
+        cast(entitled.term_share_open as double precision) as term_share_open,
+        cast(entitled.term_share_judged as double precision) as term_share_judged,
         term_rule_versions.rule_version,
         entitled.categorisation_status,
         entitled.support_category,
@@ -363,7 +368,7 @@ final as (
         entitled.table_one_basis,
         entitled.table_one_visit_types,
         entitled.table_one_wording,
-        cast(entitled.contacts_entitled as double) as contacts_entitled,
+        cast(entitled.contacts_entitled as double precision) as contacts_entitled,
         -- Whole contacts due by the last day judged (rounded down; the small tolerance keeps 2 x 3 / 3 at 2).
         cast(floor(entitled.contacts_entitled_to_date + 1e-9) as integer) as contacts_due_to_date,
         cast(entitled.over_delivery_margin as integer) as over_delivery_margin,

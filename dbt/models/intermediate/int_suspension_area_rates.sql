@@ -15,14 +15,19 @@ schools as (
 
 areas as (
 
-    select *, 'la' as geography_level from schools
+    select 'la' as geography_level, la_code, phase_code, academic_year, pupils_on_roll, suspensions,
+        pupils_suspended, permanent_exclusions
+    from schools
     union all
-    select * replace (cast(null as integer) as la_code), 'national' from schools
+    select 'national', cast(null as integer), phase_code, academic_year, pupils_on_roll, suspensions,
+        pupils_suspended, permanent_exclusions
+    from schools
 
 ),
 
 final as (
 
+    -- Rates are double divisions on both engines (PostgreSQL would otherwise divide numerics).
     select
         geography_level,
         la_code,
@@ -33,9 +38,9 @@ final as (
         cast(sum(suspensions) as bigint) as suspensions,
         cast(sum(pupils_suspended) as bigint) as pupils_suspended,
         cast(sum(permanent_exclusions) as bigint) as permanent_exclusions,
-        100.0 * sum(suspensions) / nullif(sum(pupils_on_roll), 0) as suspension_rate,
-        100.0 * sum(pupils_suspended) / nullif(sum(pupils_on_roll), 0) as pupils_suspended_pct,
-        100.0 * sum(permanent_exclusions) / nullif(sum(pupils_on_roll), 0) as permanent_exclusion_rate
+        100.0 * cast(sum(suspensions) as double precision) / nullif(sum(pupils_on_roll), 0) as suspension_rate,
+        100.0 * cast(sum(pupils_suspended) as double precision) / nullif(sum(pupils_on_roll), 0) as pupils_suspended_pct,
+        100.0 * cast(sum(permanent_exclusions) as double precision) / nullif(sum(pupils_on_roll), 0) as permanent_exclusion_rate
     from areas
     group by geography_level, la_code, phase_code, academic_year
 

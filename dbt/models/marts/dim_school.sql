@@ -24,7 +24,7 @@ predecessors as (
     select
         urn,
         min(case when generations_back = 1 then predecessor_urn end) as immediate_predecessor_urn,
-        arg_max(predecessor_urn, generations_back) as earliest_predecessor_urn,
+        {{ value_at_max('predecessor_urn', 'generations_back') }} as earliest_predecessor_urn,
         string_agg(cast(predecessor_urn as varchar), ', ' order by generations_back, predecessor_urn) as predecessor_urns,
         count(*) as predecessor_count,
         max(generations_back) as predecessor_generations

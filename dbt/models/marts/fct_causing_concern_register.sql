@@ -31,7 +31,9 @@ reviews_this_term as (
     select
         history.urn,
         count(distinct history.last_reviewed_on) as review_count,
-        string_agg(distinct strftime(history.last_reviewed_on, '%Y-%m-%d'), ', ' order by strftime(history.last_reviewed_on, '%Y-%m-%d')) as review_dates
+        -- A date cast to text is ISO 8601 (YYYY-MM-DD) on every engine.
+        string_agg(distinct cast(history.last_reviewed_on as varchar), ', ' order by cast(history.last_reviewed_on as varchar))
+            as review_dates
     from history
     cross join report_term
     where history.last_reviewed_on between report_term.term_start and least(report_term.term_end, report_term.report_date)
@@ -46,8 +48,11 @@ final as (
         schools.school_name,
         register.date_added,
         cast(
-            date_diff('month', register.date_added, report_term.report_date)
-            - case when day(report_term.report_date) < day(register.date_added) then 1 else 0 end
+            -- Month boundaries crossed (DuckDB's date_diff('month', ...)), less one where the day of the month
+            -- has not come round again.
+            (extract(year from report_term.report_date) - extract(year from register.date_added)) * 12
+            + extract(month from report_term.report_date) - extract(month from register.date_added)
+            - case when extract(day from report_term.report_date) < extract(day from register.date_added) then 1 else 0 end
             as integer
         ) as months_on_register,
         register.key_concerns,

@@ -66,7 +66,7 @@ measures_long as (
         {{ disadvantaged }}_reason as disadvantaged_value_reason,
         {{ other }} as other_value,
         {{ other }}_reason as other_value_reason,
-        {{ published_gap if published_gap else 'cast(null as double)' }} as published_gap_value,
+        {{ published_gap if published_gap else 'cast(null as double precision)' }} as published_gap_value,
         data_version
     from {{ ks }}_schools
     union all
@@ -85,7 +85,7 @@ measures_long as (
         {{ disadvantaged }}_reason,
         {{ other }},
         {{ other }}_reason,
-        cast(null as double),
+        cast(null as double precision),
         data_version
     from {{ ks }}_las
     union all
@@ -104,7 +104,7 @@ measures_long as (
         {{ disadvantaged }}_reason,
         {{ other }},
         {{ other }}_reason,
-        cast(null as double),
+        cast(null as double precision),
         data_version
     from {{ ks }}_national
     {{ 'union all' if not loop.last }}
@@ -141,8 +141,8 @@ final as (
         measures_long.other_value,
         measures_long.other_value_reason,
         national_other.national_other_value,
-        round(measures_long.disadvantaged_value - national_other.national_other_value, 2) as disadvantaged_gap,
-        round(measures_long.disadvantaged_value - measures_long.other_value, 2) as within_area_gap,
+        {{ round_to('measures_long.disadvantaged_value - national_other.national_other_value', 2) }} as disadvantaged_gap,
+        {{ round_to('measures_long.disadvantaged_value - measures_long.other_value', 2) }} as within_area_gap,
         measures_long.published_gap_value,
         measures_long.data_version
     from measures_long

@@ -20,7 +20,7 @@ schools as (
 
 ),
 
-school_gaps as (
+school_gap_candidates as (
 
     select
         'school' as geography_level,
@@ -33,16 +33,42 @@ school_gaps as (
         gaps.measure_code,
         gaps.disadvantaged_pupils,
         gaps.disadvantaged_gap,
-        gaps.within_area_gap
+        gaps.within_area_gap,
+        chain.generations_back,
+        chain.predecessor_urn
     from chain
     inner join schools
         on schools.urn = chain.urn
     inner join gaps
         on gaps.geography_level = 'school'
         and gaps.urn = chain.predecessor_urn
-    qualify row_number() over (
-        partition by chain.urn, gaps.academic_year, gaps.measure_code order by chain.generations_back, chain.predecessor_urn  -- merged predecessors tie: same pick every run
-    ) = 1
+
+),
+
+-- the nearest predecessor with results; merged predecessors tie: predecessor_urn gives the same pick every run
+nearest_school_gaps as (
+
+    {{ keep_rows('school_gap_candidates', 'row_number() over (
+        partition by urn, academic_year, measure_code order by generations_back, predecessor_urn
+    ) = 1') }}
+
+),
+
+school_gaps as (
+
+    select
+        geography_level,
+        area_code,
+        urn,
+        la_code,
+        results_urn,
+        academic_year,
+        key_stage,
+        measure_code,
+        disadvantaged_pupils,
+        disadvantaged_gap,
+        within_area_gap
+    from nearest_school_gaps
 
 ),
 
@@ -110,8 +136,8 @@ final as (
         within_area_gap,
         previous_year_gap,
         two_years_back_gap,
-        round(disadvantaged_gap - previous_year_gap, 2) as gap_change_one_year,
-        round(disadvantaged_gap - two_years_back_gap, 2) as gap_change_three_years,
+        {{ round_to('disadvantaged_gap - previous_year_gap', 2) }} as gap_change_one_year,
+        {{ round_to('disadvantaged_gap - two_years_back_gap', 2) }} as gap_change_three_years,
         -- The gap is disadvantaged minus national other pupils, so a fall (more negative) is a widening gap.
         case
             when disadvantaged_gap is null or previous_year_gap is null or two_years_back_gap is null then 'insufficient data'

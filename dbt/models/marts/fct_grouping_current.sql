@@ -102,10 +102,10 @@ final as (
         cast(pupils_on_roll as integer) as pupils_on_roll,
         cast(schools_judged as integer) as schools_judged,
         cast(schools_good_or_outstanding as integer) as schools_good_or_outstanding,
-        100.0 * schools_good_or_outstanding / nullif(schools_judged, 0) as schools_good_or_outstanding_pct,
+        100 * cast(schools_good_or_outstanding as double precision) / nullif(schools_judged, 0) as schools_good_or_outstanding_pct,
         cast(coalesce(pupils_in_judged_schools, 0) as integer) as pupils_in_judged_schools,
         cast(coalesce(pupils_in_good_or_outstanding_schools, 0) as integer) as pupils_in_good_or_outstanding_schools,
-        100.0 * pupils_in_good_or_outstanding_schools / nullif(pupils_in_judged_schools, 0) as pupils_good_or_outstanding_pct,
+        100 * cast(pupils_in_good_or_outstanding_schools as double precision) / nullif(pupils_in_judged_schools, 0) as pupils_good_or_outstanding_pct,
         {%- for state in outcome_states %}
         cast(ofsted_{{ state }}_schools as integer) as ofsted_{{ state }}_schools,
         {%- endfor %}

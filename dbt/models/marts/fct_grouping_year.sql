@@ -150,7 +150,7 @@ final as (
         {%- endfor %}
         {%- for gap_column, disadvantaged, national_measure in gaps %}
         -- DfE definition: the grouping's disadvantaged pupils against national other pupils.
-        round(aggregated.{{ disadvantaged }} - {{ gap_column }}_national.national_other_value, 2) as {{ gap_column }}{{ ',' if not loop.last }}
+        {{ round_to('aggregated.' ~ disadvantaged ~ ' - ' ~ gap_column ~ '_national.national_other_value', 2) }} as {{ gap_column }}{{ ',' if not loop.last }}
         {%- endfor %}
     from aggregated
     {%- for gap_column, disadvantaged, national_measure in gaps %}

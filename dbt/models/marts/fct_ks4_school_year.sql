@@ -114,8 +114,8 @@ final as (
             as {{ measure }}_status,
         {{ measure }}_la,
         {{ measure }}_national,
-        round({{ measure }} - {{ measure }}_la, 2) as {{ measure }}_vs_la,
-        round({{ measure }} - {{ measure }}_national, 2) as {{ measure }}_vs_national,
+        {{ round_to(measure ~ ' - ' ~ measure ~ '_la', 2) }} as {{ measure }}_vs_la,
+        {{ round_to(measure ~ ' - ' ~ measure ~ '_national', 2) }} as {{ measure }}_vs_national,
         {%- endfor %}
         progress8_lower_score,
         progress8_upper_score,

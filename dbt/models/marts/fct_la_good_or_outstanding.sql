@@ -90,8 +90,8 @@ with_pct as (
 
     select
         *,
-        round(100.0 * schools_good_or_outstanding / nullif(schools_judged, 0), 1) as schools_good_or_outstanding_pct,
-        round(100.0 * pupils_in_good_or_outstanding_schools / nullif(pupils_in_judged_schools, 0), 1)
+        {{ round_to('100.0 * cast(schools_good_or_outstanding as double precision) / nullif(schools_judged, 0)', 1) }} as schools_good_or_outstanding_pct,
+        {{ round_to('100.0 * cast(pupils_in_good_or_outstanding_schools as double precision) / nullif(pupils_in_judged_schools, 0)', 1) }}
             as pupils_good_or_outstanding_pct
     from by_area
 

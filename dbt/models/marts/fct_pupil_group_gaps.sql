@@ -31,8 +31,8 @@ gaps as (
         results.*,
         same_group.national_value as national_same_group_value,
         comparison.national_value as national_comparison_value,
-        round(results.measure_value - comparison.national_value, 2) as gap,
-        round(results.measure_value - same_group.national_value, 2)
+        {{ round_to('results.measure_value - comparison.national_value', 2) }} as gap,
+        {{ round_to('results.measure_value - same_group.national_value', 2) }}
             as difference_from_national_same_group
     from results
     left join national as same_group
@@ -97,9 +97,9 @@ final as (
         gap,
         difference_from_national_same_group,
         previous_year_gap,
-        round(gap - previous_year_gap, 2) as gap_change_from_previous_year,
+        {{ round_to('gap - previous_year_gap', 2) }} as gap_change_from_previous_year,
         gap_two_years_earlier,
-        round(gap - gap_two_years_earlier, 2) as gap_change_over_two_years,
+        {{ round_to('gap - gap_two_years_earlier', 2) }} as gap_change_over_two_years,
         case
             when gap is null or gap_two_years_earlier is null or group_code = comparison_group_code and group_code = 'all'
                 then null

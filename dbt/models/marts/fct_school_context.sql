@@ -18,12 +18,17 @@ comparisons as (
 
 ),
 
-absence as (
+absence_rows as (
 
     select * from {{ ref('stg_absence__school_absence') }}
-    qualify row_number() over (
-        partition by urn, academic_year order by {{ data_version_rank('data_version') }} desc
-    ) = 1
+
+),
+
+absence as (
+
+    {{ keep_rows('absence_rows', 'row_number() over (
+        partition by urn, academic_year order by ' ~ data_version_rank('data_version') ~ ' desc
+    ) = 1') }}
 
 ),
 
@@ -58,12 +63,12 @@ final as (
         pivoted.urn,
         pivoted.academic_year,
         cast(pivoted.la_code as integer) as la_code,
-        cast(census.pupils_on_roll as double) as pupils_on_roll,
+        cast(census.pupils_on_roll as double precision) as pupils_on_roll,
         {%- for measure_code, column in context_measures %}
         pivoted.{{ column }},
         pivoted.{{ column }}_status,
-        round(pivoted.{{ column }}_la, 1) as {{ column }}_la,
-        round(pivoted.{{ column }}_national, 1) as {{ column }}_national,
+        {{ round_to('pivoted.' ~ column ~ '_la', 1) }} as {{ column }}_la,
+        {{ round_to('pivoted.' ~ column ~ '_national', 1) }} as {{ column }}_national,
         {%- endfor %}
         cast(absence.persistent_absence_threshold_pct as integer) as persistent_absence_threshold_pct,
         pivoted.is_from_predecessor

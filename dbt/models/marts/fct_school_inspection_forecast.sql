@@ -13,7 +13,7 @@ forecast as (
 -- The latest change of headteacher certainly after the date the forecast counts from (the latest inspection, or the
 -- opening of a school not inspected itself): the extract still listing the previous headteacher is dated on or
 -- after it. A change between an extract before the inspection and one after it cannot be placed, so it is not shown.
-new_headteachers as (
+headteacher_changes_since as (
 
     select
         forecast.urn,
@@ -23,18 +23,40 @@ new_headteachers as (
     inner join {{ ref('int_school_headteacher_changes') }} as changes
         on changes.urn = forecast.urn
         and (forecast.rule_date is null or changes.previous_head_last_listed_on >= forecast.rule_date)
-    qualify row_number() over (partition by forecast.urn order by changes.new_head_first_listed_on desc) = 1
+
+),
+
+new_headteachers as (
+
+    {{ keep_rows('headteacher_changes_since',
+        'row_number() over (partition by urn order by new_head_first_listed_on desc nulls last) = 1') }}
 
 ),
 
 -- The headteacher the latest extract listing the school names.
+headteacher_listings as (
+
+    select
+        urn,
+        is_acting_head,
+        gias_extract_date
+    from {{ ref('stg_gias__headteachers') }}
+
+),
+
+latest_headteacher_listings as (
+
+    {{ keep_rows('headteacher_listings',
+        'row_number() over (partition by urn order by gias_extract_date desc nulls last) = 1') }}
+
+),
+
 current_headteachers as (
 
     select
         urn,
         is_acting_head
-    from {{ ref('stg_gias__headteachers') }}
-    qualify row_number() over (partition by urn order by gias_extract_date desc) = 1
+    from latest_headteacher_listings
 
 ),
 

@@ -109,11 +109,11 @@ floor_summary as (
         cast(count(*) filter (where floor_status in ('below floor', 'at or above floor')) as integer) as years_evaluated,
         string_agg(academic_year, ', ' order by academic_year) filter (where floor_status = 'below floor') as years_below_list,
         -- The latest year in the window the school has a row for: its status shown in the lists.
-        arg_max(academic_year, academic_year) as latest_year,
-        arg_max(standard_code, academic_year) as latest_standard_code,
-        arg_max(floor_status, academic_year) as latest_status,
-        arg_max(exclusion_reason, academic_year) as latest_exclusion_reason,
-        arg_max(floor_explanation, academic_year) as latest_explanation
+        {{ value_at_max('academic_year', 'academic_year') }} as latest_year,
+        {{ value_at_max('standard_code', 'academic_year') }} as latest_standard_code,
+        {{ value_at_max('floor_status', 'academic_year') }} as latest_status,
+        {{ value_at_max('exclusion_reason', 'academic_year') }} as latest_exclusion_reason,
+        {{ value_at_max('floor_explanation', 'academic_year') }} as latest_explanation
     from floor_in_window
     group by urn, key_stage
 
@@ -178,7 +178,9 @@ last_two_judgements as (
         select
             *,
             row_number() over (
-                partition by urn order by inspection_start_date desc, publication_date desc, inspection_number desc
+                partition by urn
+                order by inspection_start_date desc nulls last, publication_date desc nulls last,
+                    inspection_number desc nulls last
             ) as recency
         from judgements
     ) as ordered

@@ -62,10 +62,10 @@ percentiles as (
         urn,
         academic_year,
         measure_code,
-        round(100 * percent_rank() over (partition by academic_year, measure_code, la_code order by ranking_value), 0)
+        {{ round_to('100 * percent_rank() over (partition by academic_year, measure_code, la_code order by ranking_value)', 0) }}
             as la_percentile_rank,
         count(*) over (partition by academic_year, measure_code, la_code) as la_schools_ranked,
-        round(100 * percent_rank() over (partition by academic_year, measure_code order by ranking_value), 0)
+        {{ round_to('100 * percent_rank() over (partition by academic_year, measure_code order by ranking_value)', 0) }}
             as national_percentile_rank,
         count(*) over (partition by academic_year, measure_code) as national_schools_ranked
     from ranked
@@ -74,20 +74,26 @@ percentiles as (
 ),
 
 -- The school's own row each year, or its nearest predecessor's when it has none (a converted academy keeps its history).
-chain_measures as (
+chain_candidates as (
 
     select
         chain.urn,
         school_measures.urn as results_urn,
         chain.generations_back,
-        school_measures.* exclude (urn, la_code)
+        {{ star_except(ref('int_school_measures_long'), ['urn', 'la_code'], 'school_measures') }}
     from chain
     inner join school_measures
         on school_measures.urn = chain.predecessor_urn
-    qualify row_number() over (
-        partition by chain.urn, school_measures.academic_year, school_measures.measure_code
-        order by chain.generations_back, chain.predecessor_urn  -- merged predecessors tie: same pick every run
-    ) = 1
+
+),
+
+-- results_urn is the chain's predecessor_urn: merged predecessors tie on generations_back, it gives the same pick
+-- every run
+chain_measures as (
+
+    {{ keep_rows('chain_candidates', 'row_number() over (
+        partition by urn, academic_year, measure_code order by generations_back, results_urn
+    ) = 1') }}
 
 ),
 
@@ -144,10 +150,10 @@ final as (
         la_comparators.statistical_neighbour_count,
         la_comparators.national_value,
         la_comparators.national_value_status,
-        round(chain_measures.measure_value - la_comparators.la_value, 2) as value_minus_la,
-        round(chain_measures.measure_value - la_comparators.region_value, 2) as value_minus_region,
-        round(chain_measures.measure_value - la_comparators.statistical_neighbour_value, 2) as value_minus_statistical_neighbours,
-        round(chain_measures.measure_value - la_comparators.national_value, 2) as value_minus_national,
+        {{ round_to('chain_measures.measure_value - la_comparators.la_value', 2) }} as value_minus_la,
+        {{ round_to('chain_measures.measure_value - la_comparators.region_value', 2) }} as value_minus_region,
+        {{ round_to('chain_measures.measure_value - la_comparators.statistical_neighbour_value', 2) }} as value_minus_statistical_neighbours,
+        {{ round_to('chain_measures.measure_value - la_comparators.national_value', 2) }} as value_minus_national,
         cast(percentiles.la_percentile_rank as integer) as la_percentile_rank,
         cast(percentiles.la_schools_ranked as integer) as la_schools_ranked,
         cast(percentiles.national_percentile_rank as integer) as national_percentile_rank,

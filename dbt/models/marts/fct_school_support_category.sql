@@ -49,15 +49,20 @@ report_date as (
 ),
 
 -- The rule set in force on the report date (the most recently effective version when several overlap).
-rules as (
+rules_effective as (
 
     select categorisation_rules.*
     from {{ ref('categorisation_rules') }} as categorisation_rules
     cross join report_date
     where categorisation_rules.effective_from <= report_date.report_date
         and (categorisation_rules.effective_to is null or categorisation_rules.effective_to > report_date.report_date)
-    qualify categorisation_rules.rule_version
-        = first_value(categorisation_rules.rule_version) over (order by categorisation_rules.effective_from desc, categorisation_rules.rule_version desc)
+
+),
+
+rules as (
+
+    {{ keep_rows('rules_effective',
+        'rule_version = first_value(rule_version) over (order by effective_from desc, rule_version desc)') }}
 
 ),
 
@@ -132,7 +137,7 @@ inputs as (
 ),
 
 -- Ordered first-match: the lowest rule_order whose every condition holds ('*' matches anything).
-matched as (
+matching_rules as (
 
     select
         inputs.urn,
@@ -140,7 +145,8 @@ matched as (
         rules.effective_from as rule_effective_from,
         rules.rule_code,
         rules.support_category,
-        rules.reason_text
+        rules.reason_text,
+        rules.rule_order
     from inputs
     inner join rules
         on rules.governance_condition in ('*', inputs.governance)
@@ -148,7 +154,12 @@ matched as (
         and rules.has_risk_flags_condition in ('*', case when inputs.risk_flag_count > 0 then 'yes' else 'no' end)
         and rules.capacity_condition in ('*', inputs.capacity_state)
         and rules.adviser_concern_condition in ('*', inputs.adviser_concern_state)
-    qualify row_number() over (partition by inputs.urn order by rules.rule_order) = 1
+
+),
+
+matched as (
+
+    {{ keep_rows('matching_rules', 'row_number() over (partition by urn order by rule_order) = 1') }}
 
 ),
 
@@ -202,22 +213,22 @@ explained_by_rules as (
 
 ),
 
--- LA category overrides win over the rules; the reasons end with who approved the override, when and why.
+-- LA category overrides win over the rules; the reasons end with who approved the override, when and why. The
+-- category and reasons after any override are final_support_category and final_reasons (final names them again).
 explained as (
 
     select
-        explained_by_rules.* replace (
-            coalesce(category_overrides.support_category, explained_by_rules.support_category) as support_category,
-            case
-                when category_overrides.urn is null then explained_by_rules.reasons
-                else explained_by_rules.reasons
-                    || ' Category override: ' || coalesce(override_category.category_name, category_overrides.support_category)
-                    || ' instead of ' || coalesce(rule_category.category_name, 'no category')
-                    || ', approved by ' || coalesce(category_overrides.approved_by, 'approver not recorded')
-                    || coalesce(' on ' || {{ date_words('category_overrides.decided_on') }}, '')
-                    || ': ' || coalesce(category_overrides.rationale, 'rationale not recorded') || '.'
-            end as reasons
-        ),
+        explained_by_rules.*,
+        coalesce(category_overrides.support_category, explained_by_rules.support_category) as final_support_category,
+        case
+            when category_overrides.urn is null then explained_by_rules.reasons
+            else explained_by_rules.reasons
+                || ' Category override: ' || coalesce(override_category.category_name, category_overrides.support_category)
+                || ' instead of ' || coalesce(rule_category.category_name, 'no category')
+                || ', approved by ' || coalesce(category_overrides.approved_by, 'approver not recorded')
+                || coalesce(' on ' || {{ date_words('category_overrides.decided_on') }}, '')
+                || ': ' || coalesce(category_overrides.rationale, 'rationale not recorded') || '.'
+        end as final_reasons,
         category_overrides.urn is not null as is_overridden,
         category_overrides.decided_on as override_decided_on
     from explained_by_rules
@@ -241,17 +252,17 @@ final as (
         explained.phase,
         case
             when explained.rule_code is null and not explained.is_overridden then 'no rule matched'
-            when explained.support_category is null then 'excluded'
+            when explained.final_support_category is null then 'excluded'
             else 'categorised'
         end as categorisation_status,
-        explained.support_category,
+        explained.final_support_category as support_category,
         support_categories.category_name,
         support_categories.category_short_name,
         support_categories.category_rank,
         support_categories.min_contacts_per_year,
         support_categories.min_contacts_per_term,
         support_categories.is_causing_concern,
-        case when explained.support_category is null then explained.reason_text end as exclusion_reason,
+        case when explained.final_support_category is null then explained.reason_text end as exclusion_reason,
         explained.rule_code,
         explained.rule_version,
         explained.rule_effective_from,
@@ -280,12 +291,12 @@ final as (
         explained.adviser_concern_state,
         explained.is_overridden,
         explained.override_decided_on,
-        explained.reasons,
+        explained.final_reasons as reasons,
         report_date.report_date as categorised_as_at
     from explained
     cross join report_date
     left join support_categories
-        on support_categories.support_category = explained.support_category
+        on support_categories.support_category = explained.final_support_category
 
 )
 

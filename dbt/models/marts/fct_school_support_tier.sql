@@ -38,7 +38,7 @@ report_date as (
 ),
 
 -- The offer version in force on the report date; each of its rules carries its own dates (Tier 1 paused).
-rules as (
+rules_effective as (
 
     select
         support_tier_rules.*,
@@ -46,8 +46,13 @@ rules as (
     from {{ ref('support_tier_rules') }} as support_tier_rules
     cross join report_date
     where support_tier_rules.effective_from <= report_date.report_date
-    qualify support_tier_rules.rule_version
-        = first_value(support_tier_rules.rule_version) over (order by support_tier_rules.effective_from desc, support_tier_rules.rule_version desc)
+
+),
+
+rules as (
+
+    {{ keep_rows('rules_effective',
+        'rule_version = first_value(rule_version) over (order by effective_from desc, rule_version desc)') }}
 
 ),
 
@@ -68,7 +73,8 @@ ordered as (
         states.state_rank,
         row_number() over (
             partition by judgements.urn
-            order by judgements.inspection_start_date desc, judgements.publication_date desc, judgements.inspection_number desc
+            order by judgements.inspection_start_date desc nulls last, judgements.publication_date desc nulls last,
+                judgements.inspection_number desc nulls last
         ) as recency
     from judgements
     left join states
@@ -143,10 +149,11 @@ since_counts as (
 
 -- The first rule whose criteria the school meets, in force or not: a school meeting a paused tier's criteria is
 -- never moved to another tier.
-matched as (
+criteria_met as (
 
     select
         inputs.urn,
+        rules.rule_order,
         rules.rule_version,
         rules.rule_code,
         rules.tier,
@@ -171,7 +178,12 @@ matched as (
             since_counts.inspections_since >= rules.min_inspections_since
             and since_counts.best_rank_since >= best_allowed.state_rank
         )
-    qualify row_number() over (partition by inputs.urn order by rules.rule_order) = 1
+
+),
+
+matched as (
+
+    {{ keep_rows('criteria_met', 'row_number() over (partition by urn order by rule_order) = 1') }}
 
 ),
 

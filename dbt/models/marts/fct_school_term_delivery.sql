@@ -44,16 +44,16 @@ term_visits as (
         count(*) filter (where visits.visit_type = 'monitoring_meeting') as monitoring_meetings,
         count(*) as total_contacts,
         count(*) filter (
-            where list_contains(string_split(entitlement.table_one_visit_types, ' '), visits.visit_type)
+            where {{ in_spaced_list('visits.visit_type', 'entitlement.table_one_visit_types') }}
         ) as table_one_contacts,
         count(*) filter (
-            where list_contains(string_split(entitlement.monitoring_visit_types, ' '), visits.visit_type)
+            where {{ in_spaced_list('visits.visit_type', 'entitlement.monitoring_visit_types') }}
         ) as monitoring_meetings_counted,
         min(visits.visit_date) filter (
-            where list_contains(string_split(entitlement.core_visit_types, ' '), visits.visit_type)
+            where {{ in_spaced_list('visits.visit_type', 'entitlement.core_visit_types') }}
         ) as first_core_visit_on,
         max(visits.visit_date) filter (
-            where list_contains(string_split(entitlement.core_visit_types, ' '), visits.visit_type)
+            where {{ in_spaced_list('visits.visit_type', 'entitlement.core_visit_types') }}
         ) as last_core_visit_on
     from entitlement
     inner join visits
@@ -144,7 +144,7 @@ judged as (
             || lower(coalesce(counted.frequency_wording, 'no frequency')) as table_one_words,
         case
             when counted.core_visit_due_terms is null then 'no term'
-            when len(string_split(counted.core_visit_due_terms, ' ')) >= counted.terms_in_year then 'any term'
+            when {{ spaced_list_length('counted.core_visit_due_terms') }} >= counted.terms_in_year then 'any term'
             else 'the ' || replace(counted.core_visit_due_terms, ' ', ' or ') || ' term'
         end as core_visit_terms_words,
         case counted.core_visit_duty

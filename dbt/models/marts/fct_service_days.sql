@@ -140,10 +140,10 @@ term_visits as (
 ),
 
 -- Each piece of traded work in its term, priced at the rate agreed with the school, else the traded rate for the
--- school's governance (its own row, else the '*' row).
+-- school's governance (its own row, else the '*' row: DISTINCT ON keeps the first in that order, on both engines).
 traded_priced as (
 
-    select
+    select distinct on (traded_work.urn, traded_work.work_date, traded_work.adviser, traded_work.activity)
         traded_work.urn,
         ledger_terms.academic_year,
         ledger_terms.term_code,
@@ -161,10 +161,9 @@ traded_priced as (
         and rates_in_force.term_code = ledger_terms.term_code
         and rates_in_force.rate_code = 'traded'
         and rates_in_force.governance_condition in ('*', schools.governance)
-    qualify row_number() over (
-        partition by traded_work.urn, traded_work.work_date, traded_work.adviser, traded_work.activity
-        order by rates_in_force.governance_condition = '*'
-    ) = 1
+    order by
+        traded_work.urn, traded_work.work_date, traded_work.adviser, traded_work.activity,
+        rates_in_force.governance_condition = '*'
 
 ),
 
@@ -197,10 +196,10 @@ ledger_keys as (
 
 ),
 
--- The notional daily rate for each school and term (its governance's row, else the '*' row).
+-- The notional daily rate for each school and term (its governance's row, else the '*' row, as above).
 school_term_notional_rates as (
 
-    select
+    select distinct on (ledger_keys.urn, ledger_keys.academic_year, ledger_keys.term_code)
         ledger_keys.urn,
         ledger_keys.academic_year,
         ledger_keys.term_code,
@@ -214,10 +213,7 @@ school_term_notional_rates as (
         and rates_in_force.term_code = ledger_keys.term_code
         and rates_in_force.rate_code = 'notional'
         and rates_in_force.governance_condition in ('*', schools.governance)
-    qualify row_number() over (
-        partition by ledger_keys.urn, ledger_keys.academic_year, ledger_keys.term_code
-        order by rates_in_force.governance_condition = '*'
-    ) = 1
+    order by ledger_keys.urn, ledger_keys.academic_year, ledger_keys.term_code, rates_in_force.governance_condition = '*'
 
 ),
 
@@ -330,29 +326,29 @@ final as (
         is_report_term,
         judged_to,
         delivery_status,
-        cast(planned_partnership_days as double) as planned_partnership_days,
-        cast(planned_school_days as double) as planned_school_days,
-        cast(planned_causing_concern_days as double) as planned_causing_concern_days,
-        cast(planned_days as double) as planned_days,
-        cast(planned_days_to_date as double) as planned_days_to_date,
+        cast(planned_partnership_days as double precision) as planned_partnership_days,
+        cast(planned_school_days as double precision) as planned_school_days,
+        cast(planned_causing_concern_days as double precision) as planned_causing_concern_days,
+        cast(planned_days as double precision) as planned_days,
+        cast(planned_days_to_date as double precision) as planned_days_to_date,
         planned_days_is_la_default,
         cast(core_visits as integer) as core_visits,
         cast(additional_visits as integer) as additional_visits,
         cast(monitoring_meetings as integer) as monitoring_meetings,
         cast(visits_at_default_duration as integer) as visits_at_default_duration,
-        cast(core_days as double) as core_days,
-        cast(additional_days as double) as additional_days,
-        cast(monitoring_meeting_days as double) as monitoring_meeting_days,
-        cast(delivered_days as double) as delivered_days,
-        cast(delivered_days_at_default_duration as double) as delivered_days_at_default_duration,
-        cast(delivered_days - planned_days_to_date as double) as delivered_minus_planned_days,
+        cast(core_days as double precision) as core_days,
+        cast(additional_days as double precision) as additional_days,
+        cast(monitoring_meeting_days as double precision) as monitoring_meeting_days,
+        cast(delivered_days as double precision) as delivered_days,
+        cast(delivered_days_at_default_duration as double precision) as delivered_days_at_default_duration,
+        cast(delivered_days - planned_days_to_date as double precision) as delivered_minus_planned_days,
         cast(traded_work_items as integer) as traded_work_items,
-        cast(traded_days as double) as traded_days,
-        cast(traded_days_at_agreed_rate as double) as traded_days_at_agreed_rate,
-        cast(traded_income_gbp as double) as traded_income_gbp,
-        cast(notional_daily_rate_gbp as double) as notional_daily_rate_gbp,
-        cast(planned_days * notional_daily_rate_gbp as double) as planned_cost_gbp,
-        cast(delivered_days * notional_daily_rate_gbp as double) as delivered_cost_gbp,
+        cast(traded_days as double precision) as traded_days,
+        cast(traded_days_at_agreed_rate as double precision) as traded_days_at_agreed_rate,
+        cast(traded_income_gbp as double precision) as traded_income_gbp,
+        cast(notional_daily_rate_gbp as double precision) as notional_daily_rate_gbp,
+        cast(planned_days * notional_daily_rate_gbp as double precision) as planned_cost_gbp,
+        cast(delivered_days * notional_daily_rate_gbp as double precision) as delivered_cost_gbp,
         allocation_rule_version,
         duration_rule_version,
         rate_rule_version

@@ -69,17 +69,17 @@ measures_long as (
         {{ ks }}.{{ column }}_national as national_value,
         {{ ks }}.{{ column }}_vs_national as vs_national
         {%- else -%}
-        cast(null as double) as la_value,
-        cast(null as double) as national_value,
-        cast(null as double) as vs_national
+        cast(null as double precision) as la_value,
+        cast(null as double precision) as national_value,
+        cast(null as double precision) as vs_national
         {%- endif %},
         {% if interval -%}
         {{ ks }}.{{ interval }}_lower_score as lower_limit,
         {{ ks }}.{{ interval }}_upper_score as upper_limit,
         {{ ks }}.{{ interval }}_band as significance_band
         {%- else -%}
-        cast(null as double) as lower_limit,
-        cast(null as double) as upper_limit,
+        cast(null as double precision) as lower_limit,
+        cast(null as double precision) as upper_limit,
         cast(null as varchar) as significance_band
         {%- endif %}
     from {{ ks }}
@@ -139,15 +139,15 @@ final as (
         measure_order,
         has_results,
         data_version,
-        case when not_published_reason is null then cast(value as double) end as value,
+        case when not_published_reason is null then cast(value as double precision) end as value,
         case when not_published_reason is null then cast(value_reason as varchar) else 'NP' end as value_reason,
-        cast(pupils as double) as pupils,
+        cast(pupils as double precision) as pupils,
         cast(pupils_reason as varchar) as pupils_reason,
-        case when not_published_reason is null then cast(la_value as double) end as la_value,
-        case when not_published_reason is null then cast(national_value as double) end as national_value,
-        case when not_published_reason is null then cast(vs_national as double) end as vs_national,
-        cast(lower_limit as double) as lower_limit,
-        cast(upper_limit as double) as upper_limit,
+        case when not_published_reason is null then cast(la_value as double precision) end as la_value,
+        case when not_published_reason is null then cast(national_value as double precision) end as national_value,
+        case when not_published_reason is null then cast(vs_national as double precision) end as vs_national,
+        cast(lower_limit as double precision) as lower_limit,
+        cast(upper_limit as double precision) as upper_limit,
         significance_band,
         not_published_reason,
         cast(percentiles.la_percentile_rank as integer) as la_percentile_rank,

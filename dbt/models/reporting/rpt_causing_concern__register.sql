@@ -70,7 +70,7 @@ from_categorisation as (
         cast(null as date) as next_review_date,
         'latest categorisation' as built_from,
         row_number() over (
-            order by categorised.category_rank desc, schools.school_name, categorised.urn
+            order by categorised.category_rank desc nulls last, schools.school_name, categorised.urn
         ) as register_order
     from categorised
     inner join schools using (urn)

@@ -56,8 +56,8 @@ final as (
         cast(la.schools_with_figures as integer) as schools_with_figures,
         cast(coalesce(flag_counts.schools_well_above_national, 0) as integer) as schools_well_above_national,
         cast(coalesce(flag_counts.schools_rising, 0) as integer) as schools_rising,
-        cast(flag_rules.above_national_threshold_pts as double) as above_national_threshold_pts,
-        cast(flag_rules.rising_threshold_pts as double) as rising_threshold_pts,
+        cast(flag_rules.above_national_threshold_pts as double precision) as above_national_threshold_pts,
+        cast(flag_rules.rising_threshold_pts as double precision) as rising_threshold_pts,
         case la.phase_code when 'PRI' then 1 when 'SEC' then 2 else 3 end as phase_order
     from areas as la
     inner join phases

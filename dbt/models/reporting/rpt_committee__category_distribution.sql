@@ -33,7 +33,7 @@ final as (
         support_categories.category_rank,
         cast(coalesce(counts.school_count, 0) as integer) as school_count,
         support_categories.min_contacts_per_year,
-        round(coalesce(counts.school_count, 0) * support_categories.min_contacts_per_term, 1) as planned_contacts_per_term_total
+        {{ round_to('coalesce(counts.school_count, 0) * support_categories.min_contacts_per_term', 1) }} as planned_contacts_per_term_total
     from support_categories
     left join counts
         on counts.support_category = support_categories.support_category

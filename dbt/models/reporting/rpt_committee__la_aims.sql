@@ -73,16 +73,21 @@ good_rows as (
 ),
 
 -- Each headline measure in its latest year with an LA value (or, when none, its latest year with a reason).
-measure_years as (
+headline_measures as (
 
     select la_measures.*
     from la_measures
     inner join dictionary
         on dictionary.measure_code = la_measures.measure_code
-    qualify row_number() over (
-        partition by la_measures.measure_code
-        order by la_measures.la_value is not null desc, la_measures.academic_year desc
-    ) = 1
+
+),
+
+measure_years as (
+
+    {{ keep_rows('headline_measures', 'row_number() over (
+        partition by measure_code
+        order by la_value is not null desc, academic_year desc nulls last
+    ) = 1') }}
 
 ),
 
@@ -116,8 +121,8 @@ final as (
         measure_name,
         unit,
         period,
-        cast(la_value as double) as la_value,
-        cast(national_value as double) as national_value,
+        cast(la_value as double precision) as la_value,
+        cast(national_value as double precision) as national_value,
         cast(la_rank as integer) as la_rank,
         cast(las_ranked as integer) as las_ranked,
         cast(ceil(0.1 * las_ranked) as integer) as top_decile_rank,
@@ -132,8 +137,8 @@ final as (
         measure_name,
         unit,
         period,
-        cast(la_value as double),
-        cast(national_value as double),
+        cast(la_value as double precision),
+        cast(national_value as double precision),
         cast(la_rank as integer),
         cast(las_ranked as integer),
         cast(ceil(0.1 * las_ranked) as integer),

@@ -70,12 +70,19 @@ measures_long as (
 harmonised as (
 
     select
-        * replace (
-            case when not_published_reason is null then la_value end as la_value,
-            case when not_published_reason is null then la_value_reason else 'NP' end as la_value_reason,
-            case when not_published_reason is null then national_value end as national_value,
-            case when not_published_reason is null then national_value_reason else 'NP' end as national_value_reason
-        )
+        academic_year,
+        key_stage,
+        measure_code,
+        measure_name,
+        unit,
+        headline_order,
+        published_decimals,
+        case when not_published_reason is null then la_value end as la_value,
+        case when not_published_reason is null then la_value_reason else 'NP' end as la_value_reason,
+        case when not_published_reason is null then national_value end as national_value,
+        case when not_published_reason is null then national_value_reason else 'NP' end as national_value_reason,
+        data_version,
+        not_published_reason
     from measures_long
 
 ),
@@ -103,17 +110,17 @@ final as (
         measure_name,
         unit,
         headline_order,
-        round(la_value, 2) as la_value,
+        {{ round_to('la_value', 2) }} as la_value,
         la_value_reason,
-        round(national_value, 2) as national_value,
+        {{ round_to('national_value', 2) }} as national_value,
         national_value_reason,
-        round(la_value - national_value, 2) as la_minus_national,
-        round(la_value_previous_year, 2) as la_value_previous_year,
+        {{ round_to('la_value - national_value', 2) }} as la_minus_national,
+        {{ round_to('la_value_previous_year', 2) }} as la_value_previous_year,
         la_value_previous_year_reason,
         case
             when la_value is null or la_value_previous_year is null then null
-            when round(la_value, published_decimals) > round(la_value_previous_year, published_decimals) then 'up'
-            when round(la_value, published_decimals) < round(la_value_previous_year, published_decimals) then 'down'
+            when {{ round_to('la_value', 'published_decimals') }} > {{ round_to('la_value_previous_year', 'published_decimals') }} then 'up'
+            when {{ round_to('la_value', 'published_decimals') }} < {{ round_to('la_value_previous_year', 'published_decimals') }} then 'down'
             else 'same'
         end as trend,
         not_published_reason,

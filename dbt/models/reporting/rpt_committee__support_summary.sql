@@ -29,7 +29,7 @@ report_date as (
 
 ),
 
-tier_rules as (
+tier_rules_effective as (
 
     select
         support_tier_rules.*,
@@ -37,8 +37,14 @@ tier_rules as (
     from {{ ref('support_tier_rules') }} as support_tier_rules
     cross join report_date
     where support_tier_rules.effective_from <= report_date.report_date
-    qualify support_tier_rules.rule_version
-        = first_value(support_tier_rules.rule_version) over (order by support_tier_rules.effective_from desc, support_tier_rules.rule_version desc)
+
+),
+
+-- The latest version effective on the report date.
+tier_rules as (
+
+    {{ keep_rows('tier_rules_effective', 'rule_version
+        = first_value(rule_version) over (order by effective_from desc, rule_version desc nulls last)') }}
 
 ),
 
@@ -98,7 +104,8 @@ criterion_rows as (
         case when not criteria.is_in_force then 'Not applied on the report date' end as note
     from criteria
     left join intervention
-        on list_contains(string_split(intervention.intervention_criteria_met, ', '), criteria.criterion_code)
+        -- criteria met is a ', '-separated list of codes: the code is one of them
+        on position(', ' || criteria.criterion_code || ', ' in ', ' || intervention.intervention_criteria_met || ', ') > 0
         and intervention.is_identified_for_intervention
         and intervention.urn in (select urn from schools)
     group by criteria.criterion_order, criteria.criterion_wording, criteria.is_in_force

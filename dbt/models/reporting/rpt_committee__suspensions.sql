@@ -49,7 +49,7 @@ final as (
         national.permanent_exclusion_rate as national_permanent_exclusion_rate,
         la.schools_with_figures,
         cast(coalesce(high_schools.schools_twice_national, 0) as integer) as schools_twice_national,
-        cast({{ var('suspensions_high_ratio') }} as double) as high_ratio,
+        cast({{ var('suspensions_high_ratio') }} as double precision) as high_ratio,
         case la.phase_code when 'PRI' then 1 when 'SEC' then 2 when 'SPE' then 3 else 4 end as phase_order
     from areas as la
     left join phases

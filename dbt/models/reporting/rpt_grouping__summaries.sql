@@ -132,10 +132,10 @@ figures as (
         '{{ name }}',
         '{{ unit }}',
         false,
-        cast(groupings_now.{{ value }} as double),
+        cast(groupings_now.{{ value }} as double precision),
         groupings_now.{{ schools }},
         {{ 'groupings_now.' ~ pupils if pupils else 'cast(null as integer)' }},
-        {{ 'la_inspections.' ~ la_column if la_column else 'cast(null as double)' }}
+        {{ 'la_inspections.' ~ la_column if la_column else 'cast(null as double precision)' }}
     from groupings_now
     left join la_inspections
         on true
@@ -153,8 +153,8 @@ rule_set as (
 
 ),
 
--- The first disclosure rule a figure breaks, if any (a figure nobody has is 'no data', not suppressed).
-breaches as (
+-- Every disclosure rule a figure breaks (a figure nobody has is 'no data', not suppressed).
+rule_breaches as (
 
     select
         figures.grouping_type,
@@ -162,7 +162,8 @@ breaches as (
         figures.as_at_date,
         figures.figure_code,
         rules.suppression_reason,
-        rules.rule_version
+        rules.rule_version,
+        rules.rule_order
     from figures
     inner join rules
         on case rules.comparison
@@ -174,10 +175,16 @@ breaches as (
                 <= rules.threshold_value
         end
     where figures.grouping_value is not null
-    qualify row_number() over (
-        partition by figures.grouping_type, figures.grouping_name, figures.as_at_date, figures.figure_code
-        order by rules.rule_order
-    ) = 1
+
+),
+
+-- The first rule each figure breaks.
+breaches as (
+
+    {{ keep_rows(
+        'rule_breaches',
+        'row_number() over (partition by grouping_type, grouping_name, as_at_date, figure_code order by rule_order) = 1'
+    ) }}
 
 ),
 

@@ -34,15 +34,17 @@ ks4_la as (
 
 ks2_latest as (
 
-    select academic_year, data_version, source_file from ks2_la
-    qualify row_number() over (order by academic_year desc) = 1
+    select academic_year, data_version, source_file from (
+        {{ keep_rows('ks2_la', 'row_number() over (order by academic_year desc) = 1') }}
+    ) as latest
 
 ),
 
 ks4_latest as (
 
-    select academic_year, data_version, source_file from ks4_la
-    qualify row_number() over (order by academic_year desc) = 1
+    select academic_year, data_version, source_file from (
+        {{ keep_rows('ks4_la', 'row_number() over (order by academic_year desc) = 1') }}
+    ) as latest
 
 ),
 
@@ -63,10 +65,15 @@ ofsted as (
 
 ),
 
-census as (
+census_files as (
 
     select academic_year, data_version, source_file from {{ ref('stg_census__school_census') }}
-    qualify row_number() over (order by academic_year desc) = 1
+
+),
+
+census as (
+
+    {{ keep_rows('census_files', 'row_number() over (order by academic_year desc) = 1') }}
 
 ),
 
@@ -98,12 +105,13 @@ final as (
         ofsted.ofsted_as_at_date,
         ofsted.latest_publication_date as inspections_published_to,
         greatest(ks2_latest.academic_year, ks4_latest.academic_year) as latest_academic_year,
+        -- dates as YYYY-MM-DD (a date cast to text in both engines)
         concat_ws(
             '; ',
             'KS2 performance tables ' || ks2_latest.academic_year || ' (' || ks2_latest.data_version || ', ' || ks2_latest.source_file || ')',
             'KS4 performance tables ' || ks4_latest.academic_year || ' (' || ks4_latest.data_version || ', ' || ks4_latest.source_file || ')',
-            'Ofsted state-funded school inspections as at ' || strftime(ofsted.ofsted_as_at_date, '%Y-%m-%d') || ' (' || ofsted.source_file || ')',
-            'GIAS establishments extract ' || strftime(gias.gias_extract_date, '%Y-%m-%d') || ' (' || gias.source_file || ')',
+            'Ofsted state-funded school inspections as at ' || cast(ofsted.ofsted_as_at_date as varchar) || ' (' || ofsted.source_file || ')',
+            'GIAS establishments extract ' || cast(gias.gias_extract_date as varchar) || ' (' || gias.source_file || ')',
             'School census ' || census.academic_year || ' (' || census.source_file || ')'
         ) as sources,
         cast(concern.schools_causing_concern_count as integer) as schools_causing_concern_count

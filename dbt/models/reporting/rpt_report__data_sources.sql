@@ -172,7 +172,7 @@ statistical_neighbours as (
     select distinct
         'Statistical neighbours (DfE local authority interactive tool)' as source_name,
         cast(null as varchar) as academic_year,
-        'release of ' || strftime(strptime(sn_release, '%Y-%m'), '%B %Y') as data_version,
+        'release of ' || {{ format_date("cast(sn_release || '-01' as date)", '%B %Y') }} as data_version,
         cast(null as date) as data_date,
         source_file
     from {{ ref('stg_statistical_neighbours__neighbours') }}
@@ -228,8 +228,8 @@ refused_files as (
         end as source_name,
         refused.academic_year,
         case
-            when refused.source_dataset like 'gias%' and try_cast(refused.data_version as date) is not null
-                then 'extract of ' || {{ date_words('try_cast(refused.data_version as date)') }}
+            when refused.source_dataset like 'gias%' and {{ try_cast_date('refused.data_version') }} is not null
+                then 'extract of ' || {{ date_words(try_cast_date('refused.data_version')) }}
             else replace(refused.data_version, '_', ' ')
         end as data_version,
         cast(null as date) as data_date,

@@ -46,7 +46,7 @@ region_values as (
         measures.key_stage,
         measures.measure_code,
         measures.pupil_group,
-        sum(measures.value * measures.pupils) / nullif(sum(measures.pupils), 0) as region_value,
+        {{ weighted_mean('measures.value', 'measures.pupils') }} as region_value,
         count(distinct measures.la_code) as region_las
     from measures
     inner join comparators
@@ -63,7 +63,7 @@ neighbour_values as (
         measures.key_stage,
         measures.measure_code,
         measures.pupil_group,
-        avg(measures.value) as sn_value,
+        {{ exact_mean('measures.value') }} as sn_value,
         count(distinct measures.la_code) as sn_las
     from measures
     inner join neighbours

@@ -63,13 +63,21 @@ availability as (
 ),
 
 -- An LA's region is the region GIAS gives most of its schools.
-la_regions as (
+la_region_schools as (
 
-    select la_code, region_name
+    select la_code, region_name, count(*) as school_count
     from {{ ref('dim_school') }}
     where region_name is not null
     group by la_code, region_name
-    qualify row_number() over (partition by la_code order by count(*) desc, region_name) = 1
+
+),
+
+la_regions as (
+
+    select la_code, region_name
+    from (
+        {{ keep_rows('la_region_schools', 'row_number() over (partition by la_code order by school_count desc, region_name) = 1') }}
+    ) as most_schools
 
 ),
 
@@ -130,10 +138,10 @@ final as (
         -- Not published (seed performance_table_availability) is one state for every LA and national alike, so
         -- region and statistical-neighbour averages are not published either.
         case when {{ not_published_reason('availability', 'dictionary') }} is null
-            then cast(measures_long.value as double) end as value,
+            then cast(measures_long.value as double precision) end as value,
         case when {{ not_published_reason('availability', 'dictionary') }} is null
             then cast(measures_long.value_reason as varchar) else 'NP' end as value_reason,
-        cast(measures_long.pupils as double) as pupils,
+        cast(measures_long.pupils as double precision) as pupils,
         measures_long.data_version,
         {{ not_published_reason('availability', 'dictionary') }} as not_published_reason
     from measures_long

@@ -14,8 +14,8 @@ final as (
     select
         coalesce(link_adviser, 'No link adviser recorded') as link_adviser,
         link_adviser is not null as has_link_adviser,
-        any_value(report_term) as report_term,
-        any_value(report_date) as report_date,
+        {{ any_one('report_term') }} as report_term,
+        {{ any_one('report_date') }} as report_date,
         count(*) as schools,
         count(*) filter (where governance = 'maintained') as maintained_schools,
         count(*) filter (where governance = 'academy') as academies,

@@ -17,11 +17,10 @@ history as (
 
 latest_listed as (
 
-    select urn, inspection_number, inspection_start_date
-    from history
-    qualify row_number() over (
-        partition by urn order by inspection_start_date desc, publication_date desc, inspection_number desc
-    ) = 1
+    {{ keep_rows('history', 'row_number() over (
+        partition by urn
+        order by inspection_start_date desc nulls last, publication_date desc nulls last, inspection_number desc nulls last
+    ) = 1') }}
 
 )
 

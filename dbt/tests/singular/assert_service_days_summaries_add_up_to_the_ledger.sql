@@ -8,14 +8,14 @@ with
 ledger as (
     select academic_year, term_code, {% for a in amounts %}coalesce(sum({{ a }}), 0) as {{ a }}{{ ',' if not loop.last }}{% endfor %}
     from {{ ref('rpt_service__days_and_costs') }}
-    group by all
+    group by academic_year, term_code
 ),
 
 {% for summary in ['rpt_service__days_by_partnership', 'rpt_service__days_by_adviser'] %}
 {{ summary }} as (
     select academic_year, term_code, {% for a in amounts %}coalesce(sum({{ a }}), 0) as {{ a }}{{ ',' if not loop.last }}{% endfor %}
     from {{ ref(summary) }}
-    group by all
+    group by academic_year, term_code
 ),
 {% endfor %}
 

@@ -9,5 +9,5 @@ where reasons is null
     or reasons not like '%Category of concern: %'
     or reasons not like '%Data risk flags: %'
     or reasons not like '%Adviser: %'
-    or regexp_matches(reasons, '\b[A-Z0-9]+_[A-Z0-9_]+\b')
-    or regexp_matches(reasons, '\b[a-z]+_[a-z_]+\b')
+    or {{ matches_regex('reasons', '\\b[A-Z0-9]+_[A-Z0-9_]+\\b') }}
+    or {{ matches_regex('reasons', '\\b[a-z]+_[a-z_]+\\b') }}
