@@ -91,6 +91,9 @@ def _copy_table(source: duckdb.DuckDBPyConnection, table: str, target) -> Copied
                 )
             rows = cursor.rowcount
             _replace(cursor, schema, table, loading, [name for name, _ in columns])
+            # A new table has no statistics until autovacuum comes round: without them the planner guesses, and the
+            # dbt build that follows took 7 minutes instead of under one.
+            cursor.execute(sql.SQL("analyze {}").format(sql.Identifier(schema, table)))
     return CopiedTable(schema, table, rows)
 
 
