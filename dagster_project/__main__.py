@@ -118,12 +118,13 @@ def run(settings: Settings) -> int:
 
         from dagster_project.definitions import build_definitions
         from dagster_project.full_run import run_everything
+        from dagster_project.lib.warehouse.reader import Warehouse
         from dagster_project.run_progress import refresh_logger
 
         instance = _instance()
         recover(settings, instance, say)
         _ensure_sources(settings, say, lambda message: print(message, file=log, flush=True))
-        say(f"==> refreshing the warehouse {settings.duckdb_path}")
+        say(f"==> refreshing the warehouse {Warehouse(settings.warehouse, settings.duckdb_path)}")
         definitions = dg.Definitions.merge(
             build_definitions(settings), dg.Definitions(loggers={"console": refresh_logger(log, terminal)})
         )

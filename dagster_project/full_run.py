@@ -19,7 +19,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -38,6 +37,7 @@ from dagster_project.lib.operations.dead_runs import owner_tags
 from dagster_project.lib.reports.committee_report import latest_data_term
 from dagster_project.lib.reports.inspection_briefing import default_month, ofsted_data_date
 from dagster_project.lib.reports.report_data import ReportDataError
+from dagster_project.lib.warehouse.reader import Warehouse
 from dagster_project.settings import REPO_ROOT, Settings
 
 CODE_LOCATION_MODULE = "dagster_project.definitions"  # what `make dev` serves: `dagster dev -m <this>`
@@ -64,9 +64,9 @@ class FullRun:
         ]
 
 
-def _briefing_month(duckdb_path: Path) -> str:
+def _briefing_month(warehouse: Warehouse) -> str:
     try:
-        return default_month(ofsted_data_date(duckdb_path))
+        return default_month(ofsted_data_date(warehouse))
     except ReportDataError as error:
         raise _NotApplicable("no Ofsted inspection data is loaded, so there is no inspection briefing") from error
 
@@ -75,8 +75,8 @@ class _NotApplicable(Exception):
     """The data holds nothing this periodic report could be about (e.g. no Ofsted file for the briefing)."""
 
 
-REPORT_JOBS: dict[str, Callable[[Path], str]] = {
-    "termly_committee_report": lambda duckdb_path: latest_data_term(duckdb_path).partition_key,
+REPORT_JOBS: dict[str, Callable[[Warehouse], str]] = {
+    "termly_committee_report": lambda warehouse: latest_data_term(warehouse).partition_key,
     "monthly_inspection_briefing": _briefing_month,
 }
 
@@ -101,7 +101,7 @@ def run_everything(
         return full_run
     for job_name, partition_for in REPORT_JOBS.items():
         try:
-            partition_key = partition_for(settings.duckdb_path)
+            partition_key = partition_for(Warehouse(settings.warehouse, settings.duckdb_path))
         except _NotApplicable as reason:
             full_run.skipped[job_name] = str(reason)
             log(f"{job_name} not run: {reason}")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from dagster_project.defs.dbt.project import dbt_cli_resource
+from dagster_project.lib.warehouse.reader import Warehouse
 from dagster_project.settings import DEFAULT_ACADEMY_DESKTOP_ANALYSIS, Settings
 
 
@@ -24,10 +27,20 @@ class WarehouseResource(dg.ConfigurableResource):
     quarto_path: str | None = None
     academy_desktop_analysis: str = DEFAULT_ACADEMY_DESKTOP_ANALYSIS
     gap_report_groups: str = ""
+    warehouse: str = "duckdb"  # SI_WAREHOUSE: duckdb or postgres (settings.py)
+
+    @property
+    def location(self) -> Warehouse:
+        """What the reports and the published scan read: the DuckDB file or the PostgreSQL warehouse."""
+        return Warehouse(self.warehouse, Path(self.duckdb_path))
+
+    @property
+    def on_postgres(self) -> bool:
+        return self.warehouse == "postgres"
 
     def dbt_env(self) -> dict[str, str]:
         """Variables dbt's profiles.yml reads, so dbt and Dagster open the same DuckDB file."""
-        return {"SI_DUCKDB_PATH": self.duckdb_path, "SI_LA_CODE": str(self.la_code)}
+        return {"SI_DUCKDB_PATH": self.duckdb_path, "SI_LA_CODE": str(self.la_code), "SI_WAREHOUSE": self.warehouse}
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WarehouseResource:
@@ -44,6 +57,7 @@ class WarehouseResource(dg.ConfigurableResource):
             quarto_path=settings.quarto_path,
             academy_desktop_analysis=settings.academy_desktop_analysis,
             gap_report_groups=settings.gap_report_groups,
+            warehouse=settings.warehouse,
         )
 
 

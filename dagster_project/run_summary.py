@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dagster_project.full_run import FullRun
+from dagster_project.lib.warehouse.reader import Warehouse
 from dagster_project.settings import Settings
 
 EXIT_OK = 0
@@ -105,7 +106,10 @@ def summary(full_run: FullRun, settings: Settings, *, log_path: Path, elapsed_se
         lines.append(f"{'not run' if index == 0 else '':<12}{job_name}: {reason}")
     lines += _outputs("published", settings.published_dir, listed=True)
     lines += _outputs("restricted", settings.restricted_dir, listed=False)
-    lines.append(f"warehouse   {_shown(settings.duckdb_path)}")
+    if settings.warehouse == "postgres":
+        lines.append(f"warehouse   {Warehouse('postgres')} (raw files land in {_shown(settings.duckdb_path)})")
+    else:
+        lines.append(f"warehouse   {_shown(settings.duckdb_path)}")
     lines.append(f"log         {_shown(log_path)} (every step, the dbt output and any warnings)")
     if status == EXIT_FAILED:
         lines.append("            open the run in the Dagster UI (`make dev`) for each step's logs")

@@ -46,12 +46,18 @@ def academy_desktop_analysis(value: str | None) -> str:
 DEFAULT_WAREHOUSE_WRITERS = {"duckdb": 1, "postgres": 4}
 
 
-def warehouse_writers(warehouse: str | None, value: str | None) -> int:
-    """The SI_WAREHOUSE_WRITERS setting, checked against SI_WAREHOUSE (unset: duckdb): a whole number from 1, never
-    more than 1 on DuckDB; the warehouse's default when unset."""
+def warehouse_engine(warehouse: str | None) -> str:
+    """The SI_WAREHOUSE setting, checked: duckdb (the default when unset) or postgres."""
     engine = (warehouse or "").strip().lower() or "duckdb"
     if engine not in DEFAULT_WAREHOUSE_WRITERS:
         raise ValueError(f"SI_WAREHOUSE: expected one of {', '.join(DEFAULT_WAREHOUSE_WRITERS)}, got {warehouse!r}")
+    return engine
+
+
+def warehouse_writers(warehouse: str | None, value: str | None) -> int:
+    """The SI_WAREHOUSE_WRITERS setting, checked against SI_WAREHOUSE (unset: duckdb): a whole number from 1, never
+    more than 1 on DuckDB; the warehouse's default when unset."""
+    engine = warehouse_engine(warehouse)
     if value is None or not value.strip():
         return DEFAULT_WAREHOUSE_WRITERS[engine]
     try:
@@ -86,6 +92,10 @@ class Settings:
     # The pupil groups the narrowing-the-gap report covers (SI_GAP_REPORT_GROUPS, comma-separated group codes of
     # dbt seed pupil_groups); empty: the seed's in_gap_report_by_default groups.
     gap_report_groups: str = ""
+    # SI_WAREHOUSE: where dbt builds the models and the reports read them, duckdb (the file above) or postgres (the
+    # server the SI_PG_* settings name; the DuckDB file then only lands the raw files, which each ingest step COPYs
+    # across: README "A shared warehouse").
+    warehouse: str = "duckdb"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -108,6 +118,7 @@ class Settings:
             quarto_path=env.get("QUARTO_PATH") or None,
             academy_desktop_analysis=academy_desktop_analysis(env.get("SI_ACADEMY_DESKTOP_ANALYSIS")),
             gap_report_groups=env.get("SI_GAP_REPORT_GROUPS", "").strip(),
+            warehouse=warehouse_engine(env.get("SI_WAREHOUSE")),
         )
 
     @property

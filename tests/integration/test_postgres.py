@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import decimal
 import hashlib
-import json
 import os
 import shutil
 import socket
@@ -17,15 +16,16 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import pandas as pd
 import psycopg2
 import pytest
 import yaml
 
 from dagster_project.defs.dbt.project import DBT_PROJECT_DIR
-from dagster_project.defs.partitions import academic_year_partitions, range_tags
+from dagster_project.defs.partitions import academic_year_partitions, source_year_span
 from dagster_project.lib.operations.environment import scoped_environ
 from dagster_project.lib.warehouse import local_postgres
-from dagster_project.settings import CONFIG_DIR
+from dagster_project.settings import CONFIG_DIR, Settings
 from tests.conftest import settings_for
 
 pytestmark = pytest.mark.slow
@@ -132,43 +132,6 @@ def test_dbt_seeds_load_the_same_rows_on_postgres_as_on_duckdb(server, tmp_path:
     assert _table_hashes(on_postgres) == _table_hashes(on_duckdb)
 
 
-def test_dagster_records_a_ranged_backfill_run_in_postgres_storage(server, pipeline_settings, tmp_path: Path):
-    """config/dagster_postgres.yaml as DAGSTER_HOME's instance: the academic-year assets built for a range of years
-    (one run, as the UI's backfill launches it) are recorded in PostgreSQL, not in SQLite files."""
-    from dagster_project.definitions import build_definitions
-
-    home = tmp_path / "dagster_home"
-    home.mkdir()
-    shutil.copyfile(CONFIG_DIR / "dagster_postgres.yaml", home / "dagster.yaml")
-    settings = settings_for(tmp_path / "data")
-    shutil.copytree(pipeline_settings.sources_dir, settings.sources_dir)
-    definitions = build_definitions(settings)
-    years = academic_year_partitions.get_partition_keys()
-    first, last = years[-2], years[-1]
-    environment = {**_role_env(server, local_postgres.PIPELINE_ROLE), "DAGSTER_HOME": str(home)}
-    with scoped_environ(environment), dg.DagsterInstance.get() as instance:
-        assert type(instance.run_storage).__name__ == "PostgresRunStorage"
-        result = dg.materialize(
-            [a for a in definitions.assets if getattr(a, "partitions_def", None) == academic_year_partitions],
-            resources=definitions.resources,
-            instance=instance,
-            tags=range_tags(first, last),
-        )
-        assert result.success
-    assert not list(home.glob("**/*.db")), "Dagster wrote SQLite storage beside PostgreSQL"
-    connection = _connect(server, local_postgres.PIPELINE_ROLE, local_postgres.DAGSTER_DATABASE)
-    with connection, connection.cursor() as cursor:
-        cursor.execute("select run_id, status from runs")
-        assert cursor.fetchall() == [(result.run_id, "SUCCESS")]
-        cursor.execute(
-            "select distinct partition from event_logs "
-            "where asset_key = %s and dagster_event_type = 'ASSET_MATERIALIZATION'",
-            [dg.AssetKey("raw_ks2").to_string()],
-        )
-        assert sorted(p for (p,) in cursor.fetchall()) == [first, last]
-    connection.close()
-
-
 def test_the_shared_instance_config_is_valid_dagster_postgres_storage():
     config = yaml.safe_load((CONFIG_DIR / "dagster_postgres.yaml").read_text(encoding="utf-8"))
     database = config["storage"]["postgres"]["postgres_db"]
@@ -252,74 +215,119 @@ def test_a_new_copy_replaces_the_rows_keeps_views_and_a_failed_one_keeps_the_las
         pipeline.close()
 
 
-def test_the_whole_project_on_postgres_equals_the_duckdb_build(materialized, pipeline_settings, server, tmp_path):
-    """The session's raw tables copied into PostgreSQL and every dbt model built there, with the data tests, by the
-    same `dbt build` Dagster runs: every model has DuckDB's columns and rows (hash per table), the restricted ones
-    sit in the restricted schema, and the report readers' role reads every published model and no restricted one."""
-    from dagster_project.lib.warehouse.academic_years import dbt_academic_years_env, dbt_vars
+def test_the_reader_hands_over_postgres_rows_as_duckdb_would(server, tmp_path: Path):
+    """lib/warehouse/reader.py: the same query gives the same frame, dtypes included, from either engine (so a report
+    renders the same document), for every type the rpt_ models use, NULLs beside empty strings, no rows, and a
+    numeric column; a missing table is a clear error, and the readers' role does not see the restricted schema."""
     from dagster_project.lib.warehouse.postgres_load import copy_tables
+    from dagster_project.lib.warehouse.reader import Warehouse, WarehouseReadError, open_reader
 
-    source = duckdb.connect(str(pipeline_settings.duckdb_path), read_only=True)
-    raw = [
-        name
-        for (name,) in source.execute(
-            "select table_name from information_schema.tables where table_type = 'BASE TABLE' and "
-            "(table_name like 'raw\\_%' escape '\\' or table_name like '%file_manifest')"
-        ).fetchall()
-    ]
-    target = tmp_path / "target"
-    variables = dbt_vars(pipeline_settings.la_code, academy_desktop_analysis=pipeline_settings.academy_desktop_analysis)
+    source = _duckdb_with_raw_tables(tmp_path / "warehouse.duckdb")
+    source.execute(
+        "create table probe_types as select * from (values (1, 10000000000::bigint, true, 7), "
+        "(2, null, null, null), (3, -1::bigint, false, 2147483647)) t(id, big, flag, whole)"
+    )
     pipeline = _connect(server, local_postgres.PIPELINE_ROLE)
-    try:
-        copied = copy_tables(source, raw, pipeline)
-        assert {c.table: c.rows for c in copied} == {
-            name: source.execute(f'select count(*) from "{name}"').fetchone()[0] for name in raw
-        }
-        # Unit tests stay DuckDB's: their fixtures are CTEs, and dbt names their relations past PostgreSQL's 63.
-        subprocess.run(
-            [str(Path(sys.executable).with_name("dbt")), "build", "--quiet", "--profiles-dir", "."]
-            + ["--target-path", str(target), "--log-path", str(tmp_path / "logs"), "--exclude", "test_type:unit"]
-            + ["--vars", variables],
-            cwd=DBT_PROJECT_DIR,
-            env={
-                **os.environ,
-                "SI_WAREHOUSE": "postgres",
-                **_role_env(server, local_postgres.PIPELINE_ROLE),
-                **dbt_academic_years_env(None),
-            },
-            check=True,
+    copy_tables(source, ["raw_ks2", "probe_types", "raw_returns__capacity_judgements"], pipeline)
+    view = (
+        "create view {}probe_view as select r.*, p.*, cast(r.rwm_expected_pct as decimal(12, 4)) as exact "
+        "from {}raw_ks2 r left join {}probe_types p on p.id = cast(r.urn as integer) - 100000"
+    )
+    with pipeline, pipeline.cursor() as cursor:
+        cursor.execute(view.format(*["main."] * 3))
+    pipeline.close()
+    source.execute(view.format("", "", ""))
+    source.close()
+    queries = ("select * from probe_view order by urn", "select * from probe_view where false")
+    with open_reader(tmp_path / "warehouse.duckdb") as on_duckdb:
+        expected = [on_duckdb.frame(query) for query in queries]
+    with scoped_environ(_role_env(server, local_postgres.PIPELINE_ROLE)), open_reader(Warehouse("postgres")) as on_pg:
+        for query, frame in zip(queries, expected, strict=True):
+            pd.testing.assert_frame_equal(on_pg.frame(query), frame)
+        assert on_pg.has_table("raw_returns__capacity_judgements")
+        with pytest.raises(WarehouseReadError, match="no_such_table"):
+            on_pg.frame("select * from no_such_table")
+        assert on_pg.frame("select count(*) as n from raw_ks2")["n"].tolist() == [4]  # the failed query ended
+    assert expected[0]["school_name"].tolist()[:2] == ['St Mary\'s, "Primary"', ""]
+    assert expected[0]["school_name"].isna().tolist() == [False, False, True, False]
+    with scoped_environ(_role_env(server, local_postgres.READER_ROLE)), open_reader(Warehouse("postgres")) as reader:
+        assert reader.has_table("raw_ks2") and not reader.has_table("raw_returns__capacity_judgements")
+        assert reader.columns("raw_ks2")[:2] == ["urn", "school_name"]
+
+
+# Facts of one ingest rather than results: when each file was received and loaded, and where it was archived.
+INGEST_FACT_COLUMNS = {"loaded_at", "received_at", "archived_path"}
+MODEL_PREFIXES = ("stg_", "int_", "fct_", "dim_", "rpt_")
+
+
+@pytest.fixture(scope="module")
+def postgres_run(materialized, pipeline_settings, server, tmp_path_factory):
+    """`make run` on the shared warehouse: the session's sources and returns, SI_WAREHOUSE=postgres with the
+    pipeline role, and the Dagster instance on the same server (config/dagster_postgres.yaml)."""
+    from dagster_project.definitions import build_definitions
+    from dagster_project.full_run import run_everything
+
+    root = tmp_path_factory.mktemp("postgres_run")
+    home = root / "dagster_home"
+    home.mkdir()
+    shutil.copyfile(CONFIG_DIR / "dagster_postgres.yaml", home / "dagster.yaml")
+    shutil.copytree(pipeline_settings.sources_dir, root / "data" / "sources")
+    shutil.copytree(pipeline_settings.returns_dir, root / "data" / "returns")
+    settings = Settings.from_env({"SI_DATA_DIR": str(root / "data"), "SI_WAREHOUSE": "postgres"})
+    environment = {**_role_env(server, local_postgres.PIPELINE_ROLE), "DAGSTER_HOME": str(home)}
+    with scoped_environ(environment), dg.DagsterInstance.get() as instance:
+        assert type(instance.run_storage).__name__ == "PostgresRunStorage"
+        result = run_everything(build_definitions(settings), instance, settings)
+    assert result.success, f"the run on PostgreSQL failed in {result.failed_steps}"
+    assert not list(home.glob("**/*.db")), "Dagster wrote SQLite storage beside PostgreSQL"
+    return settings, result
+
+
+def test_a_run_on_postgres_builds_every_model_there_with_the_duckdb_run_s_rows(postgres_run, pipeline_settings, server):
+    """Ingest COPYs each raw table across, dbt builds every model on PostgreSQL (none in the DuckDB landing file),
+    and every model has the DuckDB run's columns and rows (hash per table, the ingest's own timestamps and archive
+    paths aside); the restricted models sit in the restricted schema."""
+    settings, _ = postgres_run
+    with duckdb.connect(str(settings.duckdb_path), read_only=True) as landing:
+        landed = {name for (name,) in landing.execute("select table_name from information_schema.tables").fetchall()}
+    assert "raw_ks2" in landed and not {name for name in landed if name.startswith(("stg_", "int_", "fct_", "rpt_"))}
+    pipeline = _connect(server, local_postgres.PIPELINE_ROLE)
+    with pipeline.cursor() as cursor:
+        cursor.execute(
+            "select table_schema, table_name from information_schema.tables where table_schema in %s",
+            [(*local_postgres.PUBLISHED_SCHEMAS, local_postgres.RESTRICTED_SCHEMA)],
         )
-        manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
-        models = {
-            node["name"]: node["schema"]
-            for node in manifest["nodes"].values()
-            if node["resource_type"] == "model" and node["config"]["materialized"] != "ephemeral"
-        }
-        assert {m for m, schema in models.items() if schema == local_postgres.RESTRICTED_SCHEMA} >= {
-            "stg_returns__causing_concern_register",
-            "fct_causing_concern_register",
-            "rpt_causing_concern__register",
-            "stg_returns__capacity_judgements",
-            "int_adviser_capacity_judgements",
-            "rpt_support__schools",
-        }
-        rows, differing = {}, []
+        schemas = {name: schema for schema, name in cursor.fetchall()}
+    source = duckdb.connect(str(pipeline_settings.duckdb_path), read_only=True)
+    on_duckdb = {name for (name,) in source.execute("select table_name from information_schema.tables").fetchall()}
+    missing = {name for name in on_duckdb if name.startswith(MODEL_PREFIXES)} - set(schemas)
+    assert not missing, f"models the DuckDB run built and the PostgreSQL run did not: {missing}"
+    models = {name: schemas[name] for name in on_duckdb if name.startswith(MODEL_PREFIXES)}
+    assert {m for m, schema in models.items() if schema == local_postgres.RESTRICTED_SCHEMA} >= {
+        "stg_returns__causing_concern_register",
+        "fct_causing_concern_register",
+        "rpt_causing_concern__register",
+        "stg_returns__capacity_judgements",
+        "int_adviser_capacity_judgements",
+        "rpt_support__schools",
+    }
+    differing, rows = [], {}
+    with source:
         for model, schema in sorted(models.items()):
-            on_duckdb = source.execute(f"select * from {model}")
-            columns = [d[0] for d in on_duckdb.description]
-            duckdb_rows = on_duckdb.fetchall()
             with pipeline.cursor() as cursor:
                 cursor.execute(f"select * from {schema}.{model}")
-                assert [d.name for d in cursor.description] == columns, model
-                postgres_rows = cursor.fetchall()
+                columns = [d.name for d in cursor.description]
+                kept = [i for i, name in enumerate(columns) if name not in INGEST_FACT_COLUMNS]
+                postgres_rows = [tuple(row[i] for i in kept) for row in cursor.fetchall()]
+            on_duckdb = source.execute(f"select * from {model}")
+            assert [d[0] for d in on_duckdb.description] == columns, model
+            duckdb_rows = [tuple(row[i] for i in kept) for row in on_duckdb.fetchall()]
             rows[model] = len(duckdb_rows)
             if _table_hashes({model: postgres_rows}) != _table_hashes({model: duckdb_rows}):
                 differing.append(model)
-        assert not differing, f"models whose rows differ between PostgreSQL and DuckDB: {differing}"
-        assert sum(1 for count in rows.values() if count) > 0.8 * len(rows), rows
-    finally:
-        pipeline.close()
-        source.close()
+    pipeline.close()
+    assert not differing, f"models whose rows differ between PostgreSQL and DuckDB: {differing}"
+    assert sum(1 for count in rows.values() if count) > 0.8 * len(rows), rows
     reader = _connect(server, local_postgres.READER_ROLE)
     reader.autocommit = True
     try:
@@ -332,6 +340,43 @@ def test_the_whole_project_on_postgres_equals_the_duckdb_build(materialized, pip
                     cursor.execute(f"select 1 from {schema}.{model} limit 1")
     finally:
         reader.close()
+
+
+def test_a_run_on_postgres_writes_the_duckdb_run_s_reports(postgres_run, pipeline_settings):
+    """The reports read PostgreSQL through the same reader (lib/warehouse/reader.py): every published and restricted
+    HTML page, CSV and text file is byte for byte the DuckDB run's."""
+    settings, _ = postgres_run
+    compared = 0
+    for folder in ("published_dir", "restricted_dir"):
+        on_postgres, on_duckdb = getattr(settings, folder), getattr(pipeline_settings, folder)
+        written = sorted(
+            path.relative_to(on_postgres) for path in on_postgres.rglob("*") if path.suffix in (".html", ".csv", ".txt")
+        )
+        assert written, folder
+        for relative in written:
+            assert (on_postgres / relative).read_bytes() == (on_duckdb / relative).read_bytes(), relative
+            compared += 1
+    assert compared > 100
+
+
+def test_a_run_on_postgres_is_recorded_in_postgres_storage_with_its_year_range(postgres_run, server):
+    """The refresh (one run over the sources' academic years, as the UI's ranged backfill launches it) and the
+    report runs are in Dagster's PostgreSQL storage, with a materialisation of each year's raw slice."""
+    settings, result = postgres_run
+    first, last = source_year_span(settings.sources_dir)
+    years = academic_year_partitions.get_partition_keys()
+    expected_years = years[years.index(first) : years.index(last) + 1]
+    connection = _connect(server, local_postgres.PIPELINE_ROLE, local_postgres.DAGSTER_DATABASE)
+    with connection, connection.cursor() as cursor:
+        cursor.execute("select run_id, status from runs")
+        assert sorted(cursor.fetchall()) == sorted((run.run_id, "SUCCESS") for run in result.runs)
+        cursor.execute(
+            "select distinct partition from event_logs "
+            "where asset_key = %s and dagster_event_type = 'ASSET_MATERIALIZATION'",
+            [dg.AssetKey("raw_ks2").to_string()],
+        )
+        assert sorted(p for (p,) in cursor.fetchall()) == expected_years
+    connection.close()
 
 
 def test_the_shared_instance_gives_the_writer_pool_the_setting_s_limit(server, tmp_path: Path):

@@ -22,6 +22,7 @@ from dagster_project.lib.reports import booklets, causing_concern_register, gap_
 from dagster_project.lib.reports.disclosure_control import load_rule
 from dagster_project.lib.reports.report_text import format_date, format_difference, format_measure
 from dagster_project.lib.reports.site_builder import published_reports
+from dagster_project.lib.warehouse.reader import open_reader
 
 pytestmark = pytest.mark.slow
 HOSTILE = "<script>alert(1)</script> & Sons | Primary"
@@ -279,7 +280,7 @@ def test_partnership_summaries_name_no_school_and_no_urn_in_the_page_or_its_down
 
 def test_register_lists_the_register_schools_with_their_fields(restricted, warehouse):
     text = _text(_one(restricted / "causing_concern_register", "*.html"))
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
+    with open_reader(warehouse) as connection:
         frame = causing_concern_register.load_register(connection)
     assert len(frame) > 0
     assert set(frame["built_from"]) == {causing_concern_register.FROM_RETURNS}  # the synthetic LA's returns

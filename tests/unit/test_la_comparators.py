@@ -12,6 +12,7 @@ import pytest
 
 from dagster_project.lib.reports.la_comparators import Comparators, load_comparators, load_comparisons
 from dagster_project.lib.reports.report_data import ReportDataError
+from dagster_project.lib.warehouse.reader import DuckDBReader
 
 REGION = "Yorkshire and The Humber"
 
@@ -65,7 +66,7 @@ def test_no_neighbour_list_and_no_known_region_are_said_in_words() -> None:
     assert "the LA's region is not known" in comparators.region_note(comparisons)
 
 
-def _warehouse(comparators: pd.DataFrame) -> duckdb.DuckDBPyConnection:
+def _warehouse(comparators: pd.DataFrame) -> DuckDBReader:
     connection = duckdb.connect()
     connection.register("comparators_frame", comparators)
     connection.execute("create table rpt_report__comparators as select * from comparators_frame")
@@ -81,7 +82,7 @@ def _warehouse(comparators: pd.DataFrame) -> duckdb.DuckDBPyConnection:
     )
     connection.register("comparisons_frame", comparisons)
     connection.execute("create table rpt_report__la_comparisons as select * from comparisons_frame")
-    return connection
+    return DuckDBReader(connection)
 
 
 def test_the_comparators_row_is_read_with_nulls_as_not_known_and_comparisons_in_year_order() -> None:

@@ -18,8 +18,10 @@ from dagster_project.defs.dbt.assets import WAREHOUSE_WRITER_POOL
 from dagster_project.defs.partitions import academic_year_backfill_policy, academic_year_partitions
 from dagster_project.lib.ingest.errors import SourceLayoutError
 from dagster_project.lib.ingest.source_files import SkippedFile, SourceFile, scan_sources, validate_academic_year
-from dagster_project.lib.ingest.warehouse_load import IngestReport, ingest_source
+from dagster_project.lib.ingest.warehouse_load import MANIFEST_TABLE, IngestReport, ingest_source
 from dagster_project.lib.warehouse.asset_metadata import markdown_preview
+from dagster_project.lib.warehouse.landing_lock import landing_lock
+from dagster_project.lib.warehouse.postgres_load import copy_to_warehouse
 from dagster_project.resources import WarehouseResource
 
 
@@ -296,7 +298,7 @@ def build_raw_table_asset(spec: RawTableSpec) -> dg.AssetsDefinition:
                 "this data is missing (README 'Your own LA in ten minutes' lists the downloads)"
             )
         files = _files_for_run(spec, scan.files, years)
-        with duckdb.get_connection() as conn:
+        with landing_lock(warehouse.duckdb_path, context.log.info), duckdb.get_connection() as conn:
             report = ingest_source(
                 conn,
                 spec.source,
@@ -311,6 +313,8 @@ def build_raw_table_asset(spec: RawTableSpec) -> dg.AssetsDefinition:
             preview = markdown_preview(conn, f"select * from {spec.table} {where}", parameters)
             if years is not None:
                 _year_metadata(context, conn, spec, report, years)
+            if warehouse.on_postgres:
+                copy_to_warehouse(conn, [spec.table, MANIFEST_TABLE], log=context.log.info)
         return dg.MaterializeResult(
             metadata=_metadata(report, years, year_rows, preview, not_read),
             check_results=[_files_accepted(spec, report)],

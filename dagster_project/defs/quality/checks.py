@@ -10,13 +10,15 @@ import duckdb
 from dagster_project.defs.dbt.assets import WAREHOUSE_WRITER_POOL
 from dagster_project.defs.ingest.assets import RAW_TABLES
 from dagster_project.lib.quality.expectations import suite_path, validate_dataframe
+from dagster_project.lib.warehouse.landing_lock import landing_lock
 from dagster_project.resources import WarehouseResource
 
 ID_COLUMNS = ["source_file", "source_row_number", "urn", "academic_year"]
 
 
 def _check_result(table: str, warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    with duckdb.connect(str(warehouse.duckdb_path), read_only=True) as conn:
+    # The raw tables as the ingest landed them, in the DuckDB file on either warehouse.
+    with landing_lock(warehouse.duckdb_path), duckdb.connect(str(warehouse.duckdb_path), read_only=True) as conn:
         frame = conn.sql(f"select * from {table}").df()
     outcome = validate_dataframe(frame, table, id_columns=[c for c in ID_COLUMNS if c in frame.columns])
     return dg.AssetCheckResult(
@@ -52,7 +54,7 @@ def build_expectations_check(table: str) -> dg.AssetChecksDefinition:
         name=f"{table}_expectations",
         blocking=True,
         description=f"expectations/{table}.json (GX Core) on {table}.",
-        pool=WAREHOUSE_WRITER_POOL,  # reads only, but DuckDB refuses any other process while one writes
+        pool=WAREHOUSE_WRITER_POOL,  # reads only, but on DuckDB dbt may be writing the same file
     )
     def _expectations(warehouse: WarehouseResource) -> dg.AssetCheckResult:
         return _check_result(table, warehouse)

@@ -32,6 +32,7 @@ from dagster_project.lib.reports.restricted_exports import CATEGORIES_TABLE, SOU
 from dagster_project.lib.reports.service_plan import CASELOAD_TABLE, DELIVERY_TABLE, build_service_plan
 from dagster_project.lib.reports.site_builder import build_site
 from dagster_project.lib.reports.xlsx_downloads import write_table_downloads
+from dagster_project.lib.warehouse.reader import open_reader
 from dagster_project.resources import WarehouseResource
 
 SOURCES = dg.AssetKey("rpt_report__data_sources")
@@ -72,7 +73,7 @@ def committee_report(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     term = reporting_term(context.partition_key)
     report = _or_failure(
         build_committee_report,
-        Path(warehouse.duckdb_path),
+        warehouse.location,
         Path(warehouse.published_dir),
         term=term,
         quarto_path=warehouse.quarto_path,
@@ -110,7 +111,7 @@ def committee_report(context: dg.AssetExecutionContext, warehouse: WarehouseReso
 def inspection_briefing(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     report = _or_failure(
         build_inspection_briefing,
-        Path(warehouse.duckdb_path),
+        warehouse.location,
         Path(warehouse.published_dir),
         month=context.partition_key,
         quarto_path=warehouse.quarto_path,
@@ -156,7 +157,7 @@ def _or_failure(build, *args, **kwargs):
 )
 def narrowing_the_gap_report(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     report = build_gap_report(
-        Path(warehouse.duckdb_path),
+        warehouse.location,
         Path(warehouse.published_dir),
         quarto_path=warehouse.quarto_path,
         groups_setting=warehouse.gap_report_groups,
@@ -186,7 +187,7 @@ def narrowing_the_gap_report(context: dg.AssetExecutionContext, warehouse: Wareh
 def partnership_summaries(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     report = _or_failure(
         build_partnership_summaries,
-        Path(warehouse.duckdb_path),
+        warehouse.location,
         Path(warehouse.published_dir),
         quarto_path=warehouse.quarto_path,
     )
@@ -220,16 +221,14 @@ def partnership_summaries(context: dg.AssetExecutionContext, warehouse: Warehous
     "the published tree holds any restricted field name or value.",
 )
 def published_site(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    import duckdb
-
-    with duckdb.connect(warehouse.duckdb_path, read_only=True) as connection:
+    with open_reader(warehouse.location) as connection:
         # The data's own latest date, not the end of the report's term.
         report_context = load_report_context(connection, "la_name", "data_date")
     index = build_site(
         Path(warehouse.published_dir), str(report_context["la_name"]), format_date(report_context["data_date"])
     )
     publish_tree(Path(warehouse.published_dir))
-    findings = scan_published_tree(Path(warehouse.published_dir), restricted_values(Path(warehouse.duckdb_path)))
+    findings = scan_published_tree(Path(warehouse.published_dir), restricted_values(warehouse.location))
     if findings:
         listed = "\n".join(str(finding) for finding in findings[:20])
         raise dg.Failure(f"Restricted data found in the published site {warehouse.published_dir}:\n{listed}")
@@ -246,9 +245,7 @@ def published_site(context: dg.AssetExecutionContext, warehouse: WarehouseResour
     "professional, months on register, reviews this term). Written under the restricted folder only.",
 )
 def causing_concern_register(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    register = build_register(
-        Path(warehouse.duckdb_path), Path(warehouse.restricted_dir), quarto_path=warehouse.quarto_path
-    )
+    register = build_register(warehouse.location, Path(warehouse.restricted_dir), quarto_path=warehouse.quarto_path)
     context.log.info(f"wrote restricted register {register.html} from {register.source}")
     return dg.MaterializeResult(
         metadata={
@@ -283,9 +280,7 @@ def causing_concern_register(context: dg.AssetExecutionContext, warehouse: Wareh
     "two at a time with pandoc + typst.",
 )
 def school_booklets(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    documents = build_booklets(
-        Path(warehouse.duckdb_path), Path(warehouse.restricted_dir), quarto_path=warehouse.quarto_path
-    )
+    documents = build_booklets(warehouse.location, Path(warehouse.restricted_dir), quarto_path=warehouse.quarto_path)
     booklets = [one for one in documents if one.document == "booklet"]
     profiles = [one for one in documents if one.document == "profile"]
     folder = booklets[0].html.parent if booklets else Path(warehouse.restricted_dir)
@@ -317,7 +312,7 @@ def school_booklets(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     "head of school improvement. Written under the restricted folder only, never the published site.",
 )
 def support_category_list(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    paths = export_support_categories(Path(warehouse.duckdb_path), Path(warehouse.restricted_dir))
+    paths = export_support_categories(warehouse.location, Path(warehouse.restricted_dir))
     for path in paths:
         context.log.info(f"wrote restricted {path}")
     return dg.MaterializeResult(metadata={path.suffix.lstrip("."): dg.MetadataValue.path(str(path)) for path in paths})
@@ -339,9 +334,7 @@ def support_category_list(context: dg.AssetExecutionContext, warehouse: Warehous
     "Ofsted-readiness list - for the principal adviser. Written under the restricted folder only.",
 )
 def service_plan(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-    plan = build_service_plan(
-        Path(warehouse.duckdb_path), Path(warehouse.restricted_dir), quarto_path=warehouse.quarto_path
-    )
+    plan = build_service_plan(warehouse.location, Path(warehouse.restricted_dir), quarto_path=warehouse.quarto_path)
     context.log.info(f"wrote restricted service plan {plan.html}")
     return dg.MaterializeResult(
         metadata={

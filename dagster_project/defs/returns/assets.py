@@ -14,11 +14,13 @@ from dagster_duckdb import DuckDBResource
 from dagster_project.defs.dbt.assets import WAREHOUSE_WRITER_POOL
 from dagster_project.defs.operations.downloads import state_dir
 from dagster_project.lib.returns.errors import errors_markdown
-from dagster_project.lib.returns.ingest import ReturnIngestReport, ingest_return
+from dagster_project.lib.returns.ingest import MANIFEST_TABLE, ReturnIngestReport, ingest_return
 from dagster_project.lib.returns.judged import record_judged
 from dagster_project.lib.returns.reading import discover_return_files
 from dagster_project.lib.returns.references import ReferenceDataMissing, load_reference_data
 from dagster_project.lib.returns.spec import RETURNS, ReturnSpec
+from dagster_project.lib.warehouse.landing_lock import landing_lock
+from dagster_project.lib.warehouse.postgres_load import copy_to_warehouse
 from dagster_project.resources import WarehouseResource
 
 RETURNS_GROUP = "returns"
@@ -96,7 +98,7 @@ def build_return_asset(spec: ReturnSpec) -> dg.AssetsDefinition:
     ) -> dg.MaterializeResult:
         folder = Path(warehouse.returns_dir)
         files = [f for f in discover_return_files(folder) if f.return_name == spec.name]
-        with duckdb.get_connection() as conn:
+        with landing_lock(warehouse.duckdb_path, context.log.info), duckdb.get_connection() as conn:
             try:
                 report = ingest_return(
                     conn,
@@ -112,6 +114,8 @@ def build_return_asset(spec: ReturnSpec) -> dg.AssetsDefinition:
                 )
             except ReferenceDataMissing as missing:
                 raise dg.Failure(description=f"{spec.name}: cannot check the returns yet: {missing}") from missing
+            if warehouse.on_postgres:  # into the restricted schema (lib/warehouse/postgres_load.py)
+                copy_to_warehouse(conn, [spec.table, MANIFEST_TABLE], log=context.log.info)
         record_judged(state_dir(warehouse), spec.name, {o.file.path.name: o.sha256 for o in report.outcomes})
         for outcome in report.with_status("refused"):
             context.log.warning(

@@ -15,9 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
-
-from dagster_project.lib.reports.report_data import table_exists
+from dagster_project.lib.warehouse.reader import Warehouse, open_reader
 
 # Field names of restricted data (LA returns, register, categorisation reasons) as stored and as headed.
 RESTRICTED_FIELD_NAMES = (
@@ -72,18 +70,18 @@ class Finding:
         return f"{self.path}: {self.kind} {self.term!r}"
 
 
-def restricted_values(duckdb_path: Path) -> set[str]:
+def restricted_values(warehouse: Warehouse | Path) -> set[str]:
+    """Every restricted value the scan looks for, read with a role that sees the restricted tables."""
     values: set[str] = set()
-    with duckdb.connect(str(duckdb_path), read_only=True) as connection:
+    with open_reader(warehouse) as connection:
         for table, column, kind in RESTRICTED_VALUE_COLUMNS:
-            if not table_exists(connection, table):
+            if not connection.has_table(table):
                 continue
-            columns = {row[0] for row in connection.execute(f"describe {table}").fetchall()}
-            if column not in columns:  # a renamed column must not quietly drop out of the scan
+            if column not in connection.columns(table):  # a renamed column must not quietly drop out of the scan
                 raise ValueError(f"published scan: {table} has no column {column!r} (RESTRICTED_VALUE_COLUMNS)")
-            rows = connection.execute(f"select distinct trim(cast({column} as varchar)) from {table}").fetchall()
+            found = connection.frame(f"select distinct trim(cast({column} as varchar)) as value from {table}")
             shortest = 1 if kind == "name" else MIN_TEXT_LENGTH
-            values |= {row[0] for row in rows if row[0] and len(row[0]) >= shortest}
+            values |= {value for value in found["value"] if isinstance(value, str) and len(value) >= shortest}
     return values
 
 

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pandas as pd
 import yaml
 from slugify import slugify
@@ -50,6 +49,7 @@ from dagster_project.lib.reports.report_text import (
     unit_format,
     with_grade,
 )
+from dagster_project.lib.warehouse.reader import Warehouse, open_reader
 from dagster_project.settings import REPORTS_DIR
 
 OUTPUT_SUBDIR = "booklets"
@@ -118,8 +118,8 @@ class Booklet:
     document: str = "booklet"  # or "profile" (DOCUMENTS)
 
 
-def load_booklet_data(duckdb_path: Path) -> BookletData:
-    with duckdb.connect(str(duckdb_path), read_only=True) as connection:
+def load_booklet_data(warehouse: Warehouse | Path) -> BookletData:
+    with open_reader(warehouse) as connection:
         schools = read_table(connection, "rpt_booklet__schools", ("urn", "school_name", "phase", "document"), "urn")
         measures = read_table(
             connection,
@@ -204,7 +204,7 @@ def load_booklet_data(duckdb_path: Path) -> BookletData:
 
 
 def build_booklets(
-    duckdb_path: Path,
+    warehouse: Warehouse | Path,
     restricted_dir: Path,
     *,
     quarto_path: str | None = None,
@@ -216,7 +216,7 @@ def build_booklets(
 ) -> list[Booklet]:
     """Every listed school's desk-top analysis as HTML + PDF: booklets under `<restricted_dir>/booklets/<academic
     year>/`, academy profiles under `<restricted_dir>/profiles/<academic year>/` (rpt_booklet__schools.document)."""
-    data = load_booklet_data(duckdb_path)
+    data = load_booklet_data(warehouse)
     rule = rule or load_rule()
     rules = yaml.safe_load(RULES_FILE.read_text(encoding="utf-8"))
     schools = data.schools if urns is None else data.schools[data.schools["urn"].isin(urns)]

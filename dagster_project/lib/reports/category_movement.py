@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import duckdb
 import pandas as pd
 
 from dagster_project.lib.reports.report_data import ReportDataError, read_table
+from dagster_project.lib.warehouse.reader import WarehouseReader
 
 MOVEMENT_TABLES: dict[str, tuple[tuple[str, ...], str]] = {
     "rpt_committee__category_movement_summary": (
@@ -41,7 +41,7 @@ class CategoryMovement:
     causes: pd.DataFrame | None = None  # cause, schools: how many moved schools each input explains
 
 
-def load_category_movement(connection: duckdb.DuckDBPyConnection) -> CategoryMovement:
+def load_category_movement(connection: WarehouseReader) -> CategoryMovement:
     """The published counts of movement since the last recorded term."""
     summary, rows, causes = (read_table(connection, table, *spec) for table, spec in MOVEMENT_TABLES.items())
     if summary.empty:
@@ -59,6 +59,6 @@ def load_category_movement(connection: duckdb.DuckDBPyConnection) -> CategoryMov
     )
 
 
-def load_category_moves(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def load_category_moves(connection: WarehouseReader) -> pd.DataFrame:
     """Restricted: each school whose category changed since last term, with what changed."""
     return read_table(connection, MOVES_TABLE, ("urn", "previous_category", "support_category", "what_changed"), "urn")

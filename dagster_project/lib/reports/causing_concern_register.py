@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pandas as pd
 
 from dagster_project.lib.reports import rendering
@@ -21,6 +20,7 @@ from dagster_project.lib.reports.report_data import load_data_sources, load_repo
 from dagster_project.lib.reports.report_document import render_report
 from dagster_project.lib.reports.report_text import data_timestamp, format_count, format_date, is_missing, text
 from dagster_project.lib.reports.spreadsheets import write_xlsx
+from dagster_project.lib.warehouse.reader import Warehouse, WarehouseReader, open_reader
 
 REGISTER_TABLE = "rpt_causing_concern__register"
 FROM_RETURNS = "register returns"  # rpt_causing_concern__register.built_from
@@ -54,15 +54,19 @@ class Register:
     frame: pd.DataFrame  # as shown
 
 
-def load_register(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def load_register(connection: WarehouseReader) -> pd.DataFrame:
     """The register rows, REGISTER_FIELDS and built_from, in the register's order."""
     return read_table(connection, REGISTER_TABLE, (*REGISTER_FIELDS, "built_from"), "register_order")
 
 
 def build_register(
-    duckdb_path: Path, restricted_dir: Path, *, quarto_path: str | None = None, engine: rendering.Engine = "auto"
+    warehouse: Warehouse | Path,
+    restricted_dir: Path,
+    *,
+    quarto_path: str | None = None,
+    engine: rendering.Engine = "auto",
 ) -> Register:
-    with duckdb.connect(str(duckdb_path), read_only=True) as connection:
+    with open_reader(warehouse) as connection:
         register = load_register(connection)
         sources = load_data_sources(connection, restricted=True)  # restricted report: lists the LA returns
         report_context = load_report_context(connection, "la_name", "report_term", "term_end")

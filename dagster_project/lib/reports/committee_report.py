@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pandas as pd
 
 from dagster_project.lib.reports import rendering
@@ -50,6 +49,7 @@ from dagster_project.lib.reports.report_text import rounded as _rounded
 from dagster_project.lib.reports.report_text import signed as _signed
 from dagster_project.lib.reports.report_text import temporary_qmd as _temporary_qmd
 from dagster_project.lib.reports.report_text import text as _text
+from dagster_project.lib.warehouse.reader import Warehouse, open_reader
 
 TEMPLATE_NAME = "committee_report.qmd"
 OUTPUT_SUBDIR = "committee_report"
@@ -227,7 +227,7 @@ class CommitteeDocument:
 
 
 def build_committee_report(
-    duckdb_path: Path,
+    warehouse: Warehouse | Path,
     published_dir: Path,
     *,
     term: ReportingTerm | None = None,
@@ -240,7 +240,7 @@ def build_committee_report(
 
     The support-category movement since the last recorded term (counts only) is shown in the report for the term
     of the latest data: today's categories are not an earlier term's."""
-    tables = load_committee_tables(duckdb_path, term=term)
+    tables = load_committee_tables(warehouse, term=term)
     context = _single_context_row(tables.context)
     document = committee_document(tables, rule or load_rule())
     stem = f"committee_report_{tables.term.partition_key}"
@@ -265,25 +265,25 @@ def build_committee_report(
     )
 
 
-def latest_data_term(duckdb_path: Path) -> ReportingTerm:
+def latest_data_term(warehouse: Warehouse | Path) -> ReportingTerm:
     """The reporting term of the latest data (rpt_report__context): the committee report `make run` writes."""
-    with duckdb.connect(str(duckdb_path), read_only=True) as connection:
+    with open_reader(warehouse) as connection:
         context = _single_context_row(read_table(connection, *_CONTEXT))
     return term_containing(pd.Timestamp(context["term_end"]).date())
 
 
-def load_committee_tables(duckdb_path: Path, *, term: ReportingTerm | None = None) -> CommitteeTables:
-    """Every table the report reads, through a read-only connection (DuckDB has one writer).
+def load_committee_tables(warehouse: Warehouse | Path, *, term: ReportingTerm | None = None) -> CommitteeTables:
+    """Every table the report reads, through a read-only connection (lib/warehouse/reader.py).
 
     The report's term is the term of the latest data (rpt_report__context) unless `term` is given; the inspections
     are those published in that term. A term after the latest data's term is refused."""
     frames: dict[str, pd.DataFrame] = {}
-    with duckdb.connect(str(duckdb_path), read_only=True) as connection:
+    with open_reader(warehouse) as connection:
         for table, (required, order_by) in RPT_TABLES.items():
             try:
                 frame = read_table(connection, table, required, order_by)
             except ReportDataError as error:
-                raise ReportDataError(f"Committee report, warehouse '{duckdb_path}': {error}") from error
+                raise ReportDataError(f"Committee report, warehouse '{warehouse}': {error}") from error
             frames[table.split("__", 1)[1]] = frame  # rpt_committee__la_headlines -> la_headlines
         context = _single_context_row(frames["context"])
         data_term_end = pd.Timestamp(context["term_end"]).date()

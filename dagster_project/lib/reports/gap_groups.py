@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pandas as pd
 import yaml
 
 from dagster_project.lib.reports.disclosure_control import DisclosureRule, control
 from dagster_project.lib.reports.report_data import read_table
 from dagster_project.lib.reports.report_text import format_count, format_difference, format_measure, is_missing, text
+from dagster_project.lib.warehouse.reader import WarehouseReader
 from dagster_project.settings import REPORTS_DIR
 
 COMPARISONS_TABLE = "rpt_gap__group_comparisons"
@@ -90,7 +90,7 @@ def load_listing(path: Path = LISTING_FILE) -> WideningListing:
     return WideningListing(bool(rules["require_widening_in_each_year"]), int(rules["most_listed"]))
 
 
-def load_group_tables(connection: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame]:
+def load_group_tables(connection: WarehouseReader) -> tuple[pd.DataFrame, pd.DataFrame]:
     comparisons = read_table(
         connection, COMPARISONS_TABLE, COMPARISON_COLUMNS, "key_stage, measure_order, group_order, academic_year"
     )

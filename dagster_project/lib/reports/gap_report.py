@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pandas as pd
 
 from dagster_project.lib.reports import rendering
@@ -45,6 +44,7 @@ from dagster_project.lib.reports.report_text import (
     unit_format,
 )
 from dagster_project.lib.warehouse.academic_years import academic_year_end
+from dagster_project.lib.warehouse.reader import Warehouse, open_reader
 
 SCHOOL_GAPS_TABLE = "rpt_gap__school_gaps"
 SCHOOL_GAP_COLUMNS = (
@@ -84,7 +84,7 @@ class GapReport:
 
 
 def build_gap_report(
-    duckdb_path: Path,
+    warehouse: Warehouse | Path,
     published_dir: Path,
     *,
     quarto_path: str | None = None,
@@ -94,7 +94,7 @@ def build_gap_report(
 ) -> GapReport:
     """`groups_setting`: the LA's SI_GAP_REPORT_GROUPS (comma-separated pupil_groups codes; empty: the seed's)."""
     rule = rule or load_rule()
-    with duckdb.connect(str(duckdb_path), read_only=True) as connection:
+    with open_reader(warehouse) as connection:
         la_name = load_report_context(connection, "la_name")["la_name"]
         comparators = load_comparators(connection)
         comparisons = load_comparisons(connection)

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pandas as pd
 
 from dagster_project.lib.reports import rendering
@@ -24,6 +23,7 @@ from dagster_project.lib.reports.report_data import (
 )
 from dagster_project.lib.reports.report_document import render_report
 from dagster_project.lib.reports.report_text import data_timestamp, format_count, format_date, is_missing, text
+from dagster_project.lib.warehouse.reader import Warehouse, open_reader
 
 TABLE = "rpt_inspection_briefing__inspections"
 REQUIRED = (
@@ -105,16 +105,16 @@ def month_bounds(month: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     return start, start + pd.offsets.MonthEnd(0)
 
 
-def ofsted_data_date(duckdb_path: Path) -> Any:
-    with duckdb.connect(str(duckdb_path), read_only=True) as connection:
+def ofsted_data_date(warehouse: Warehouse | Path) -> Any:
+    with open_reader(warehouse) as connection:
         as_at = load_report_context(connection, "ofsted_as_at_date")["ofsted_as_at_date"]
     if is_missing(as_at):
-        raise ReportDataError(f"warehouse '{duckdb_path}': {CONTEXT_TABLE} has no Ofsted data date (no Ofsted file)")
+        raise ReportDataError(f"warehouse '{warehouse}': {CONTEXT_TABLE} has no Ofsted data date (no Ofsted file)")
     return as_at
 
 
 def build_inspection_briefing(
-    duckdb_path: Path,
+    warehouse: Warehouse | Path,
     published_dir: Path,
     *,
     month: str | None = None,
@@ -123,7 +123,7 @@ def build_inspection_briefing(
 ) -> InspectionBriefing:
     """Render the briefing for `month` ('YYYY-MM'; default: the month before the Ofsted data date's month) to
     `<published_dir>/inspection_briefing/inspection_briefing_<month>.html` and `.pdf`."""
-    ofsted_as_at = ofsted_data_date(duckdb_path)
+    ofsted_as_at = ofsted_data_date(warehouse)
     month = month or default_month(ofsted_as_at)
     month_start, month_end = month_bounds(month)
     if month_end > pd.Timestamp(ofsted_as_at):
@@ -131,7 +131,7 @@ def build_inspection_briefing(
             f"Inspection briefing for {month_start:%B %Y}: the Ofsted data is as at {format_date(ofsted_as_at)}, "
             "before the month ends, so its reports may be missing. Load a later Ofsted file or choose an earlier month."
         )
-    with duckdb.connect(str(duckdb_path), read_only=True) as connection:
+    with open_reader(warehouse) as connection:
         inspections = read_table(connection, TABLE, REQUIRED, "publication_date, school_name, urn")
         readiness = read_table(connection, READINESS_TABLE, READINESS_REQUIRED, "due_by, school_name, urn")
         sources = sources_for(load_data_sources(connection), "Ofsted", "Get Information")

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import duckdb
 import pandas as pd
 
 from dagster_project.lib.reports.report_data import ReportDataError, read_table
 from dagster_project.lib.reports.report_text import is_missing
+from dagster_project.lib.warehouse.reader import WarehouseReader
 
 LA_MEASURES_TABLE = "rpt_report__la_measures"
 COMPARISONS_TABLE = "rpt_report__la_comparisons"
@@ -98,13 +98,13 @@ class Comparators:
         )
 
 
-def load_la_measures(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def load_la_measures(connection: WarehouseReader) -> pd.DataFrame:
     return read_table(
         connection, LA_MEASURES_TABLE, LA_MEASURE_COLUMNS, "key_stage, measure_code, pupil_group, academic_year"
     )
 
 
-def load_comparators(connection: duckdb.DuckDBPyConnection) -> Comparators:
+def load_comparators(connection: WarehouseReader) -> Comparators:
     """The one row of rpt_report__comparators: the LA's region and its size, and its neighbour count."""
     frame = read_table(connection, COMPARATORS_TABLE, COMPARATOR_COLUMNS, "la_code")
     if len(frame) != 1:
@@ -118,7 +118,7 @@ def load_comparators(connection: duckdb.DuckDBPyConnection) -> Comparators:
     )
 
 
-def load_comparisons(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def load_comparisons(connection: WarehouseReader) -> pd.DataFrame:
     """rpt_report__la_comparisons: one row per (academic_year, key_stage, measure_code, pupil_group) for the LA,
     with its figure beside national, region (region_las LAs) and statistical neighbours (sn_las LAs)."""
     return read_table(

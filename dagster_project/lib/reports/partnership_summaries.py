@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pandas as pd
 
 from dagster_project.lib.reports import rendering
@@ -38,6 +37,7 @@ from dagster_project.lib.reports.report_text import (
     is_missing,
     text,
 )
+from dagster_project.lib.warehouse.reader import Warehouse, open_reader
 
 SUMMARIES_TABLE = "rpt_grouping__summaries"
 REQUIRED = (
@@ -124,7 +124,7 @@ class SummaryTable:
 
 
 def build_partnership_summaries(
-    duckdb_path: Path,
+    warehouse: Warehouse | Path,
     published_dir: Path,
     *,
     quarto_path: str | None = None,
@@ -133,7 +133,7 @@ def build_partnership_summaries(
 ) -> PartnershipSummaries | None:
     """The page for the latest year with results, or None when there is nothing to summarise (NO_GROUPINGS)."""
     rule = rule or load_rule()
-    with duckdb.connect(str(duckdb_path), read_only=True) as connection:
+    with open_reader(warehouse) as connection:
         la_name = load_report_context(connection, "la_name")["la_name"]
         summaries = read_table(
             connection, SUMMARIES_TABLE, REQUIRED, "grouping_type_order, grouping_name, as_at_date, figure_order"

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import duckdb
 import pandas as pd
 
 from dagster_project.lib.reports.report_text import format_date, is_missing
+from dagster_project.lib.warehouse.reader import WarehouseReader, WarehouseReadError
 
 DATA_SOURCES_TABLE = "rpt_report__data_sources"
 CONTEXT_TABLE = "rpt_report__context"
@@ -31,27 +31,14 @@ class DataSource:
     refusal_reason: str = ""
 
 
-def table_exists(connection: duckdb.DuckDBPyConnection, table: str) -> bool:
-    found = connection.execute(
-        "select count(*) from information_schema.tables where table_name = ?", [table]
-    ).fetchone()
-    return bool(found and found[0])
-
-
 def read_table(
-    connection: duckdb.DuckDBPyConnection,
-    table: str,
-    required: Sequence[str],
-    order_by: str,
-    *,
-    where: str = "",
-    parameters: Sequence[Any] = (),
+    connection: WarehouseReader, table: str, required: Sequence[str], order_by: str, *, where: str = ""
 ) -> pd.DataFrame:
     """`select * from table [where] order by` with a clear error naming the table and any missing column."""
     query = f"select * from {table} {('where ' + where) if where else ''} order by {order_by}"
     try:
-        frame = connection.execute(query, list(parameters)).df()
-    except duckdb.Error as error:
+        frame = connection.frame(query)
+    except WarehouseReadError as error:
         raise ReportDataError(f"Cannot read {table}: {error}") from error
     missing = [column for column in required if column not in frame.columns]
     if missing:
@@ -61,7 +48,7 @@ def read_table(
     return frame
 
 
-def load_report_context(connection: duckdb.DuckDBPyConnection, *columns: str) -> dict[str, Any]:
+def load_report_context(connection: WarehouseReader, *columns: str) -> dict[str, Any]:
     """The one row of rpt_report__context (the LA, term and dates every report states), checked for `columns`."""
     frame = read_table(connection, CONTEXT_TABLE, columns, "la_code")
     if len(frame) != 1:
@@ -69,7 +56,7 @@ def load_report_context(connection: duckdb.DuckDBPyConnection, *columns: str) ->
     return frame.to_dict("records")[0]
 
 
-def load_data_sources(connection: duckdb.DuckDBPyConnection, *, restricted: bool = False) -> list[DataSource]:
+def load_data_sources(connection: WarehouseReader, *, restricted: bool = False) -> list[DataSource]:
     """Every source with its version and date (rpt_report__data_sources), newest year first within a source.
 
     The LA's own returns (is_restricted: name, file and as-at date only) are listed only when `restricted` is true,
@@ -105,10 +92,10 @@ def sources_for(sources: Sequence[DataSource], *names: str) -> list[DataSource]:
 COVERAGE_TABLE = "rpt_report__coverage"
 
 
-def load_coverage(connection: duckdb.DuckDBPyConnection) -> list[str]:
+def load_coverage(connection: WarehouseReader) -> list[str]:
     """One sentence per key stage saying which years are loaded, which DfE never published and which are simply
     not loaded (rpt_report__coverage); [] for a warehouse without the model."""
-    if not table_exists(connection, COVERAGE_TABLE):
+    if not connection.has_table(COVERAGE_TABLE):
         return []
     frame = read_table(
         connection,

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
 from dagster_project.lib.reports.category_movement import load_category_moves
 from dagster_project.lib.reports.report_data import read_table
 from dagster_project.lib.reports.spreadsheets import write_csv, write_xlsx
+from dagster_project.lib.warehouse.reader import Warehouse, WarehouseReader, open_reader
 
 SOURCE_TABLE = "rpt_support__schools"
 CATEGORIES_TABLE = "rpt_committee__category_distribution"  # every Table One category, with its short name
@@ -41,21 +41,23 @@ SUPPORT_COLUMNS = {
     "category_rule_version": "Rule version",
     "categorised_as_at": "As at",
 }
+# What the list reads from the table; 'identified' and 'change_since_last_term' are made here.
+STORED_COLUMNS = [c for c in SUPPORT_COLUMNS if c not in ("identified", "change_since_last_term")] + [
+    "is_identified_for_intervention"
+]
 
 
-def load_support_lists(duckdb_path: Path) -> pd.DataFrame:
+def load_support_lists(warehouse: Warehouse | Path) -> pd.DataFrame:
     """Every open LA school's support decisions with their reasons, most support first."""
-    with duckdb.connect(str(duckdb_path), read_only=True) as conn:
-        frame = conn.execute(
-            f"select * from {SOURCE_TABLE} order by category_rank desc nulls last, school_name, urn"
-        ).df()
+    with open_reader(warehouse) as conn:
+        frame = read_table(conn, SOURCE_TABLE, STORED_COLUMNS, "category_rank desc nulls last, school_name, urn")
         changes = _changes_since_last_term(conn)
     frame["identified"] = frame["is_identified_for_intervention"].map({True: "Yes", False: "No"}).fillna("No")
     frame["change_since_last_term"] = frame["urn"].map(changes).fillna("")
     return frame[list(SUPPORT_COLUMNS)].rename(columns=SUPPORT_COLUMNS)
 
 
-def _changes_since_last_term(conn: duckdb.DuckDBPyConnection) -> dict[int, str]:
+def _changes_since_last_term(conn: WarehouseReader) -> dict[int, str]:
     """URN -> 'Good but of concern, was Securely good: a new inspection' for the schools whose category moved."""
     categories = read_table(conn, CATEGORIES_TABLE, ("support_category", "category_short_name"), "category_rank")
     names = dict(zip(categories["support_category"], categories["category_short_name"], strict=True))
@@ -66,9 +68,9 @@ def _changes_since_last_term(conn: duckdb.DuckDBPyConnection) -> dict[int, str]:
     }
 
 
-def export_support_categories(duckdb_path: Path, restricted_dir: Path) -> list[Path]:
+def export_support_categories(warehouse: Warehouse | Path, restricted_dir: Path) -> list[Path]:
     """The support lists as CSV (every school) and XLSX (one sheet per list) under ``restricted_dir``."""
-    frame = load_support_lists(duckdb_path)
+    frame = load_support_lists(warehouse)
     out_dir = restricted_dir / "support_categories"
     out_dir.mkdir(parents=True, exist_ok=True)
     school = ["URN", "School", "Support category"]

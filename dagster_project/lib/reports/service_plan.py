@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pandas as pd
 
 from dagster_project.lib.reports import rendering
@@ -27,6 +26,7 @@ from dagster_project.lib.reports.report_data import load_data_sources, load_repo
 from dagster_project.lib.reports.report_document import render_report
 from dagster_project.lib.reports.report_text import Figure, data_timestamp, format_date, is_missing, text
 from dagster_project.lib.reports.spreadsheets import write_xlsx
+from dagster_project.lib.warehouse.reader import Warehouse, open_reader
 
 DELIVERY_TABLE = "rpt_service__delivery"
 CASELOAD_TABLE = "rpt_service__adviser_caseload"
@@ -122,11 +122,15 @@ class ServicePlan:
 
 
 def build_service_plan(
-    duckdb_path: Path, restricted_dir: Path, *, quarto_path: str | None = None, engine: rendering.Engine = "auto"
+    warehouse: Warehouse | Path,
+    restricted_dir: Path,
+    *,
+    quarto_path: str | None = None,
+    engine: rendering.Engine = "auto",
 ) -> ServicePlan:
     """Render the service plan for the report term to `<restricted_dir>/service_plan/service_plan_<term>.html`,
     `.pdf` and `.xlsx`."""
-    with duckdb.connect(str(duckdb_path), read_only=True) as connection:
+    with open_reader(warehouse) as connection:
         delivery = read_table(connection, DELIVERY_TABLE, DELIVERY_COLUMNS, "school_name, urn")
         caseload = read_table(connection, CASELOAD_TABLE, CASELOAD_COLUMNS, "caseload_order")
         readiness = read_table(connection, READINESS_TABLE, READINESS_REQUIRED, "due_by, school_name, urn")

@@ -25,6 +25,8 @@ from pathlib import Path
 import psycopg2
 from psycopg2 import sql
 
+from dagster_project.lib.warehouse.reader import PUBLISHED_SCHEMA, RESTRICTED_SCHEMA
+
 HOST = "127.0.0.1"
 DEFAULT_PORT = 55432  # not 5432: never a system server's port
 DATABASE = "school_improvement"
@@ -35,8 +37,7 @@ SERVER_USER = "postgres"  # Debian's; the server runs as it when started by root
 PIPELINE_ROLE = "si_pipeline"
 READER_ROLE = "si_reader"
 SERVICE_ROLE = "si_service"
-PUBLISHED_SCHEMAS = ("main",)
-RESTRICTED_SCHEMA = "restricted"
+PUBLISHED_SCHEMAS = (PUBLISHED_SCHEMA,)
 
 
 class PostgresNotInstalled(RuntimeError):

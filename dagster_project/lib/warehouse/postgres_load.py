@@ -1,24 +1,26 @@
 """Raw tables from the DuckDB the ingest writes into a PostgreSQL warehouse, with COPY (never row inserts).
 
-The Python ingest parses, archives and checks each file into DuckDB; for a shared warehouse its raw tables are then
-copied whole into PostgreSQL: DuckDB writes the table as CSV, PostgreSQL's COPY reads it into a new table, and the
-new table replaces the old one in the same transaction, so readers see the old rows or the new, and a failed or
-killed copy leaves the last good table in place. The LA's returns go to the restricted schema, which only the
+The Python ingest parses, archives and checks each file into DuckDB. On a shared warehouse the DuckDB file is only
+the landing store (its manifest says which files are loaded, and the file-to-file checks compare with its last good
+rows), and each ingest step then copies its raw table and the manifest whole into PostgreSQL: DuckDB writes the
+table as CSV, PostgreSQL's COPY reads it into a new table, and the new table replaces the old one in the same
+transaction, so readers see the old rows or the new, and a failed or killed copy leaves the last good table in
+place; the step's rerun copies again. The LA's returns go to the restricted schema, which only the
 service role can read (lib/warehouse/local_postgres.py).
 """
 
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 from psycopg2 import sql
 
-PUBLISHED_SCHEMA = "main"
-RESTRICTED_SCHEMA = "restricted"
+from dagster_project.lib.warehouse.reader import PUBLISHED_SCHEMA, RESTRICTED_SCHEMA, connect_postgres, postgres_label
+
 RESTRICTED_PREFIXES = ("raw_returns__", "returns_")  # the LA's own returns: register, adviser judgements, visits, ...
 # DuckDB's column types in the raw tables, as PostgreSQL spells them.
 POSTGRES_TYPES = {
@@ -51,6 +53,20 @@ def schema_for(table: str) -> str:
 def copy_tables(source: duckdb.DuckDBPyConnection, tables: Iterable[str], target) -> list[CopiedTable]:
     """Copy each DuckDB table into PostgreSQL (`target`, a psycopg2 connection), replacing it there."""
     return [_copy_table(source, table, target) for table in tables]
+
+
+def copy_to_warehouse(
+    source: duckdb.DuckDBPyConnection, tables: Iterable[str], log: Callable[[str], None] = lambda message: None
+) -> list[CopiedTable]:
+    """Copy the tables into the PostgreSQL warehouse the SI_PG_* settings name (an ingest step's last act there)."""
+    target = connect_postgres()
+    try:
+        copied = copy_tables(source, tables, target)
+    finally:
+        target.close()
+    for table in copied:
+        log(f"copied {table.table} ({table.rows:,} rows) into PostgreSQL {postgres_label()}, schema {table.schema}")
+    return copied
 
 
 def _copy_table(source: duckdb.DuckDBPyConnection, table: str, target) -> CopiedTable:
