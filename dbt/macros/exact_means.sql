@@ -13,3 +13,8 @@
     (cast(sum(cast({{ value }} as decimal(38, 12)) * cast({{ weight }} as decimal(38, 6))) as double precision)
         / nullif(cast(sum(case when {{ value }} is not null then cast({{ weight }} as decimal(38, 6)) end) as double precision), 0))
 {%- endmacro %}
+
+{#- The sum of `value` (a double: day fractions, costs), the same on every run and warehouse. -#}
+{% macro exact_sum(value) -%}
+    cast(sum(cast({{ value }} as decimal(38, 12))) as double precision)
+{%- endmacro %}

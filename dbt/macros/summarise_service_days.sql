@@ -1,6 +1,7 @@
 {#- The days-and-money ledger (rpt_service__days_and_costs) summed by one column - partnership or adviser - for
     every term, with the academic year to date beside each term. Every ledger amount is additive, so each figure is
-    the sum of its school rows; rows with no value in the column form one row under `unassigned`. -#}
+    the sum of its school rows (exact: dbt/macros/exact_means.sql); rows with no value in the column form one row
+    under `unassigned`. -#}
 {% macro summarise_service_days(group_column, unassigned) %}
 with
 
@@ -22,13 +23,13 @@ by_term as (
         bool_or(is_report_term) as is_report_term,
         {{ any_one('delivery_status') }} as delivery_status,
         count(distinct urn) as schools,
-        sum(planned_days) as planned_days,
-        sum(planned_days_to_date) as planned_days_to_date,
-        sum(delivered_days) as delivered_days,
-        sum(traded_days) as traded_days,
-        sum(planned_cost_gbp) as planned_cost_gbp,
-        sum(delivered_cost_gbp) as delivered_cost_gbp,
-        sum(traded_income_gbp) as traded_income_gbp
+        {{ exact_sum('planned_days') }} as planned_days,
+        {{ exact_sum('planned_days_to_date') }} as planned_days_to_date,
+        {{ exact_sum('delivered_days') }} as delivered_days,
+        {{ exact_sum('traded_days') }} as traded_days,
+        {{ exact_sum('planned_cost_gbp') }} as planned_cost_gbp,
+        {{ exact_sum('delivered_cost_gbp') }} as delivered_cost_gbp,
+        {{ exact_sum('traded_income_gbp') }} as traded_income_gbp
     from ledger
     -- The select's own grouping expressions (PostgreSQL has no GROUP BY ALL).
     group by coalesce({{ group_column }}, '{{ unassigned }}'), {{ group_column }} is not null, academic_year, term_code

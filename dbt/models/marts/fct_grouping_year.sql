@@ -112,7 +112,7 @@ member_values as (
 ),
 
 -- Pupil-weighted: the sum of value x pupils over the sum of pupils, of the schools with both (never a mean of
--- school percentages).
+-- school percentages), in exact decimals (dbt/macros/exact_means.sql).
 aggregated as (
 
     select
@@ -123,8 +123,7 @@ aggregated as (
         count(*) filter (where is_open_on_membership_date) as member_schools,
         sum(pupils_on_roll) filter (where is_open_on_membership_date) as pupils_on_roll,
         {%- for measure_code, mart, column, weight in weighted_measures %}
-        sum({{ measure_code }} * {{ measure_code }}_weight)
-            / nullif(sum({{ measure_code }}_weight) filter (where {{ measure_code }} is not null), 0) as {{ measure_code }},
+        {{ weighted_mean(measure_code, measure_code ~ '_weight') }} as {{ measure_code }},
         count(*) filter (where {{ measure_code }} is not null and {{ measure_code }}_weight is not null)
             as {{ measure_code }}_schools,
         sum({{ measure_code }}_weight) filter (where {{ measure_code }} is not null) as {{ measure_code }}_pupils{{ ',' if not loop.last }}
