@@ -98,7 +98,7 @@ dev: manifest $(DAGSTER_HOME)/dagster.yaml
 	umask 077 && $(BIN)/dagster dev -h 127.0.0.1 -p 3000 -m dagster_project.definitions
 
 lint: install
-	$(BIN)/ruff check dagster_project tests bench
+	$(BIN)/ruff check dagster_project synthetic_la tests bench
 
 # --static writes target/static_index.html with the manifest and catalog inside it: one file that opens from file://
 # (target/index.html fetches manifest.json, which browsers refuse from file://, so it stays on "loading").

@@ -67,7 +67,7 @@ def main() -> int:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
     from dagster_project.settings import Settings
-    from dagster_project.synthetic import ensure_generated
+    from synthetic_la import ensure_generated
 
     settings = Settings.from_env()
     started = time.perf_counter()

@@ -31,7 +31,7 @@ LOGS_FOLDER = "logs"
 
 def _ensure_sources(settings: Settings, say: Callable[[str], None], detail: Callable[[str], None]) -> None:
     """Generate the bundled synthetic LA unless the sources folder already holds real data."""
-    from dagster_project.synthetic import ensure_generated
+    from synthetic_la import ensure_generated
 
     marker = settings.sources_dir / ".generated.json"
     has_real_data = settings.sources_dir.exists() and any(settings.sources_dir.iterdir()) and not marker.exists()

@@ -112,7 +112,7 @@ def settings_for(data_dir: Path) -> Settings:
 @pytest.fixture(scope="session")
 def pipeline_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """A data folder holding freshly generated synthetic sources for the bundled LA."""
-    from dagster_project.synthetic import ensure_generated
+    from synthetic_la import ensure_generated
 
     settings = settings_for(tmp_path_factory.mktemp("data"))
     ensure_generated(settings.sources_dir, returns_dir=settings.returns_dir)

@@ -13,8 +13,8 @@ import re
 import duckdb
 import pytest
 
-from dagster_project.synthetic import DEFAULT_SEED, KINGSMERE_CODE, build_world
-from dagster_project.synthetic import absence as synthetic_absence
+from synthetic_la import DEFAULT_SEED, KINGSMERE_CODE, build_world
+from synthetic_la import absence as synthetic_absence
 from tests.html_text import visible_text
 from tests.pdf_text import layout
 

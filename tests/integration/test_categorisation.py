@@ -14,9 +14,9 @@ import duckdb
 import pytest
 
 from dagster_project.settings import REPO_ROOT
-from dagster_project.synthetic import DEFAULT_SEED, KINGSMERE_CODE, build_world
-from dagster_project.synthetic.recent_inspections import PLANTED_RECENT, recent_inspections
-from dagster_project.synthetic.returns import build_returns
+from synthetic_la import DEFAULT_SEED, KINGSMERE_CODE, build_world
+from synthetic_la.recent_inspections import PLANTED_RECENT, recent_inspections
+from synthetic_la.returns import build_returns
 
 pytestmark = pytest.mark.slow
 

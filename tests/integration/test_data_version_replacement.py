@@ -17,8 +17,8 @@ import pytest
 from dagster_project.defs.dbt.project import DBT_PROJECT_DIR
 from dagster_project.lib.ingest.source_files import discover_source_files
 from dagster_project.lib.ingest.warehouse_load import ingest_sources
-from dagster_project.synthetic import KINGSMERE_CODE, generate
-from dagster_project.synthetic.writers import write_csv
+from synthetic_la import KINGSMERE_CODE, generate
+from synthetic_la.writers import write_csv
 
 YEAR = "2024-25"
 RWM = ("All pupils", "Total", "Reading, writing and maths")

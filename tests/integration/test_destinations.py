@@ -12,7 +12,7 @@ import re
 import duckdb
 import pytest
 
-from dagster_project.synthetic import KINGSMERE_CODE
+from synthetic_la import KINGSMERE_CODE
 from tests.html_text import visible_text
 
 pytestmark = pytest.mark.slow

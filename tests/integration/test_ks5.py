@@ -12,8 +12,8 @@ import csv
 import duckdb
 import pytest
 
-from dagster_project.synthetic import KINGSMERE_CODE
-from dagster_project.synthetic import ks5 as generator
+from synthetic_la import KINGSMERE_CODE
+from synthetic_la import ks5 as generator
 from tests.html_text import visible_text
 
 pytestmark = pytest.mark.slow

@@ -16,7 +16,7 @@ import pytest
 from dagster_project.defs.ingest.assets import RAW_TABLES
 from dagster_project.defs.partitions import academic_year_partitions
 from dagster_project.lib.ingest.source_files import discover_source_files
-from dagster_project.synthetic import DEFAULT_SEED, KINGSMERE_CODE, build_world
+from synthetic_la import DEFAULT_SEED, KINGSMERE_CODE, build_world
 
 pytestmark = pytest.mark.slow
 
@@ -155,7 +155,7 @@ def test_good_school_with_progress_significantly_below_average_is_good_but_of_co
 
 
 def test_school_requiring_improvement_without_a_capacity_judgement_is_treated_as_not_secure(warehouse, world):
-    from dagster_project.synthetic.returns import build_returns
+    from synthetic_la.returns import build_returns
 
     (urn,) = build_returns(world).ri_without_judgement_urns  # judged RI after the adviser returns were signed off
     category, capacity_state, reasons = _one(
@@ -168,7 +168,7 @@ def test_school_requiring_improvement_without_a_capacity_judgement_is_treated_as
 
 
 def test_school_requiring_improvement_with_secure_capacity_is_ri_capacity_secure(warehouse, world):
-    from dagster_project.synthetic.returns import build_returns
+    from synthetic_la.returns import build_returns
 
     school = world.with_role("ri_twice")
     capacity, judged_on, _ = build_returns(world).capacity[school.urn]

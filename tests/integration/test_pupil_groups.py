@@ -9,7 +9,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from dagster_project.synthetic import DEFAULT_SEED, build_world
+from synthetic_la import DEFAULT_SEED, build_world
 from tests.html_text import visible_text
 
 pytestmark = pytest.mark.slow

@@ -29,7 +29,7 @@ YEARS = academic_year_partitions.get_partition_keys()  # a backfill of every yea
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from dagster_project.synthetic.generate import generate
+    from synthetic_la.generate import generate
 
     out = tmp_path_factory.mktemp("generated") / "sources"
     generate(out, 20240901, "la", log=lambda message: None)

@@ -15,8 +15,8 @@ import pytest
 
 from dagster_project.lib.returns.spec import RETURNS
 from dagster_project.settings import REPO_ROOT
-from dagster_project.synthetic import DEFAULT_SEED, build_world
-from dagster_project.synthetic.returns import REVIEW_MEETINGS, build_returns, write_bad_returns
+from synthetic_la import DEFAULT_SEED, build_world
+from synthetic_la.returns import REVIEW_MEETINGS, build_returns, write_bad_returns
 
 pytestmark = pytest.mark.slow
 

@@ -10,8 +10,8 @@ import duckdb
 import openpyxl
 import pytest
 
-from dagster_project.synthetic import DEFAULT_SEED, build_world
-from dagster_project.synthetic.returns import build_returns
+from synthetic_la import DEFAULT_SEED, build_world
+from synthetic_la.returns import build_returns
 from tests.pdf_text import layout
 
 pytestmark = pytest.mark.slow

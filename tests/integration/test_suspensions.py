@@ -14,7 +14,7 @@ from collections import defaultdict
 import duckdb
 import pytest
 
-from dagster_project.synthetic import KINGSMERE_CODE
+from synthetic_la import KINGSMERE_CODE
 from tests.html_text import visible_text
 
 pytestmark = pytest.mark.slow

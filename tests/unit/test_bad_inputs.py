@@ -24,7 +24,7 @@ from dagster_project.lib.ingest.archive import REASON_NAME, file_sha256
 from dagster_project.lib.ingest.source_files import discover_source_files
 from dagster_project.lib.ingest.warehouse_load import MANIFEST_TABLE, ingest_source
 from dagster_project.lib.sources import SOURCES
-from dagster_project.synthetic import ofsted as synthetic_ofsted
+from synthetic_la import ofsted as synthetic_ofsted
 
 KS2 = "ks2/2023-24/england_ks2revised.csv"
 KS4 = "ks4/2023-24/england_ks4revised.csv"
@@ -59,7 +59,7 @@ SOURCE_OF = {
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from dagster_project.synthetic.generate import generate
+    from synthetic_la.generate import generate
 
     out = tmp_path_factory.mktemp("generated") / "sources"
     generate(out, 20240901, "la", log=lambda message: None)

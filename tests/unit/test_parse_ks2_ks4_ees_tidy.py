@@ -14,10 +14,10 @@ from dagster_project.lib.ingest.errors import SourceFormatError
 from dagster_project.lib.ingest.source_files import discover_source_files
 from dagster_project.lib.ingest.warehouse_load import ingest_sources
 from dagster_project.lib.sources import ks2, ks4
-from dagster_project.synthetic import KINGSMERE_CODE, build_world
-from dagster_project.synthetic import ees as synthetic_ees
-from dagster_project.synthetic.outcomes import simulate
-from dagster_project.synthetic.writers import pct_int, write_csv
+from synthetic_la import KINGSMERE_CODE, build_world
+from synthetic_la import ees as synthetic_ees
+from synthetic_la.outcomes import simulate
+from synthetic_la.writers import pct_int, write_csv
 
 SEED = 20240901
 YEAR = "2024-25"

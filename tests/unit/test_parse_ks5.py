@@ -14,8 +14,8 @@ import pytest
 from dagster_project.lib.ingest.errors import SourceFormatError
 from dagster_project.lib.ingest.source_recognition import recognise
 from dagster_project.lib.sources import ks5
-from dagster_project.synthetic import ks5 as generator
-from dagster_project.synthetic.world import build_world
+from synthetic_la import ks5 as generator
+from synthetic_la.world import build_world
 
 MAP_FILES = {"institution": "institution_performance_202225_API", "national": "national_performance_202225_API"}
 

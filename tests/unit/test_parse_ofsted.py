@@ -146,7 +146,7 @@ LATEST_FILE = "Management_information_-_state-funded_schools_-_latest_inspection
 
 
 def _latest(tmp_path: Path, rows: list[dict[str, str]]) -> Path:
-    from dagster_project.synthetic.ofsted import LATEST_HEADER
+    from synthetic_la.ofsted import LATEST_HEADER
 
     full = [{h: row.get(h, "NULL") for h in LATEST_HEADER} for row in rows]
     return write_csv(tmp_path / LATEST_FILE, LATEST_HEADER, full, encoding="cp1252")

@@ -15,8 +15,8 @@ from dagster_project.lib.ingest.errors import SourceFormatError
 from dagster_project.lib.ingest.source_recognition import recognise
 from dagster_project.lib.quality.expectations import suite_definition, validate_dataframe
 from dagster_project.lib.sources import suspensions
-from dagster_project.synthetic import suspensions as generator
-from dagster_project.synthetic.world import build_world
+from synthetic_la import suspensions as generator
+from synthetic_la.world import build_world
 
 HEADER = generator.HEADER
 

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from dagster_project.lib.sources import ks2, ks4
-from dagster_project.synthetic.writers import write_csv
+from synthetic_la.writers import write_csv
 
 pytestmark = pytest.mark.real_reference
 

@@ -17,8 +17,8 @@ from dagster_project.lib.returns.reading import discover_return_files
 from dagster_project.lib.returns.references import ReferenceData, SchoolDates, roster
 from dagster_project.lib.returns.spec import RETURNS
 from dagster_project.settings import REPO_ROOT
-from dagster_project.synthetic import KINGSMERE_CODE, build_world
-from dagster_project.synthetic.returns import (
+from synthetic_la import KINGSMERE_CODE, build_world
+from synthetic_la.returns import (
     LINK_ADVISERS,
     NEW_ADVISER,
     REVIEW_MEETINGS,

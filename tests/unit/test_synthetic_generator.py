@@ -14,15 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.synthetic import ACADEMIC_YEARS, KINGSMERE_CODE, build_world
-from dagster_project.synthetic import absence as synthetic_absence
-from dagster_project.synthetic import ks5 as synthetic_ks5
-from dagster_project.synthetic import ofsted as synthetic_ofsted
-from dagster_project.synthetic import suspensions as synthetic_suspensions
-from dagster_project.synthetic.__main__ import main
-from dagster_project.synthetic.generate import MARKER, generate
-from dagster_project.synthetic.outcomes import simulate
-from dagster_project.synthetic.writers import pct_int
+from synthetic_la import ACADEMIC_YEARS, KINGSMERE_CODE, build_world
+from synthetic_la import absence as synthetic_absence
+from synthetic_la import ks5 as synthetic_ks5
+from synthetic_la import ofsted as synthetic_ofsted
+from synthetic_la import suspensions as synthetic_suspensions
+from synthetic_la.__main__ import main
+from synthetic_la.generate import MARKER, generate
+from synthetic_la.outcomes import simulate
+from synthetic_la.writers import pct_int
 
 SEED = 20240901
 KS2_FILES = {
@@ -476,7 +476,7 @@ def test_kingsmere_has_inspections_in_all_three_regimes_into_2026(out, world):
 
 
 def test_planted_schools_keep_their_graded_history_only(out, world):
-    from dagster_project.synthetic.recent_inspections import recent_inspections
+    from synthetic_la.recent_inspections import recent_inspections
 
     recent = recent_inspections(world)
     for role in ("special_measures", "serious_weaknesses", "ri_twice", "ri_persistent", "new_school"):
@@ -487,7 +487,7 @@ def test_planted_support_decision_schools_get_exactly_their_planted_recent_inspe
     """Each school planted for a support decision (kingsmere.py) has one recent inspection, as PLANTED_RECENT
     records it; random inspections never give an inadequate key judgement or an urgent-improvement area without a
     category of concern."""
-    from dagster_project.synthetic.recent_inspections import PLANTED_RECENT, recent_inspections
+    from synthetic_la.recent_inspections import PLANTED_RECENT, recent_inspections
 
     recent = recent_inspections(world)
     for role, (kind, start, published, _) in PLANTED_RECENT.items():

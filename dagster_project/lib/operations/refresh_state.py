@@ -30,6 +30,7 @@ FORCE_ENV = "SI_FORCE_REFRESH"
 # What the refresh runs: its code, rules, templates and configuration (content-hashed).
 CODE_PATHS = (
     "dagster_project",
+    "synthetic_la",  # the bundled LA: a new generator makes new demo data
     "dbt/models",
     "dbt/macros",
     "dbt/seeds",

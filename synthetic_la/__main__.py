@@ -1,4 +1,4 @@
-"""CLI: python -m dagster_project.synthetic --out DIR [--scale la|national] [--seed N]"""
+"""CLI: python -m synthetic_la --out DIR [--scale la|national] [--seed N]"""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from .world import DEFAULT_SEED, GENERATOR_VERSION, SCALES
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m dagster_project.synthetic",
+        prog="python -m synthetic_la",
         description="Write deterministic synthetic DfE/GIAS/Ofsted source files.",
     )
     parser.add_argument("--out", required=True, type=Path, help="source folder to write (created if missing)")
