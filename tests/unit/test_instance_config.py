@@ -75,3 +75,24 @@ def test_make_writes_the_setting_rewrites_only_a_change_and_refuses_duckdb_with_
     assert "DuckDB warehouse allows one writer" in refused.stderr
     assert "default_limit: 4" in written.read_text(encoding="utf-8")  # the last good config stays
     assert sorted(path.name for path in tmp_path.iterdir()) == ["dagster.yaml"]
+
+
+def test_steps_keep_their_output_in_the_compute_log_folder_the_setting_names(tmp_path, monkeypatch):
+    """SI_COMPUTE_LOG_DIR: a shared instance's machines keep each step's stdout/stderr in one folder they all mount,
+    so the UI shows the logs of a step wherever it ran; unset, Dagster's own folder under DAGSTER_HOME."""
+    shared = tmp_path / "shared" / "compute_logs"
+    env = {"SI_WAREHOUSE": "postgres", "SI_COMPUTE_LOG_DIR": str(shared)}
+    (tmp_path / "dagster.yaml").write_text(instance_config(CONFIG_DIR / "dagster.yaml", env), encoding="utf-8")
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
+
+    @dg.asset
+    def noisy() -> None:
+        print("a line only the compute log holds")
+
+    with dg.DagsterInstance.get() as instance:
+        assert dg.materialize([noisy], instance=instance).success
+    kept = [path for path in shared.rglob("*") if path.is_file() and path.suffix in (".out", ".err", ".complete")]
+    assert any("a line only the compute log holds" in path.read_text(encoding="utf-8") for path in kept), kept
+    assert "compute_logs" not in instance_config(CONFIG_DIR / "dagster.yaml", {"SI_WAREHOUSE": "postgres"})
+    with pytest.raises(ValueError, match="absolute path"):
+        instance_config(CONFIG_DIR / "dagster.yaml", {"SI_COMPUTE_LOG_DIR": "logs"})
