@@ -11,8 +11,8 @@ export DAGSTER_HOME ?= $(SI_DATA_DIR)/dagster_home
 export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: install manifest run recover dbt-unit-tests test test-unit test-integration test-browser dev lint bench docs clean browser-deps \
-	postgres-deps postgres-start postgres-stop FORCE
+.PHONY: install manifest run recover dbt-unit-tests test test-unit test-integration test-browser dev webserver daemon lint \
+	bench docs clean browser-deps postgres-deps postgres-start postgres-stop FORCE
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	@echo "==> creating $(VENV) and installing pinned dependencies (first run only)"
@@ -96,6 +96,17 @@ test-browser: manifest browser-deps
 
 dev: manifest $(DAGSTER_HOME)/dagster.yaml
 	umask 077 && $(BIN)/dagster dev -h 127.0.0.1 -p 3000 -m dagster_project.definitions
+
+# A shared instance's two long-running services, one each (a systemd unit or container per service: README "A shared
+# warehouse"), both on the instance DAGSTER_HOME's dagster.yaml describes (SI_DAGSTER_STORAGE=postgres).
+# SI_WEBSERVER_HOST is 127.0.0.1 unless set: put a proxy with sign-in in front before opening it wider.
+SI_WEBSERVER_HOST ?= 127.0.0.1
+SI_WEBSERVER_PORT ?= 3000
+webserver: manifest $(DAGSTER_HOME)/dagster.yaml
+	umask 077 && exec $(BIN)/dagster-webserver -h $(SI_WEBSERVER_HOST) -p $(SI_WEBSERVER_PORT) -m dagster_project.definitions
+
+daemon: manifest $(DAGSTER_HOME)/dagster.yaml
+	umask 077 && exec $(BIN)/dagster-daemon run -m dagster_project.definitions
 
 lint: install
 	$(BIN)/ruff check dagster_project synthetic_la tests bench

@@ -1,6 +1,7 @@
 """The shared warehouse on a real PostgreSQL (Debian's server on 127.0.0.1, started by
-lib/warehouse/local_postgres.py): the roles and their schemas, the raw tables copied across, the whole dbt project
-built there with DuckDB's rows, and Dagster's runs recorded in PostgreSQL storage (config/dagster_postgres.yaml)."""
+lib/warehouse/local_postgres.py): the roles and their schemas, raw tables copied across, one reader giving DuckDB's
+frames from either engine, and the whole pipeline run there with Dagster's storage on the same server: the DuckDB
+run's rows in every model and its reports byte for byte. test_real_la.py does the same with real files."""
 
 from __future__ import annotations
 
@@ -8,10 +9,8 @@ import decimal
 import hashlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import dagster as dg
@@ -31,20 +30,9 @@ from tests.conftest import settings_for
 pytestmark = pytest.mark.slow
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def server():
-    # Not under pytest's tmp folder: as root the server runs as `postgres`, which must pass through to its cluster.
-    folder = Path(tempfile.mkdtemp(prefix="si_pg_test_"))
-    started = local_postgres.start(folder, _free_port())
-    yield started
-    local_postgres.stop(folder)
-    shutil.rmtree(folder, ignore_errors=True)
+def server(postgres_server):
+    return postgres_server
 
 
 def _connect(server: local_postgres.LocalPostgres, role: str, database: str = local_postgres.DATABASE):
