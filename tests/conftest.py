@@ -135,22 +135,27 @@ def materialized(pipeline_settings: Settings, dbt_manifest: Path) -> FullRun:
     return result
 
 
+def free_port() -> int:
+    """A port nothing listens on at 127.0.0.1, for a server a test starts."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 @pytest.fixture(scope="module")
 def postgres_server():
     """A real PostgreSQL on 127.0.0.1 (Debian's server, lib/warehouse/local_postgres.py) for one test module: a fresh
     database each time, since the warehouse keeps history a second pipeline run would build on."""
     import shutil
-    import socket
     import tempfile
 
     from dagster_project.lib.warehouse import local_postgres
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     # Not under pytest's tmp folder: as root the server runs as `postgres`, which must pass through to its cluster.
     folder = Path(tempfile.mkdtemp(prefix="si_pg_test_"))
-    started = local_postgres.start(folder, port)
+    started = local_postgres.start(folder, free_port())
     yield started
     local_postgres.stop(folder)
     shutil.rmtree(folder, ignore_errors=True)

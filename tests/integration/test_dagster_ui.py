@@ -11,7 +11,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -25,7 +24,7 @@ import pytest
 import requests
 
 from dagster_project.settings import REPO_ROOT, Settings
-from tests.conftest import settings_for
+from tests.conftest import free_port, settings_for
 
 pytestmark = pytest.mark.slow
 
@@ -67,12 +66,6 @@ query ($id: String!) {
   partitionBackfillOrError(backfillId: $id) { ... on PartitionBackfill { status } ... on PythonError { message } }
 }
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _wait_for(predicate, timeout: float, what: str, interval: float = 1.0):
@@ -128,7 +121,7 @@ def dagster_ui(pipeline_settings: Settings, dbt_manifest: Path, tmp_path_factory
         "DO_NOT_TRACK": "1",
         "GX_ANALYTICS_ENABLED": "false",
     }
-    port = _free_port()
+    port = free_port()
     ui = DagsterUI(f"http://127.0.0.1:{port}", home, settings, root / "dagster_dev.log")
     dagster = Path(sys.executable).parent / "dagster"
     with ui.log.open("w") as log:

@@ -21,7 +21,7 @@ import requests
 from dagster_project.lib.operations.environment import scoped_environ
 from dagster_project.lib.warehouse import local_postgres
 from dagster_project.settings import REPO_ROOT
-from tests.conftest import settings_for
+from tests.conftest import free_port, settings_for
 from tests.integration.test_dagster_ui import (
     BACKFILL_STATUS,
     KS2_ASSETS,
@@ -30,7 +30,6 @@ from tests.integration.test_dagster_ui import (
     YEARS,
     DagsterUI,
     _default_sigint,
-    _free_port,
     _launch_backfill,
     _pool_step_windows,
     _wait_for,
@@ -68,7 +67,7 @@ def shared_instance(pipeline_settings, dbt_manifest, postgres_server, tmp_path_f
     settings = settings_for(root / "data")
     shutil.copytree(pipeline_settings.sources_dir, settings.sources_dir)
     home = root / "dagster_home"
-    port = _free_port()
+    port = free_port()
     pipeline = local_postgres.read_env(postgres_server.env_file(local_postgres.PIPELINE_ROLE))
     # None of this session's settings nor a parent make's variables: the services get what an operator sets.
     inherited = {k: v for k, v in os.environ.items() if not k.startswith(("SI_", "MAKE", "MFLAGS"))}

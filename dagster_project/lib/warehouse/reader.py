@@ -23,7 +23,8 @@ from typing import Protocol
 import duckdb
 import pandas as pd
 
-ENGINES = ("duckdb", "postgres")
+from dagster_project.settings import warehouse_engine
+
 PUBLISHED_SCHEMA = "main"  # dbt's schema on both engines (dbt/profiles.yml)
 RESTRICTED_SCHEMA = "restricted"  # PostgreSQL only: models tagged restricted (dbt/macros/warehouse_schemas.sql)
 # PostgreSQL's type OIDs (pg_type) as DuckDB spells the type: numeric comes back as DOUBLE, as DuckDB's `.df()`
@@ -58,8 +59,7 @@ class Warehouse:
     duckdb_path: Path | None = None
 
     def __post_init__(self) -> None:
-        if self.engine not in ENGINES:
-            raise ValueError(f"SI_WAREHOUSE: expected one of {', '.join(ENGINES)}, got {self.engine!r}")
+        object.__setattr__(self, "engine", warehouse_engine(self.engine))  # checked as the SI_WAREHOUSE setting
         if self.engine == "duckdb" and self.duckdb_path is None:
             raise ValueError("a DuckDB warehouse needs its file's path")
 
@@ -184,30 +184,34 @@ def _frame_from_csv(csv_path: Path, columns: Mapping[str, str]) -> pd.DataFrame:
         ).df()
 
 
-def postgres_settings(env: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The SI_PG_* settings dbt's profiles.yml reads, with its defaults; SI_PG_USER and SI_PG_PASSWORD are required."""
+def _connection_settings(env: Mapping[str, str] | None) -> dict[str, str]:
+    """The SI_PG_* settings dbt's profiles.yml reads, with its defaults."""
     env = os.environ if env is None else env
-    missing = [name for name in ("SI_PG_USER", "SI_PG_PASSWORD") if not env.get(name)]
+    return {
+        "host": env.get("SI_PG_HOST", "127.0.0.1"),
+        "port": env.get("SI_PG_PORT", "5432"),
+        "user": env.get("SI_PG_USER", ""),
+        "password": env.get("SI_PG_PASSWORD", ""),
+        "dbname": env.get("SI_PG_DATABASE", "school_improvement"),
+    }
+
+
+def postgres_settings(env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The connection settings; SI_PG_USER and SI_PG_PASSWORD are required."""
+    settings = _connection_settings(env)
+    missing = [f"SI_PG_{key.upper()}" for key in ("user", "password") if not settings[key]]
     if missing:
         raise WarehouseReadError(
             f"SI_WAREHOUSE=postgres needs {' and '.join(missing)} (README 'A shared warehouse'; `make postgres-start` "
             "writes them for a local server)"
         )
-    return {
-        "host": env.get("SI_PG_HOST", "127.0.0.1"),
-        "port": env.get("SI_PG_PORT", "5432"),
-        "user": env["SI_PG_USER"],
-        "password": env["SI_PG_PASSWORD"],
-        "dbname": env.get("SI_PG_DATABASE", "school_improvement"),
-    }
+    return settings
 
 
 def postgres_label(env: Mapping[str, str] | None = None) -> str:
-    env = os.environ if env is None else env
-    return (
-        f"{env.get('SI_PG_USER', '?')}@{env.get('SI_PG_HOST', '127.0.0.1')}:{env.get('SI_PG_PORT', '5432')}/"
-        f"{env.get('SI_PG_DATABASE', 'school_improvement')}"
-    )
+    """user@host:port/database, for messages (never the password)."""
+    settings = _connection_settings(env)
+    return f"{settings['user'] or '?'}@{settings['host']}:{settings['port']}/{settings['dbname']}"
 
 
 def connect_postgres(*, read_only: bool = False, env: Mapping[str, str] | None = None):
