@@ -8,7 +8,9 @@ produced), never from a sleep. Every run after a kill must say in one line that 
 held and get past the point where it was killed (the killed run kept the `warehouse_writer` slot: without the release
 the next run would wait for ever); the last one runs to the end. Its warehouse tables (every column but the
 load timestamps) and its published and restricted files must then equal the baseline's, byte for byte; and one
-more run, with nothing changed, must do nothing.
+more run, with nothing changed, must do nothing. The run after the last kill (during the booklets, when every
+file was loaded and every model built) is a whole second refresh of unchanged sources: it must load no file again
+and change no table and no report.
 
 The baseline's folders are also checked for permissions: restricted trees owner-only, the published site readable.
 """
@@ -34,6 +36,7 @@ from dagster._core.instance.ref import InstanceRef  # no public way to open the 
 from dagster._core.storage.tags import REPOSITORY_LABEL_TAG
 from openpyxl import load_workbook
 
+from dagster_project.lib.ingest.source_files import discover_source_files, files_for
 from dagster_project.settings import REPO_ROOT, Settings
 
 pytestmark = pytest.mark.slow
@@ -290,6 +293,18 @@ def test_a_run_killed_at_any_point_never_blocks_the_next_and_the_last_equals_an_
     assert file_hashes(settings.restricted_dir, xlsx_by_cells=True) == baseline.restricted
 
     instance = _instance(baseline.data_dir)
+    # The last kill came after every file was loaded and every model built, so the final run was a whole second
+    # refresh of unchanged sources: it loaded no file again, and (above) changed no table and no report.
+    final_run = instance.get_runs(limit=1)[0]
+    ks2 = [
+        event.asset_materialization.metadata
+        for event in instance.all_logs(final_run.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION)
+        if event.asset_key == dg.AssetKey("raw_ks2")
+    ]
+    ks2_files = files_for("ks2", discover_source_files(settings.sources_dir))
+    assert ks2 and all(
+        m["files_loaded"].value == 0 and m["files_unchanged"].value == len(ks2_files) >= 4 for m in ks2
+    ), ks2
     statuses = [r.status for r in reversed(instance.get_runs())]
     assert statuses.count(dg.DagsterRunStatus.FAILURE) == len(KILL_POINTS)
     assert not [s for s in statuses if s not in (dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.SUCCESS)]

@@ -8,6 +8,7 @@ template (the booklets) are written with `write_document` and rendered together 
 
 from __future__ import annotations
 
+import functools
 import tempfile
 from collections.abc import Mapping
 from datetime import datetime
@@ -21,6 +22,7 @@ from dagster_project.lib.reports.report_text import jinja_environment
 from dagster_project.settings import REPORTS_DIR
 
 
+@functools.cache  # one environment, so each template is compiled once per process, not once per document
 def template_environment() -> jinja2.Environment:
     """The escaping environment of report_text, able to `{% include "_partials/..." %}` from reports/."""
     environment = jinja_environment()
