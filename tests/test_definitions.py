@@ -70,3 +70,15 @@ def test_every_singular_dbt_test_shows_as_a_dagster_asset_check(dbt_manifest, tm
     singular = {p.stem for p in (DBT_PROJECT_DIR / "tests" / "singular").glob("*.sql")}
     checks = {key.name for key in graph.asset_check_keys}
     assert singular and singular <= checks
+
+
+def test_runs_on_duckdb_execute_in_one_process_and_on_postgres_step_by_step(dbt_manifest, tmp_path):
+    """On DuckDB a run's warehouse steps can only go one at a time, so no step pays for a process of its own; on
+    PostgreSQL the writer pool allows several, and the steps of a run get their own processes to overlap."""
+    from dagster_project.settings import Settings
+
+    for warehouse, executor in (("duckdb", "in_process"), ("postgres", "multiprocess")):
+        settings = Settings.from_env({"SI_DATA_DIR": str(tmp_path), "SI_WAREHOUSE": warehouse})
+        definitions = build_definitions(settings)
+        for job in ("refresh_all", "termly_committee_report", "__ASSET_JOB"):
+            assert definitions.resolve_job_def(job).executor_def.name == executor, (warehouse, job)
