@@ -295,11 +295,11 @@ def test_a_run_killed_at_any_point_never_blocks_the_next_and_the_last_equals_an_
     instance = _instance(baseline.data_dir)
     # The last kill came after every file was loaded and every model built, so the final run was a whole second
     # refresh of unchanged sources: it loaded no file again, and (above) changed no table and no report.
-    final_run = instance.get_runs(limit=1)[0]
+    final_refresh = instance.get_runs(filters=dg.RunsFilter(job_name="refresh_all"), limit=1)[0]
     ks2 = [
         event.asset_materialization.metadata
-        for event in instance.all_logs(final_run.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION)
-        if event.asset_key == dg.AssetKey("raw_ks2")
+        for event in instance.all_logs(final_refresh.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION)
+        if event.dagster_event.asset_key == dg.AssetKey("raw_ks2")
     ]
     ks2_files = files_for("ks2", discover_source_files(settings.sources_dir))
     assert ks2 and all(
