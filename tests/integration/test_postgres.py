@@ -7,10 +7,7 @@ from __future__ import annotations
 
 import decimal
 import hashlib
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import dagster as dg
@@ -94,30 +91,6 @@ def _table_hashes(rows_by_table: dict[str, list[tuple]]) -> dict[str, str]:
         table: hashlib.sha256("\n".join(sorted("|".join(_text(v) for v in row) for row in rows)).encode()).hexdigest()
         for table, rows in rows_by_table.items()
     }
-
-
-def test_dbt_seeds_load_the_same_rows_on_postgres_as_on_duckdb(server, tmp_path: Path):
-    """The same dbt project, two targets (SI_WAREHOUSE): every seed equal row for row (hash per table)."""
-    seeds = sorted(p.stem for p in (DBT_PROJECT_DIR / "seeds").glob("*.csv"))
-    duckdb_path = tmp_path / "warehouse.duckdb"
-    pg = _role_env(server, local_postgres.PIPELINE_ROLE)
-    for target, extra in (("duckdb", {"SI_DUCKDB_PATH": str(duckdb_path)}), ("postgres", pg)):
-        subprocess.run(
-            [str(Path(sys.executable).with_name("dbt")), "seed", "--quiet", "--profiles-dir", "."]
-            + ["--target-path", str(tmp_path / target), "--log-path", str(tmp_path / f"{target}_logs")],
-            cwd=DBT_PROJECT_DIR,
-            env={**os.environ, "SI_WAREHOUSE": target, **extra},
-            check=True,
-        )
-    with duckdb.connect(str(duckdb_path), read_only=True) as connection:
-        on_duckdb = {seed: connection.execute(f"select * from main.{seed}").fetchall() for seed in seeds}
-    with _connect(server, local_postgres.PIPELINE_ROLE) as connection, connection.cursor() as cursor:
-        on_postgres = {}
-        for seed in seeds:
-            cursor.execute(f"select * from main.{seed}")
-            on_postgres[seed] = cursor.fetchall()
-    assert all(on_duckdb.values())
-    assert _table_hashes(on_postgres) == _table_hashes(on_duckdb)
 
 
 def test_the_shared_instance_config_is_valid_dagster_postgres_storage():
@@ -273,8 +246,8 @@ def postgres_run(materialized, pipeline_settings, server, tmp_path_factory):
 
 def test_a_run_on_postgres_builds_every_model_there_with_the_duckdb_run_s_rows(postgres_run, pipeline_settings, server):
     """Ingest COPYs each raw table across, dbt builds every model on PostgreSQL (none in the DuckDB landing file),
-    and every model has the DuckDB run's columns and rows (hash per table, the ingest's own timestamps and archive
-    paths aside); the restricted models sit in the restricted schema."""
+    and every model and seed has the DuckDB run's columns and rows (hash per table, the ingest's own timestamps and
+    archive paths aside); the restricted models sit in the restricted schema."""
     settings, _ = postgres_run
     with duckdb.connect(str(settings.duckdb_path), read_only=True) as landing:
         landed = {name for (name,) in landing.execute("select table_name from information_schema.tables").fetchall()}
@@ -288,9 +261,12 @@ def test_a_run_on_postgres_builds_every_model_there_with_the_duckdb_run_s_rows(p
         schemas = {name: schema for schema, name in cursor.fetchall()}
     source = duckdb.connect(str(pipeline_settings.duckdb_path), read_only=True)
     on_duckdb = {name for (name,) in source.execute("select table_name from information_schema.tables").fetchall()}
-    missing = {name for name in on_duckdb if name.startswith(MODEL_PREFIXES)} - set(schemas)
-    assert not missing, f"models the DuckDB run built and the PostgreSQL run did not: {missing}"
-    models = {name: schemas[name] for name in on_duckdb if name.startswith(MODEL_PREFIXES)}
+    seeds = {p.stem for p in (DBT_PROJECT_DIR / "seeds").glob("*.csv")}
+    built = {name for name in on_duckdb if name.startswith(MODEL_PREFIXES) or name in seeds}
+    assert seeds <= built
+    missing = built - set(schemas)
+    assert not missing, f"models or seeds the DuckDB run built and the PostgreSQL run did not: {missing}"
+    models = {name: schemas[name] for name in built}
     assert {m for m, schema in models.items() if schema == local_postgres.RESTRICTED_SCHEMA} >= {
         "stg_returns__causing_concern_register",
         "fct_causing_concern_register",
@@ -314,7 +290,7 @@ def test_a_run_on_postgres_builds_every_model_there_with_the_duckdb_run_s_rows(p
             if _table_hashes({model: postgres_rows}) != _table_hashes({model: duckdb_rows}):
                 differing.append(model)
     pipeline.close()
-    assert not differing, f"models whose rows differ between PostgreSQL and DuckDB: {differing}"
+    assert not differing, f"models or seeds whose rows differ between PostgreSQL and DuckDB: {differing}"
     assert sum(1 for count in rows.values() if count) > 0.8 * len(rows), rows
     reader = _connect(server, local_postgres.READER_ROLE)
     reader.autocommit = True

@@ -10,13 +10,19 @@ the 2017-18 KS4 file filed under 2019-2020 (a year DfE published nothing), and a
 corrupted cell. The same damaged file put straight into the sources folder is refused at ingest instead. Every refusal
 names the file (and row and column where there is one); the rest goes through, and no report carries a figure from a
 refused file or year.
+
+The run is `make run`'s command (`python -m dagster_project run`, a real subprocess and its real exit status): the
+refusal at ingest makes it complete, say on screen what it refused and why, and exit 3, with the details in its log.
 """
 
 from __future__ import annotations
 
 import csv
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import dagster as dg
@@ -24,8 +30,8 @@ import duckdb
 import pytest
 
 from dagster_project.lib.ingest.onboarding import Onboarding, onboard
-from dagster_project.run_summary import summary
-from dagster_project.settings import Settings
+from dagster_project.run_summary import EXIT_REFUSED
+from dagster_project.settings import REPO_ROOT, Settings
 
 pytestmark = [pytest.mark.slow, pytest.mark.real_reference]
 
@@ -82,14 +88,18 @@ def real_la(reference_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tu
 
 
 @pytest.fixture(scope="module")
-def real_run(real_la, dbt_manifest):
-    from dagster_project.definitions import build_definitions
-    from dagster_project.full_run import run_everything
-
+def real_run(real_la, dbt_manifest) -> subprocess.CompletedProcess:
+    """`make run`'s command over the onboarded sources: real data (no generator marker), so it is used as it is."""
     settings, _ = real_la
-    result = run_everything(build_definitions(settings), dg.DagsterInstance.ephemeral(), settings)
-    assert result.success, f"the real-layout LA run failed in {result.failed_steps}"
-    return result
+    env = {name: value for name, value in os.environ.items() if not name.startswith("SI_") and name != "DAGSTER_HOME"}
+    return subprocess.run(
+        [sys.executable, "-m", "dagster_project", "run"],
+        cwd=REPO_ROOT,
+        env={**env, "SI_DATA_DIR": str(settings.data_dir), "SI_LA_CODE": str(LA_CODE)},
+        capture_output=True,
+        text=True,
+        timeout=3600,
+    )
 
 
 def _query(settings: Settings, sql: str, *parameters):
@@ -122,9 +132,9 @@ def test_onboarding_places_every_real_file_and_refuses_three_naming_file_row_and
 
 def test_real_la_publishes_committee_report_gap_report_and_booklets(real_la, real_run) -> None:
     settings, _ = real_la
-    assert "monthly_inspection_briefing" in real_run.skipped  # no Ofsted file: said, not failed
-    closing = summary(real_run, settings, log_path=settings.data_dir / "refresh.log", elapsed_seconds=1)
-    assert f"monthly_inspection_briefing: {real_run.skipped['monthly_inspection_briefing']}" in closing
+    assert real_run.returncode == EXIT_REFUSED, real_run.stdout + real_run.stderr  # only the file refused at ingest
+    # no Ofsted file: the briefing is said not to run, and nothing fails
+    assert re.search(r"^not run +monthly_inspection_briefing: .*Ofsted", real_run.stdout, re.MULTILINE), real_run.stdout
     committee = list((settings.published_dir / "committee_report").glob("*.html"))
     gap = list((settings.published_dir / "narrowing_the_gap").glob("*.html"))
     booklets = list(settings.restricted_dir.glob("booklets/*/*.pdf"))
@@ -208,7 +218,7 @@ def test_a_file_refused_at_ingest_is_quarantined_and_the_rest_of_the_refresh_pub
     settings, _ = real_la
     reasons = [p.read_text(encoding="utf-8") for p in settings.quarantine_dir.rglob("*.json")]
     assert any("ATT8SCR" in reason and "forty" in reason and f"data row {CORRUPT_ROW}" in reason for reason in reasons)
-    assert real_run.success, f"the refresh stopped at the refused file: {real_run.failed_steps}"
+    assert real_run.returncode == EXIT_REFUSED, f"the refresh stopped at the refused file:\n{real_run.stdout[-3000:]}"
     versions = _query(
         settings,
         "select distinct data_version from rpt_report__la_measures "
@@ -219,6 +229,37 @@ def test_a_file_refused_at_ingest_is_quarantined_and_the_rest_of_the_refresh_pub
     assert refused == [(INGEST_REFUSED.name,)]
     (committee,) = (settings.published_dir / "committee_report").glob("*.html")
     assert "Files refused" in _text(committee) and INGEST_REFUSED.name in _text(committee)
+
+
+def test_the_run_exits_3_and_its_summary_names_the_refused_file_its_reason_and_its_quarantine(real_la, real_run):
+    settings, _ = real_la
+    out = real_run.stdout
+    assert real_run.returncode == EXIT_REFUSED, out + real_run.stderr
+    assert "but 1 file(s) were refused (exit status 3)" in out
+    refused_at = out.index(f"refused     {settings.sources_dir / INGEST_REFUSED} (raw_ks4)")
+    why, kept_in = out[refused_at:].splitlines()[1:3]
+    assert why.strip().startswith(f"why: {INGEST_REFUSED.name}, data row {CORRUPT_ROW}") and "'ATT8SCR'" in why, why
+    quarantine = Path(kept_in.strip().removeprefix("kept in: "))
+    assert quarantine.parent == settings.quarantine_dir / "ks4"
+    assert (quarantine / INGEST_REFUSED.name).read_bytes() == (settings.sources_dir / INGEST_REFUSED).read_bytes()
+    assert "the last good data of each source above stayed in use" in out
+
+
+def test_the_screen_gets_progress_and_a_summary_and_the_log_file_gets_the_details(real_la, real_run):
+    settings, _ = real_la
+    out = real_run.stdout
+    ks4_line = r"^    ok      raw_ks4: files \d+ loaded, 1 refused; not passed: raw_ks4_files_accepted"
+    assert re.search(ks4_line, out, re.MULTILINE), out
+    assert re.search(r"^    ok      dbt_models: \d+ assets; \d+ check\(s\) passed \(\d+s\)$", out, re.MULTILINE)
+    for noise in ("Running with dbt", "BetaWarning", "booklets/", " - dagster - "):
+        assert noise not in out and noise not in real_run.stderr, noise
+    assert len(out.splitlines()) < 80
+    (log_line,) = [line for line in out.splitlines() if line.startswith("log ")]
+    log = Path(log_line.split()[1])
+    assert log.parent == settings.data_dir / "logs"
+    details = log.read_text(encoding="utf-8")
+    assert "Running with dbt=" in details and "BetaWarning" in details and "\x1b[" not in details
+    assert f"quarantined {settings.sources_dir / INGEST_REFUSED}" in details
 
 
 def test_the_real_la_on_postgres_publishes_what_it_publishes_on_duckdb(
@@ -241,7 +282,8 @@ def test_the_real_la_on_postgres_publishes_what_it_publishes_on_duckdb(
     with scoped_environ(pipeline):
         result = run_everything(build_definitions(on_postgres), dg.DagsterInstance.ephemeral(), on_postgres)
     assert result.success, f"the real-layout LA run on PostgreSQL failed in {result.failed_steps}"
-    assert result.skipped == real_run.skipped
+    assert list(result.skipped) == ["monthly_inspection_briefing"]
+    assert f"monthly_inspection_briefing: {result.skipped['monthly_inspection_briefing']}" in real_run.stdout
     compared = 0
     for folder in ("published_dir", "restricted_dir"):
         written, expected = getattr(on_postgres, folder), getattr(settings, folder)
