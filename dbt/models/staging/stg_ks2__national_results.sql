@@ -7,45 +7,5 @@
     )
 }}
 
-with
-
-source as (
-
-    select * from {{ source('raw', 'raw_ks2') }}
-    where {{ academic_year_filter() }}
-
-),
-
-renamed as (
-
-    select
-        academic_year,
-        replace(record_type, 'national_', '') as national_scope,
-        schname as area_name,
-        rectype,
-        record_type,
-        {{ ks2_measure_columns() }}
-        data_version,
-        source_file,
-        source_row_number,
-        loaded_at
-    from source
-    where record_type in ('national_all_schools', 'national_state_funded')
-
-),
-
--- Provisional, revised and final files of one year may all be loaded: the latest version wins.
-latest_version as (
-
-    {{ keep_rows('renamed', data_version_rank('data_version') ~ ' = max(' ~ data_version_rank('data_version')
-        ~ ') over (partition by academic_year)') }}
-
-),
-
-final as (
-
-    select * from latest_version
-
-)
-
-select * from final
+{#- KS2 England's (all schools and state-funded) rows, staged: see macro key_stage_results. -#}
+{{ key_stage_results(source('raw', 'raw_ks2'), ks2_measure_columns(), 'national') }}

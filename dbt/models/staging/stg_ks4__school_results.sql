@@ -7,55 +7,5 @@
     )
 }}
 
-with
-
-source as (
-
-    select * from {{ source('raw', 'raw_ks4') }}
-    where {{ academic_year_filter() }}
-
-),
-
-renamed as (
-
-    select
-        urn,
-        academic_year,
-        lea as la_code,
-        estab as establishment_number,
-        schname as school_name,
-        rectype,
-        record_type,
-        record_type = 'special_school' as is_special_school,
-        nftype as school_type_code,
-        -- ICLOSE 1 = closed; URN_AC = the academy the school became (KS2 files only).
-        iclose = 1 as is_closed,
-        nullif(urn_ac, 0) as academy_urn,  -- DfE writes 0 for "no academy URN"
-        file_layout,
-        -- LA and national rows cover state-funded schools only; KS4 files also carry independent and NMSS rows.
-        coalesce(nftype not in ('IND', 'INDSPEC', 'NMSS'), true) as is_state_funded,
-        {{ ks4_measure_columns() }}
-        data_version,
-        source_file,
-        source_row_number,
-        loaded_at
-    from source
-    where record_type in ('mainstream_school', 'special_school')
-
-),
-
--- Provisional, revised and final files of one year may all be loaded: the latest version wins.
-latest_version as (
-
-    {{ keep_rows('renamed', data_version_rank('data_version') ~ ' = max(' ~ data_version_rank('data_version')
-        ~ ') over (partition by academic_year)') }}
-
-),
-
-final as (
-
-    select * from latest_version
-
-)
-
-select * from final
+{#- KS4 school (mainstream and special schools) rows, staged: see macro key_stage_results. -#}
+{{ key_stage_results(source('raw', 'raw_ks4'), ks4_measure_columns(), 'school') }}
