@@ -16,6 +16,7 @@ import pandas as pd
 
 from dagster_project.lib.ingest.dfe_csv import DfeCsv, SourceColumn, read_dfe_csv, read_records
 from dagster_project.lib.ingest.errors import SourceFormatError
+from dagster_project.lib.sources import _ees_tidy, ees_layouts, pupil_groups
 from dagster_project.lib.sources import _fields as f
 from dagster_project.lib.sources.layouts import NOT_PUBLISHED_REASON, full_layout, match_layout
 
@@ -69,6 +70,41 @@ def _header(path: Path) -> list[str]:
     records, _, _ = read_records(path)
     first = next(iter(records), [])
     return [cell.removeprefix("\ufeff") for cell in first]
+
+
+def parse_key_stage_file(
+    path: Path,
+    *,
+    key_stage: str,
+    ees_layout: ees_layouts.EesLayout,
+    record_types: Mapping[int, str],
+    measures: Sequence[str],
+    group_measures: Collection[str],
+    academic_year: str | None,
+    data_version: str | None,
+) -> pd.DataFrame:
+    """Every row (all RECTYPEs) of a KS2 or KS4 file, whichever of DfE's layouts it is in: EES's tidy layout (2024-25
+    onwards) or the wide performance-table layout of earlier years."""
+    if ees_layouts.is_ees_file(path):
+        return _ees_tidy.parse_ees_table(
+            path,
+            layout=ees_layout,
+            schema=schema(measures),
+            measures=measures,
+            academic_year=academic_year,
+            data_version=data_version,
+            not_published=pupil_groups.not_in_ees_layout(key_stage),
+        )
+    return parse_performance_table(
+        path,
+        key_stage=key_stage,
+        record_types=record_types,
+        measures=measures,
+        academic_year=academic_year,
+        data_version=data_version,
+        aliases=pupil_groups.aliases(key_stage),
+        optional=group_measures,
+    )
 
 
 def parse_performance_table(

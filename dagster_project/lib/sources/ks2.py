@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from dagster_project.lib.sources import _ees_tidy, ees_layouts, pupil_groups
 from dagster_project.lib.sources import _performance_tables as pt
+from dagster_project.lib.sources import ees_layouts, pupil_groups
 from dagster_project.lib.sources._fields import SourceSpec
 
 SOURCE = "ks2"
@@ -63,25 +63,15 @@ COLUMNS = pt.source_columns(MEASURES, pupil_groups.aliases(SOURCE), GROUP_MEASUR
 
 def parse(path: Path, *, academic_year: str | None = None, data_version: str | None = None) -> pd.DataFrame:
     """Every row (all RECTYPEs) of a KS2 file as raw_ks2 columns, without loaded_at."""
-    if ees_layouts.is_ees_file(path):  # tidy EES layout, 2024-25 onwards
-        return _ees_tidy.parse_ees_table(
-            path,
-            layout=ees_layouts.KS2,
-            schema=SCHEMA,
-            measures=MEASURES,
-            academic_year=academic_year,
-            data_version=data_version,
-            not_published=pupil_groups.not_in_ees_layout(SOURCE),
-        )
-    return pt.parse_performance_table(
+    return pt.parse_key_stage_file(
         path,
         key_stage=SOURCE,
+        ees_layout=ees_layouts.KS2,
         record_types=RECORD_TYPES,
         measures=MEASURES,
+        group_measures=GROUP_MEASURES,
         academic_year=academic_year,
         data_version=data_version,
-        aliases=pupil_groups.aliases(SOURCE),
-        optional=GROUP_MEASURES,
     )
 
 
