@@ -9,6 +9,10 @@ column would need to sit on one line, which is how browsers lay out tables.
 A table whose unbreakable pieces do not fit a portrait page is set on a landscape page (a `.landscape` div, which
 Quarto turns into a rotated page and the fallback filter does the same).
 
+On screen the browser sizes columns itself (report.css) and may break an academic year ("2021-22") after its
+hyphen when a table is wide; a cell holding only such a figure gets the class `keep-together`, which report.css
+keeps on one line (typst ignores the class: the widths above already give the piece its room in the PDF).
+
 Widths are estimated from character counts in the house typst style (reports/styles/typst-template.typ: tables in
 9pt Libertinus Serif, headers bold, 4pt cell insets on a 17cm text width); tests/unit/test_pdf_layout.py checks
 the PDFs, so a change of font or size there must be matched here.
@@ -78,7 +82,26 @@ local function shared_widths(minimum, maximum, count, available)
   return widths
 end
 
+--- A figure with a hyphen between digits, such as an academic year (2021-22) or a range (80-120).
+local function is_hyphenated_figure(text)
+  return text:match("^%d+%-%d+$") ~= nil
+end
+
+local function keep_figures_together(rows)
+  for _, row in ipairs(rows) do
+    for _, cell in ipairs(row.cells) do
+      if is_hyphenated_figure(stringify(cell.contents)) then
+        cell.attr.classes:insert("keep-together")
+      end
+    end
+  end
+end
+
 function Table(tbl)
+  keep_figures_together(tbl.head.rows)
+  for _, body in ipairs(tbl.bodies) do
+    keep_figures_together(body.body)
+  end
   local count = #tbl.colspecs
   local minimum, maximum = {}, {}
   for column = 1, count do

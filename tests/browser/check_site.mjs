@@ -1,6 +1,7 @@
 // Opens pages of the published site in headless Debian chromium (driven by playwright-core) and reports, as JSON
 // on stdout, for each page: broken links, broken images, console errors, axe-core violations, the page's text and
-// image alt texts, table captions, and table cells whose text overflows the cell.
+// image alt texts, table captions, table cells whose text overflows the cell, and cells holding one hyphenated figure
+// (an academic year, 2021-22) that the browser broke over two lines.
 //   node check_site.mjs <base-url> <screenshot-dir> <path> [<path> ...]
 // The first path whose name starts with "committee_report" is also saved as a full-page screenshot.
 import { readFileSync, mkdirSync } from "node:fs";
@@ -62,6 +63,16 @@ try {
     const overflowingCells = await page.$$eval("td, th", (cells) =>
       cells.filter((cell) => cell.scrollWidth > cell.clientWidth + 1).map((cell) => cell.innerText.slice(0, 60)),
     );
+    const brokenFigures = await page.$$eval("td, th", (cells) =>
+      cells
+        .filter((cell) => /^\d+-\d+$/.test(cell.innerText.trim()))
+        .filter((cell) => {
+          const range = document.createRange();
+          range.selectNodeContents(cell);
+          return new Set([...range.getClientRects()].map((rect) => Math.round(rect.top))).size > 1;
+        })
+        .map((cell) => cell.innerText.trim()),
+    );
     const captions = await page.$$eval("table", (tables) =>
       tables.map((table) => (table.caption ? table.caption.innerText : (table.closest("figure")?.querySelector("figcaption")?.innerText ?? ""))),
     );
@@ -88,6 +99,7 @@ try {
       text,
       altTexts,
       overflowingCells,
+      brokenFigures,
       captions,
     });
     await page.close();
