@@ -44,8 +44,17 @@ local function width(text, bold)
   return utf8.len(text) * POINTS_PER_CHARACTER * (bold and BOLD_FACTOR or 1)
 end
 
+--- A figure with a hyphen between digits, such as an academic year (2021-22) or a range (80-120).
+local function is_hyphenated_figure(text)
+  return text:match("^%d+%-%d+$") ~= nil
+end
+
+--- Measure a cell for the column widths, and mark a lone hyphenated figure to be kept on one line on screen.
 local function measure_cell(cell, bold, column, minimum, maximum)
   local text = stringify(cell.contents)
+  if is_hyphenated_figure(text) then
+    cell.attr.classes:insert("keep-together")
+  end
   local longest = 0
   for _, piece in ipairs(pieces(text)) do
     longest = math.max(longest, width(piece, bold))
@@ -82,26 +91,7 @@ local function shared_widths(minimum, maximum, count, available)
   return widths
 end
 
---- A figure with a hyphen between digits, such as an academic year (2021-22) or a range (80-120).
-local function is_hyphenated_figure(text)
-  return text:match("^%d+%-%d+$") ~= nil
-end
-
-local function keep_figures_together(rows)
-  for _, row in ipairs(rows) do
-    for _, cell in ipairs(row.cells) do
-      if is_hyphenated_figure(stringify(cell.contents)) then
-        cell.attr.classes:insert("keep-together")
-      end
-    end
-  end
-end
-
 function Table(tbl)
-  keep_figures_together(tbl.head.rows)
-  for _, body in ipairs(tbl.bodies) do
-    keep_figures_together(body.body)
-  end
   local count = #tbl.colspecs
   local minimum, maximum = {}, {}
   for column = 1, count do
